@@ -1,3 +1,4 @@
+import { basename, dirname, join } from 'node:path';
 import { defineConfig, type ViteUserConfig } from 'vitest/config';
 
 type TestOptions = NonNullable<ViteUserConfig['test']>;
@@ -14,6 +15,11 @@ export function projectConfig(overrides: TestOptions = {}): ViteUserConfig {
       include: ['src/**/*.spec.ts', 'test/**/*.spec.ts'],
       testTimeout: 30_000,
       hookTimeout: 60_000,
+      // `npm test` sums these JSON reports into one closing line (tools/scripts/test.mjs).
+      reporters: process.env['NPO_TEST_RESULTS_DIR'] ? ['default', 'json'] : ['default'],
+      outputFile: process.env['NPO_TEST_RESULTS_DIR']
+        ? { json: join(process.env['NPO_TEST_RESULTS_DIR'], `${basename(dirname(process.cwd()))}-${basename(process.cwd())}.json`) }
+        : {},
       ...overrides,
     },
   });
