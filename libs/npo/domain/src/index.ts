@@ -1,2 +1,1 @@
-import { hello } from '@npo/contracts';
-export const twice = (n: number): number => hello(n) * 2;
+export { sectors, scanDomains } from '@npo/contracts';

@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { apiBodySchemas } from './api-bodies.js';
+import { apiResponseSchemas } from './api-responses.js';
+
+const good: Record<keyof typeof apiBodySchemas, Record<string, unknown>> = {
+  RegisterSchoolBody: { name: 'OBS De Linde', sector: 'bo', gemeente: 'GM0363', pupils: 310, achterstandsscore: 12.5 },
+  ScanBody: {
+    schoolYear: '2021-2022',
+    completedOn: '2021-04-20',
+    findings: {
+      rekenen: 'severe',
+      taal: 'mild',
+      lezen: 'mild',
+      executieveFuncties: 'considerable',
+      sociaalEmotioneel: 'none',
+      welbevinden: 'mild',
+    },
+  },
+  InterventionBody: {
+    schoolYear: '2021-2022',
+    code: 'B3',
+    plannedBudgetCents: 2_000_000,
+    pupilsReached: 50,
+    targetDomains: ['rekenen'],
+  },
+  WithdrawalBody: { schoolYear: '2021-2022', reason: 'Te weinig personeel' },
+  MrDecisionBody: { schoolYear: '2021-2022', decision: 'approved', decidedOn: '2021-07-05' },
+  EvaluationBody: { schoolYear: '2021-2022', code: 'B3', implementedAsPlanned: 'yes', experiencedEffect: 5 },
+  AllocationBody: { schoolYear: '2021-2022', amountCents: 18_000_000, basis: 'NPO per leerling' },
+};
+
+const bad: Record<keyof typeof apiBodySchemas, Record<string, unknown[]>> = {
+  RegisterSchoolBody: { name: [''], sector: ['hbo'], gemeente: ['363'], pupils: [-3], achterstandsscore: [-1] },
+  ScanBody: { schoolYear: ['2021/2022'], completedOn: ['yesterday'], findings: [{}] },
+  InterventionBody: {
+    schoolYear: ['2022-2024'],
+    code: ['X1'],
+    plannedBudgetCents: [0, 99.5],
+    pupilsReached: [0],
+    targetDomains: [[]],
+  },
+  WithdrawalBody: { schoolYear: [''], reason: [''] },
+  MrDecisionBody: { decision: ['instemming'], decidedOn: ['2021-7-5'] },
+  EvaluationBody: {
+    code: ['B'],
+    implementedAsPlanned: ['Yes'],
+    experiencedEffect: [0, 6, 2.5],
+    measuredEffect: [{ effectSize: 0.3 }],
+  },
+  AllocationBody: { amountCents: [0, -100, 1.25], basis: [''] },
+};
+
+describe.each(Object.keys(apiBodySchemas) as (keyof typeof apiBodySchemas)[])('%s', (name) => {
+  const schema = apiBodySchemas[name];
+  it('accepts a good body', () => expect(schema.safeParse(good[name]).error).toBeUndefined());
+  it('refuses unknown fields (typos must not pass silently)', () => {
+    expect(schema.safeParse({ ...good[name], brin: '16SW' }).success).toBe(false);
+  });
+  const cases = Object.entries(bad[name]).flatMap(([f, vs]) => vs.map((v) => [f, v] as const));
+  it.each(cases)('refuses %s = %j', (field, value) => {
+    const result = schema.safeParse({ ...good[name], [field]: value });
+    expect(result.error?.issues[0]?.path[0]).toBe(field);
+  });
+  it('produces a JSON Schema for OpenAPI', () => {
+    const json = z.toJSONSchema(schema) as { type?: string; properties?: Record<string, unknown> };
+    expect(json.type).toBe('object');
+    expect(Object.keys(json.properties ?? {})).toEqual(Object.keys(good[name]).concat(name === 'EvaluationBody' ? ['measuredEffect'] : []));
+  });
+});
+
+describe('response schemas', () => {
+  it.each(Object.entries(apiResponseSchemas))('%s converts to JSON Schema', (_name, schema) => {
+    expect(() => z.toJSONSchema(schema)).not.toThrow();
+  });
+});

@@ -1,0 +1,79 @@
+import { z } from 'zod';
+
+/** Sectors of funderend onderwijs that receive NPO money (DUO abbreviations). */
+export const sectors = ['bo', 'sbo', 'vo', 'pro', 'vso', 'so'] as const;
+export type Sector = (typeof sectors)[number];
+
+/** The six scan domains; camelCase keys on the wire. */
+export const scanDomains = ['rekenen', 'taal', 'lezen', 'executieveFuncties', 'sociaalEmotioneel', 'welbevinden'] as const;
+export type ScanDomain = (typeof scanDomains)[number];
+
+export const severityLevels = ['none', 'mild', 'considerable', 'severe'] as const;
+export type SeverityLevel = (typeof severityLevels)[number];
+
+export const implementedAsPlannedValues = ['yes', 'partly', 'no'] as const;
+export type ImplementedAsPlanned = (typeof implementedAsPlannedValues)[number];
+
+export const mrDecisions = ['approved', 'rejected'] as const;
+export type MrDecision = (typeof mrDecisions)[number];
+
+/** BRIN (instellingscode): 2 digits + 2 capitals, optionally a 2-digit vestiging suffix (`16SW`, `16SW03`). */
+export const brinPattern = /^[0-9]{2}[A-Z]{2}(?:[0-9]{2})?$/;
+export const brinSchema = z.string().regex(brinPattern, 'BRIN must look like 16SW or 16SW03');
+
+/** CBS gemeente code (`GM0363`). */
+export const gemeenteCodePattern = /^GM\d{4}$/;
+export const gemeenteCodeSchema = z.string().regex(gemeenteCodePattern, 'gemeente must look like GM0363');
+
+/** Menukaart code as this project numbers it (A1 .. F2); whether it exists is a domain question. */
+export const menukaartCodePattern = /^[A-F][1-9][0-9]?$/;
+export const menukaartCodeSchema = z.string().regex(menukaartCodePattern, 'code must look like B3');
+
+/** NPO notation `2021-2022`; the second year must follow the first. */
+export const schoolYearPattern = /^(\d{4})-(\d{4})$/;
+export const schoolYearSchema = z
+  .string()
+  .regex(schoolYearPattern, 'schoolYear must look like 2021-2022')
+  .refine((s) => {
+    const m = schoolYearPattern.exec(s);
+    return m !== null && Number(m[2]) === Number(m[1]) + 1;
+  }, 'schoolYear must span two consecutive years');
+
+/** Calendar date `YYYY-MM-DD` (validated as a real date). */
+export const isoDateSchema = z.iso.date();
+
+/** Money is integer euro-cents, positive, within the float-safe integer range. */
+export const positiveCentsSchema = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+
+export const severitySchema = z.enum(severityLevels);
+
+export const findingsSchema = z.object({
+  rekenen: severitySchema,
+  taal: severitySchema,
+  lezen: severitySchema,
+  executieveFuncties: severitySchema,
+  sociaalEmotioneel: severitySchema,
+  welbevinden: severitySchema,
+});
+export type Findings = z.infer<typeof findingsSchema>;
+
+/** Non-empty list of distinct domains an intervention aims at. */
+export const targetDomainsSchema = z
+  .array(z.enum(scanDomains))
+  .min(1)
+  .max(scanDomains.length)
+  .refine((ds) => new Set(ds).size === ds.length, 'targetDomains must not repeat a domain');
+
+export const measuredEffectSchema = z.object({
+  /** Hedges g (or comparable standardised mean difference). */
+  effectSize: z.number().min(-5).max(5),
+  pupils: z.number().int().positive().max(1_000_000),
+  instrument: z.string().trim().min(1).max(200),
+});
+export type MeasuredEffect = z.infer<typeof measuredEffectSchema>;
+
+export const schoolNameSchema = z.string().trim().min(1).max(200);
+export const pupilCountSchema = z.number().int().nonnegative().max(1_000_000);
+/** CBS achterstandsscore: a non-negative score, not necessarily an integer. */
+export const achterstandsscoreSchema = z.number().nonnegative().max(1_000_000);
+export const freeTextSchema = z.string().trim().min(1).max(500);
