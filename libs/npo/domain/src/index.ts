@@ -1,1 +1,10 @@
-export { sectors, scanDomains } from '@npo/contracts';
+export { sectors, scanDomains, severityLevels, type Sector, type ScanDomain } from '@npo/contracts';
+export * from './menukaart.js';
+export * from './effect-size.js';
+export * from './calendar.js';
+export * from './rules.js';
+export * from './commands.js';
+export * from './school-state.js';
+export * from './school-decider.js';
+export * from './gemeente-decider.js';
+export * from './plan-view.js';
