@@ -1,0 +1,137 @@
+import { isIP } from 'node:net';
+import { z } from 'zod';
+
+export const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof logLevels)[number];
+
+export const eventStoreKinds = ['sqlite', 'kurrentdb'] as const;
+export type EventStoreKind = (typeof eventStoreKinds)[number];
+
+export const feedKinds = ['store', 'kafka'] as const;
+export type FeedKind = (typeof feedKinds)[number];
+
+export const DEFAULT_BODY_LIMIT_BYTES = 64 * 1024;
+/** A body limit above this is almost certainly a typo (e.g. a missing unit conversion). */
+export const MAX_BODY_LIMIT_BYTES = 64 * 1024 * 1024;
+
+// An environment variable set to the empty string (`KAFKA_BROKERS=` in a compose file) means "not set",
+// so defaults apply and "required when" rules fire, instead of failing on "" as a value.
+const unsetIfEmpty = (value: unknown): unknown => (typeof value === 'string' && value.trim() === '' ? undefined : value);
+
+const text = <T extends z.ZodType>(schema: T) => z.preprocess(unsetIfEmpty, schema);
+
+const port = (fallback: number) =>
+  text(
+    z
+      .string()
+      .regex(/^\d{1,5}$/, 'must be a whole number 0-65535')
+      .transform(Number)
+      .refine((n) => n <= 65535, 'must be a whole number 0-65535')
+      .optional(),
+  ).transform((n) => n ?? fallback);
+
+const hostnamePattern = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+const isHost = (s: string): boolean => isIP(s) !== 0 || hostnamePattern.test(s);
+
+const brokerPattern = /^(.+):(\d{1,5})$/;
+const isBroker = (s: string): boolean => {
+  const m = brokerPattern.exec(s);
+  return m !== null && isHost(m[1]!.replace(/^\[(.*)\]$/, '$1')) && Number(m[2]) >= 1 && Number(m[2]) <= 65535;
+};
+
+const untouched =
+  (...variables: string[]) =>
+  (payload: { issues: readonly { path?: readonly PropertyKey[] }[] }): boolean =>
+    !payload.issues.some((issue) => variables.includes(String(issue.path?.[0])));
+
+const connectionStringPattern = /^(?:kurrentdb|esdb)(?:\+discover)?:\/\/\S+$/;
+
+/**
+ * The platform's environment contract (DESIGN.md "Public interface"), as a zod schema over the raw
+ * `process.env` record. Unknown variables are ignored. The output is the typed configuration.
+ * Exported so other checks (e.g. the docker-compose environment) validate against the same rules.
+ */
+export const platformEnvSchema = z
+  .object({
+    NPO_DATA_DIR: text(z.string().optional()).transform((s) => s ?? './data'),
+    NPO_API_PORT: port(3000),
+    NPO_ANALYTICS_PORT: port(3001),
+    NPO_HOST: text(z.string().refine(isHost, 'must be an IP address or a host name').optional()).transform((s) => s ?? '127.0.0.1'),
+    NPO_EVENT_STORE: text(z.enum(eventStoreKinds, { error: `must be one of: ${eventStoreKinds.join(', ')}` }).optional()).transform(
+      (s) => s ?? 'sqlite',
+    ),
+    EVENTSTORE_CONNECTION_STRING: text(
+      z.string().regex(connectionStringPattern, 'must be a kurrentdb://, kurrentdb+discover://, esdb:// or esdb+discover:// URL').optional(),
+    ),
+    NPO_FEED: text(z.enum(feedKinds, { error: `must be one of: ${feedKinds.join(', ')}` }).optional()).transform((s) => s ?? 'store'),
+    KAFKA_BROKERS: text(
+      z
+        .string()
+        .transform((s) => s.split(',').map((b) => b.trim()))
+        .refine((list) => list.every(isBroker), 'must be a comma-separated list of host:port (e.g. 127.0.0.1:9092)')
+        .optional(),
+    ),
+    NPO_DEMO: text(z.enum(['0', '1'], { error: 'must be 0 or 1' }).optional()).transform((s) => s === '1'),
+    NPO_LOG_LEVEL: text(z.enum(logLevels, { error: `must be one of: ${logLevels.join(', ')}` }).optional()).transform((s) => s ?? 'info'),
+    NPO_BODY_LIMIT: text(
+      z
+        .string()
+        .regex(/^\d+$/, 'must be a whole number of bytes')
+        .transform(Number)
+        .refine((n) => n >= 1 && n <= MAX_BODY_LIMIT_BYTES, `must be between 1 and ${MAX_BODY_LIMIT_BYTES} bytes`)
+        .optional(),
+    ).transform((n) => n ?? DEFAULT_BODY_LIMIT_BYTES),
+  })
+  // Cross-variable rules run even when an unrelated variable is bad, so one run reports every problem;
+  // each is skipped only when one of its own variables already failed.
+  .superRefine(
+    (env, ctx) => {
+      if (env.NPO_EVENT_STORE === 'kurrentdb' && env.EVENTSTORE_CONNECTION_STRING === undefined) {
+        ctx.addIssue({ code: 'custom', path: ['EVENTSTORE_CONNECTION_STRING'], message: 'is required when NPO_EVENT_STORE=kurrentdb' });
+      }
+    },
+    { when: untouched('NPO_EVENT_STORE', 'EVENTSTORE_CONNECTION_STRING') },
+  )
+  .superRefine(
+    (env, ctx) => {
+      if (env.NPO_FEED === 'kafka' && env.KAFKA_BROKERS === undefined) {
+        ctx.addIssue({ code: 'custom', path: ['KAFKA_BROKERS'], message: 'is required when NPO_FEED=kafka' });
+      }
+    },
+    { when: untouched('NPO_FEED', 'KAFKA_BROKERS') },
+  )
+  .transform((env) => ({
+    dataDir: env.NPO_DATA_DIR,
+    apiPort: env.NPO_API_PORT,
+    analyticsPort: env.NPO_ANALYTICS_PORT,
+    host: env.NPO_HOST,
+    eventStore:
+      env.NPO_EVENT_STORE === 'kurrentdb'
+        ? { kind: 'kurrentdb' as const, connectionString: env.EVENTSTORE_CONNECTION_STRING ?? '' }
+        : { kind: 'sqlite' as const },
+    feed: env.NPO_FEED === 'kafka' ? { kind: 'kafka' as const, brokers: env.KAFKA_BROKERS ?? [] } : { kind: 'store' as const },
+    demo: env.NPO_DEMO,
+    logLevel: env.NPO_LOG_LEVEL,
+    bodyLimit: env.NPO_BODY_LIMIT,
+  }));
+
+/** The names of the variables the platform reads. */
+export const platformEnvVariables = [
+  'NPO_DATA_DIR',
+  'NPO_API_PORT',
+  'NPO_ANALYTICS_PORT',
+  'NPO_HOST',
+  'NPO_EVENT_STORE',
+  'EVENTSTORE_CONNECTION_STRING',
+  'NPO_FEED',
+  'KAFKA_BROKERS',
+  'NPO_DEMO',
+  'NPO_LOG_LEVEL',
+  'NPO_BODY_LIMIT',
+] as const;
+export type PlatformEnvVariable = (typeof platformEnvVariables)[number];
+
+/** Variables whose value is never echoed in an error message (may hold credentials). */
+export const secretEnvVariables: ReadonlySet<string> = new Set(['EVENTSTORE_CONNECTION_STRING', 'KAFKA_BROKERS']);
+
+export type PlatformConfig = z.output<typeof platformEnvSchema>;

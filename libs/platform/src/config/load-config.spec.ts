@@ -1,0 +1,144 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_BODY_LIMIT_BYTES, platformEnvSchema } from './config.schema.js';
+import { ConfigError, loadConfig } from './load-config.js';
+
+function configError(env: Record<string, string>): ConfigError {
+  try {
+    loadConfig(env, { cwd: '/srv/npo' });
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error(`expected a ConfigError for ${JSON.stringify(env)}`);
+}
+
+describe('loadConfig', () => {
+  it('applies the documented defaults to an empty environment', () => {
+    const config = loadConfig({}, { cwd: '/srv/npo' });
+    expect(config).toEqual({
+      dataDir: '/srv/npo/data',
+      apiPort: 3000,
+      analyticsPort: 3001,
+      host: '127.0.0.1',
+      eventStore: { kind: 'sqlite' },
+      feed: { kind: 'store' },
+      demo: false,
+      logLevel: 'info',
+      bodyLimit: 65536,
+    });
+  });
+
+  it('reads every variable when set', () => {
+    const config = loadConfig(
+      {
+        NPO_DATA_DIR: '/var/lib/npo',
+        NPO_API_PORT: '8080',
+        NPO_ANALYTICS_PORT: '0',
+        NPO_HOST: '0.0.0.0',
+        NPO_EVENT_STORE: 'kurrentdb',
+        EVENTSTORE_CONNECTION_STRING: 'kurrentdb://kurrentdb:2113?tls=false',
+        NPO_FEED: 'kafka',
+        KAFKA_BROKERS: 'kafka:9092, 127.0.0.1:9093',
+        NPO_DEMO: '1',
+        NPO_LOG_LEVEL: 'debug',
+        NPO_BODY_LIMIT: '1024',
+      },
+      { cwd: '/elsewhere' },
+    );
+    expect(config).toEqual({
+      dataDir: '/var/lib/npo',
+      apiPort: 8080,
+      analyticsPort: 0,
+      host: '0.0.0.0',
+      eventStore: { kind: 'kurrentdb', connectionString: 'kurrentdb://kurrentdb:2113?tls=false' },
+      feed: { kind: 'kafka', brokers: ['kafka:9092', '127.0.0.1:9093'] },
+      demo: true,
+      logLevel: 'debug',
+      bodyLimit: 1024,
+    });
+  });
+
+  it('resolves a relative data dir against the given working directory', () => {
+    expect(loadConfig({ NPO_DATA_DIR: 'var/data' }, { cwd: '/srv/npo' }).dataDir).toBe('/srv/npo/var/data');
+  });
+
+  it('treats an empty value as unset, so the default applies', () => {
+    const config = loadConfig({ NPO_API_PORT: '', NPO_FEED: ' ', NPO_BODY_LIMIT: '' }, { cwd: '/x' });
+    expect(config.apiPort).toBe(3000);
+    expect(config.feed).toEqual({ kind: 'store' });
+    expect(config.bodyLimit).toBe(DEFAULT_BODY_LIMIT_BYTES);
+  });
+
+  it('ignores variables it does not own', () => {
+    expect(() => loadConfig({ PATH: '/bin', HOME: '/root', NPO_UNRELATED: 'x' })).not.toThrow();
+  });
+
+  it.each([
+    ['NPO_API_PORT', 'abc'],
+    ['NPO_API_PORT', '-1'],
+    ['NPO_API_PORT', '65536'],
+    ['NPO_API_PORT', '80.5'],
+    ['NPO_ANALYTICS_PORT', '3001x'],
+    ['NPO_ANALYTICS_PORT', '999999'],
+    ['NPO_HOST', 'not a host'],
+    ['NPO_HOST', 'http://127.0.0.1'],
+    ['NPO_EVENT_STORE', 'postgres'],
+    ['NPO_EVENT_STORE', 'SQLITE'],
+    ['NPO_FEED', 'rabbitmq'],
+    ['NPO_DEMO', 'true'],
+    ['NPO_DEMO', '2'],
+    ['NPO_LOG_LEVEL', 'verbose'],
+    ['NPO_BODY_LIMIT', '64kb'],
+    ['NPO_BODY_LIMIT', '0'],
+    ['NPO_BODY_LIMIT', '1e6'],
+    ['NPO_BODY_LIMIT', String(64 * 1024 * 1024 + 1)],
+  ])('rejects %s=%j and names the variable and the value', (variable, value) => {
+    const error = configError({ [variable]: value });
+    expect(error.issues.map((i) => i.variable)).toEqual([variable]);
+    expect(error.code).toBe('CONFIG_INVALID');
+    expect(error.message).toContain(variable);
+    expect(error.message).toContain(JSON.stringify(value));
+  });
+
+  it('requires EVENTSTORE_CONNECTION_STRING when NPO_EVENT_STORE=kurrentdb', () => {
+    const error = configError({ NPO_EVENT_STORE: 'kurrentdb' });
+    expect(error.issues).toEqual([{ variable: 'EVENTSTORE_CONNECTION_STRING', message: 'is required when NPO_EVENT_STORE=kurrentdb' }]);
+  });
+
+  it('rejects a connection string of another scheme without echoing it (it may hold a password)', () => {
+    const error = configError({ NPO_EVENT_STORE: 'kurrentdb', EVENTSTORE_CONNECTION_STRING: 'postgres://admin:s3cret@db/x' });
+    expect(error.issues.map((i) => i.variable)).toEqual(['EVENTSTORE_CONNECTION_STRING']);
+    expect(error.message).not.toContain('s3cret');
+  });
+
+  it('requires KAFKA_BROKERS when NPO_FEED=kafka', () => {
+    const error = configError({ NPO_FEED: 'kafka' });
+    expect(error.issues).toEqual([{ variable: 'KAFKA_BROKERS', message: 'is required when NPO_FEED=kafka' }]);
+  });
+
+  it.each(['kafka', 'kafka:', ':9092', 'kafka:0', 'kafka:9092,', 'kafka:9092;other:9092', 'bad host:9092'])(
+    'rejects the broker list %j',
+    (brokers) => {
+      const error = configError({ NPO_FEED: 'kafka', KAFKA_BROKERS: brokers });
+      expect(error.issues.map((i) => i.variable)).toEqual(['KAFKA_BROKERS']);
+    },
+  );
+
+  it('accepts an IPv6 broker in brackets', () => {
+    const config = loadConfig({ NPO_FEED: 'kafka', KAFKA_BROKERS: '[::1]:9092' });
+    expect(config.feed).toEqual({ kind: 'kafka', brokers: ['[::1]:9092'] });
+  });
+
+  it('lists every bad variable at once, not only the first', () => {
+    const error = configError({ NPO_API_PORT: 'x', NPO_DEMO: 'yes', NPO_FEED: 'kafka', NPO_LOG_LEVEL: 'loud' });
+    expect(error.issues.map((i) => i.variable).sort()).toEqual(['KAFKA_BROKERS', 'NPO_API_PORT', 'NPO_DEMO', 'NPO_LOG_LEVEL']);
+    expect(error.message.split('\n')).toHaveLength(5);
+  });
+});
+
+describe('platformEnvSchema', () => {
+  it('is usable on its own to validate an environment block (e.g. a compose service)', () => {
+    expect(platformEnvSchema.safeParse({ NPO_FEED: 'kafka', KAFKA_BROKERS: 'kafka:9092' }).success).toBe(true);
+    expect(platformEnvSchema.safeParse({ NPO_FEED: 'kafka' }).success).toBe(false);
+  });
+});
