@@ -15,6 +15,8 @@ export const metadataSchema = z.object({
   causationId: z.string().min(1).max(200).nullable(),
   actor: actorSchema,
   idempotencyKey: z.string().min(1).max(200).nullable(),
+  /** Hash of the request that carried the idempotency key: a reused key with another request is refused. */
+  requestHash: z.string().max(200).nullable().optional(),
 });
 export type EventMetadata = z.infer<typeof metadataSchema>;
 
