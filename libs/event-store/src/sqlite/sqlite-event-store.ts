@@ -1,0 +1,278 @@
+import type { EventMetadata, NewEvent, RecordedEvent } from '@npo/contracts';
+import BetterSqlite3, { type Database } from 'better-sqlite3';
+import { AppendNotifier } from '../append-notifier.js';
+import { EventStoreError, EventStoreUnavailableError } from '../errors.js';
+import type { AppendResult, EventStore, ExpectedVersion, ReadAllOptions, ReadStreamOptions, SubscribeOptions } from '../event-store.port.js';
+import { assertExpectedVersion } from '../expected-version.js';
+import { resolveStoredIds } from '../idempotency.js';
+import { subscribeToAll } from '../subscription.js';
+import { normaliseReadAll, normaliseReadStream, prepareAppend, type PreparedEvent } from '../validation.js';
+import { migrate } from './migrations.js';
+import { prepareStatements, type EventRow, type Statements } from './sqlite-statements.js';
+
+export interface SqliteEventStoreOptions {
+  /** Database file; created with its directory's permissions if missing. */
+  readonly path: string;
+  /** Source of `recordedAt`. Default: the system clock. */
+  readonly clock?: () => Date;
+  /**
+   * Live subscriptions re-read at least this often, to see appends by other processes on the same file
+   * (appends through this instance wake them at once). Default 100 ms.
+   */
+  readonly pollIntervalMs?: number;
+  /** How long a write waits for another process's write lock before failing as unavailable. Default 5 s. */
+  readonly busyTimeoutMs?: number;
+}
+
+interface PendingAppend {
+  readonly streamId: string;
+  readonly expectedVersion: ExpectedVersion;
+  readonly events: readonly PreparedEvent[];
+  readonly resolve: (result: AppendResult) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+type Outcome = { readonly ok: true; readonly result: AppendResult } | { readonly ok: false; readonly error: unknown };
+
+// Stream heads are cached between commits; past this many streams the cache starts over rather than grow.
+const MAX_CACHED_STREAMS = 100_000;
+
+/**
+ * better-sqlite3 is synchronous, so a commit (with its fsync) blocks the thread anyway. Group commit
+ * turns that into throughput: every append that arrives before the next turn of the event loop is
+ * checked on its own and written in one transaction, so N concurrent appenders share one fsync.
+ */
+class SqliteEventStore implements EventStore {
+  readonly #db: Database;
+  readonly #sql: Statements;
+  readonly #clock: () => Date;
+  readonly #notifier = new AppendNotifier();
+  readonly #pollIntervalMs: number;
+  #pending: PendingAppend[] = [];
+  #flushScheduled = false;
+  #closed = false;
+  /** Committed last streamPosition per stream; valid while no other connection has written. */
+  readonly #streamHeads = new Map<string, number>();
+  #seenDataVersion: number | undefined;
+
+  constructor(db: Database, options: SqliteEventStoreOptions) {
+    this.#db = db;
+    this.#sql = prepareStatements(db);
+    this.#clock = options.clock ?? (() => new Date());
+    this.#pollIntervalMs = options.pollIntervalMs ?? 100;
+  }
+
+  append(streamId: string, events: readonly NewEvent[], options: { readonly expectedVersion: ExpectedVersion }): Promise<AppendResult> {
+    let prepared: PreparedEvent[];
+    try {
+      prepared = prepareAppend(streamId, events, options?.expectedVersion);
+      this.#assertOpen();
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return new Promise<AppendResult>((resolve, reject) => {
+      this.#pending.push({ streamId, expectedVersion: options.expectedVersion, events: prepared, resolve, reject });
+      if (!this.#flushScheduled) {
+        this.#flushScheduled = true;
+        setImmediate(() => this.#flush());
+      }
+    });
+  }
+
+  async readStream(streamId: string, options?: ReadStreamOptions): Promise<readonly RecordedEvent[]> {
+    const { fromVersion, maxCount } = normaliseReadStream(streamId, options);
+    this.#assertOpen();
+    return this.#guard(() => this.#sql.readStream.all(streamId, fromVersion, toLimit(maxCount)).map(toRecorded));
+  }
+
+  async readAll(options?: ReadAllOptions): Promise<readonly RecordedEvent[]> {
+    const { after, maxCount } = normaliseReadAll(options);
+    this.#assertOpen();
+    return this.#guard(() => this.#page(after, maxCount));
+  }
+
+  async headPosition(): Promise<number> {
+    this.#assertOpen();
+    return this.#guard(() => this.#sql.head.get() ?? -1);
+  }
+
+  subscribeToAll(options?: SubscribeOptions): AsyncIterable<readonly RecordedEvent[]> {
+    return subscribeToAll(
+      {
+        notifier: this.#notifier,
+        isClosed: () => this.#closed,
+        readPage: (after, max) => this.#guard(() => this.#page(after, max)),
+        pollIntervalMs: this.#pollIntervalMs,
+      },
+      options,
+    );
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    // Appends already accepted into the queue are written, not dropped.
+    this.#flush();
+    this.#closed = true;
+    this.#notifier.close();
+    this.#db.close();
+  }
+
+  #page(after: number, maxCount: number): RecordedEvent[] {
+    return this.#sql.readAll.all(after, toLimit(maxCount)).map(toRecorded);
+  }
+
+  #flush(): void {
+    this.#flushScheduled = false;
+    const group = this.#pending;
+    this.#pending = [];
+    if (group.length === 0) return;
+    let outcomes: Outcome[];
+    try {
+      outcomes = this.#writeGroup(group);
+    } catch (error) {
+      // The transaction as a whole failed (lock timeout, I/O error): nothing of the group is stored.
+      this.#streamHeads.clear();
+      this.#seenDataVersion = undefined;
+      const failure = new EventStoreUnavailableError(`Append failed: ${(error as Error).message}`, { cause: error });
+      for (const p of group) p.reject(failure);
+      return;
+    }
+    group.forEach((p, i) => {
+      const outcome = outcomes[i]!;
+      if (outcome.ok) p.resolve(outcome.result);
+      else p.reject(outcome.error);
+    });
+    if (outcomes.some((o) => o.ok)) this.#notifier.notify();
+  }
+
+  /** One write transaction for the whole group; each append passes or fails on its own inside it. */
+  #writeGroup(group: readonly PendingAppend[]): Outcome[] {
+    const sql = this.#sql;
+    sql.begin.run();
+    try {
+      // Another process committed since our last look: cached stream heads may be stale.
+      const dataVersion = sql.dataVersion.get();
+      if (dataVersion !== this.#seenDataVersion) {
+        this.#streamHeads.clear();
+        this.#seenDataVersion = dataVersion;
+      }
+      const recordedAt = this.#clock().toISOString();
+      const written = new Map<string, number>();
+      const cursor = { nextGlobal: (sql.head.get() ?? -1) + 1 };
+      const outcomes = group.map((p): Outcome => {
+        try {
+          return { ok: true, result: this.#appendOne(p, recordedAt, written, cursor) };
+        } catch (error) {
+          if (error instanceof EventStoreError) return { ok: false, error };
+          throw error;
+        }
+      });
+      sql.commit.run();
+      if (this.#streamHeads.size + written.size > MAX_CACHED_STREAMS) this.#streamHeads.clear();
+      for (const [streamId, head] of written) this.#streamHeads.set(streamId, head);
+      return outcomes;
+    } catch (error) {
+      if (this.#db.inTransaction) sql.rollback.run();
+      throw error;
+    }
+  }
+
+  #appendOne(p: PendingAppend, recordedAt: string, written: Map<string, number>, cursor: { nextGlobal: number }): AppendResult {
+    const sql = this.#sql;
+    const { streamId, events } = p;
+    // Only the first id is looked up on the hot path: a retry repeats it, and any other reused id
+    // trips the UNIQUE index below.
+    if (sql.locateId.get(events[0]!.id) !== undefined) {
+      const retry = resolveStoredIds(
+        streamId,
+        events.map((e) => e.id),
+        events.map((e) => sql.locateId.get(e.id)),
+      );
+      if (retry !== undefined) return retry;
+    }
+    const current = written.get(streamId) ?? this.#streamHead(streamId);
+    assertExpectedVersion(streamId, p.expectedVersion, current);
+    const firstGlobal = cursor.nextGlobal;
+    const positions: { id: string; streamPosition: number; globalPosition: number }[] = [];
+    try {
+      events.forEach((e, i) => {
+        const streamPosition = current + 1 + i;
+        const globalPosition = firstGlobal + i;
+        sql.insert.run(globalPosition, streamId, streamPosition, e.id, e.type, e.schemaVersion, e.data, e.metadata, e.occurredAt, recordedAt);
+        positions.push({ id: e.id, streamPosition, globalPosition });
+      });
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      // Undo this append only; the rest of the group goes on.
+      sql.deleteFrom.run(firstGlobal);
+      const ids = events.map((e) => e.id);
+      resolveStoredIds(streamId, ids, ids.map((id) => sql.locateId.get(id)));
+      // No id is taken, so the stream position was: our cached head was stale. Fail this append only.
+      this.#streamHeads.delete(streamId);
+      throw new EventStoreUnavailableError(`Stream ${streamId} changed concurrently; retry the append`, { cause: error });
+    }
+    cursor.nextGlobal = firstGlobal + events.length;
+    const last = positions.at(-1)!;
+    written.set(streamId, last.streamPosition);
+    return { streamId, nextExpectedVersion: last.streamPosition, lastGlobalPosition: last.globalPosition, events: positions };
+  }
+
+  #streamHead(streamId: string): number {
+    const cached = this.#streamHeads.get(streamId);
+    if (cached !== undefined) return cached;
+    const head = this.#sql.streamHead.get(streamId) ?? -1;
+    this.#streamHeads.set(streamId, head);
+    return head;
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new EventStoreUnavailableError('The SQLite event store is closed');
+  }
+
+  #guard<T>(read: () => T): T {
+    try {
+      return read();
+    } catch (error) {
+      throw new EventStoreUnavailableError(`Read failed: ${(error as Error).message}`, { cause: error });
+    }
+  }
+}
+
+const toLimit = (maxCount: number): number => (Number.isFinite(maxCount) ? maxCount : -1);
+
+const isUniqueViolation = (error: unknown): boolean =>
+  error instanceof BetterSqlite3.SqliteError && error.code === 'SQLITE_CONSTRAINT_UNIQUE';
+
+const toRecorded = (row: EventRow): RecordedEvent => ({
+  id: row.event_id,
+  type: row.type,
+  schemaVersion: row.schema_version,
+  streamId: row.stream_id,
+  streamPosition: row.stream_position,
+  globalPosition: row.global_position,
+  occurredAt: row.occurred_at,
+  recordedAt: row.recorded_at,
+  data: JSON.parse(row.data) as unknown,
+  metadata: JSON.parse(row.metadata) as EventMetadata,
+});
+
+/**
+ * Opens (creating and migrating if needed) a SQLite event store. WAL journal with synchronous=FULL: an
+ * acknowledged append has been fsynced, so it survives a crash of the process and of the machine.
+ */
+export async function openSqliteEventStore(options: SqliteEventStoreOptions): Promise<EventStore> {
+  let db: Database | undefined;
+  try {
+    db = new BetterSqlite3(options.path);
+    db.pragma(`busy_timeout = ${Math.max(0, Math.trunc(options.busyTimeoutMs ?? 5000))}`);
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    const clock = options.clock ?? (() => new Date());
+    migrate(db, () => clock().toISOString());
+    return new SqliteEventStore(db, options);
+  } catch (error) {
+    db?.close();
+    if (error instanceof EventStoreError) throw error;
+    throw new EventStoreUnavailableError(`Cannot open event store at ${options.path}: ${(error as Error).message}`, { cause: error });
+  }
+}
