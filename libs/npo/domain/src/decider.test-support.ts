@@ -1,6 +1,19 @@
 import type { Actor, Findings, NpoEventData, SchoolDetails } from '@npo/contracts';
 import { expect } from 'vitest';
-import type { DecideContext, GemeenteCommand, SchoolCommand } from './commands.js';
+import type {
+  AllocateFunds,
+  AllocateGemeenteFunds,
+  ChangeSchoolDetails,
+  ChooseIntervention,
+  CompleteScan,
+  DecideContext,
+  DecideMr,
+  EvaluateIntervention,
+  GemeenteCommand,
+  RegisterSchool,
+  SchoolCommand,
+  WithdrawIntervention,
+} from './commands.js';
 import { decideGemeente, evolveGemeente, initialGemeenteState } from './gemeente-decider.js';
 import { DomainRuleViolation, type DomainRule } from './rules.js';
 import { decideSchool } from './school-decider.js';
@@ -111,47 +124,47 @@ export const ev = {
 };
 
 export const cmd = {
-  register: (over: Partial<SchoolDetails> = {}, actor: Actor = ocwActor): SchoolCommand => ({
+  register: (over: Partial<SchoolDetails> = {}, actor: Actor = ocwActor): RegisterSchool => ({
     type: 'RegisterSchool',
     data: { ...details, ...over },
     actor,
   }),
-  changeDetails: (over: Partial<SchoolDetails> = {}): SchoolCommand => ({
+  changeDetails: (over: Partial<SchoolDetails> = {}): ChangeSchoolDetails => ({
     type: 'ChangeSchoolDetails',
     data: { ...details, ...over },
     actor: ocwActor,
   }),
-  scan: (schoolYear: string, completedOn = `${schoolYear.slice(0, 4)}-04-20`): SchoolCommand => ({
+  scan: (schoolYear: string, completedOn = `${schoolYear.slice(0, 4)}-04-20`): CompleteScan => ({
     type: 'CompleteScan',
     data: { brin: BRIN, schoolYear, completedOn, findings },
     actor: schoolActor,
   }),
-  choose: (schoolYear: string, code: string, plannedBudgetCents = 1_000_000): SchoolCommand => ({
+  choose: (schoolYear: string, code: string, plannedBudgetCents = 1_000_000): ChooseIntervention => ({
     type: 'ChooseIntervention',
     data: { brin: BRIN, schoolYear, code, targetDomains: ['rekenen'], plannedBudgetCents, pupilsReached: 25 },
     actor: schoolActor,
   }),
-  withdraw: (schoolYear: string, code: string): SchoolCommand => ({
+  withdraw: (schoolYear: string, code: string): WithdrawIntervention => ({
     type: 'WithdrawIntervention',
     data: { brin: BRIN, schoolYear, code, reason: 'Geen personeel' },
     actor: schoolActor,
   }),
-  mr: (schoolYear: string, decision: 'approved' | 'rejected', decidedOn = `${schoolYear.slice(0, 4)}-07-01`): SchoolCommand => ({
+  mr: (schoolYear: string, decision: 'approved' | 'rejected', decidedOn = `${schoolYear.slice(0, 4)}-07-01`): DecideMr => ({
     type: 'DecideMr',
     data: { brin: BRIN, schoolYear, decision, decidedOn },
     actor: schoolActor,
   }),
-  allocate: (schoolYear: string, amountCents: number, actor: Actor = ocwActor): SchoolCommand => ({
+  allocate: (schoolYear: string, amountCents: number, actor: Actor = ocwActor): AllocateFunds => ({
     type: 'AllocateFunds',
     data: { brin: BRIN, schoolYear, amountCents, basis: 'NPO per leerling' },
     actor,
   }),
-  evaluate: (schoolYear: string, code: string): SchoolCommand => ({
+  evaluate: (schoolYear: string, code: string): EvaluateIntervention => ({
     type: 'EvaluateIntervention',
     data: { brin: BRIN, schoolYear, code, implementedAsPlanned: 'partly', experiencedEffect: 4 },
     actor: schoolActor,
   }),
-  allocateGemeente: (gemeente: string, schoolYear: string, amountCents: number, actor: Actor = ocwActor): GemeenteCommand => ({
+  allocateGemeente: (gemeente: string, schoolYear: string, amountCents: number, actor: Actor = ocwActor): AllocateGemeenteFunds => ({
     type: 'AllocateGemeenteFunds',
     data: { gemeente, schoolYear, amountCents, basis: 'Specifieke uitkering NPO' },
     actor,

@@ -89,7 +89,10 @@ describe('scans', () => {
   it('accepts a second scan in the same year: it replaces the findings and leaves the plan version alone', () => {
     const history = [ev.registered(), ev.scanned(Y1, '2021-04-20'), ev.chosen(Y1, 'B3'), ev.approved(Y1, 1)];
     const second = { ...findings, rekenen: 'mild' as const };
-    const events = decideSchool({ ...cmd.scan(Y1, '2021-10-01'), data: { brin: BRIN, schoolYear: Y1, completedOn: '2021-10-01', findings: second } }, foldSchool(history), { now: '2022-01-01T00:00:00Z' });
+    const rescan = cmd.scan(Y1, '2021-10-01');
+    const events = decideSchool({ ...rescan, data: { ...rescan.data, findings: second } }, foldSchool(history), {
+      now: '2022-01-01T00:00:00Z',
+    });
     const year = yearOf(foldSchool([...history, ...events]), Y1);
     expect(year.scan).toEqual({ completedOn: '2021-10-01', findings: second });
     expect(year.planVersion).toBe(1);
@@ -136,7 +139,7 @@ describe('choosing interventions', () => {
   it('refuses an empty targetDomains list [invalid-command]', () => {
     const command = cmd.choose(Y1, 'B3');
     given(ev.registered())
-      .when({ ...command, data: { ...(command.data as object), targetDomains: [] } } as typeof command)
+      .when({ ...command, data: { ...command.data, targetDomains: [] } })
       .thenThrows('invalid-command');
   });
 });

@@ -1,0 +1,222 @@
+import type { Actor, NpoEventData } from '@npo/contracts';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { SchoolCommand } from './commands.js';
+import { cmd, ocwActor, schoolActor } from './decider.test-support.js';
+import { DomainRuleViolation, type DomainRule } from './rules.js';
+import { decideSchool } from './school-decider.js';
+import { consentStatusOf, evolveSchool, initialSchoolState, yearOf } from './school-state.js';
+
+/*
+ * A deliberately naive reference model of the school plan rules: sets of codes per year, a scan flag
+ * and a consent flag that any change resets. It knows the editions only for the codes it uses, written
+ * out by hand. The decider (plan versions, maps, menukaart lookups) must agree with it on every step.
+ */
+const years = ['2021-2022', '2023-2024'] as const;
+type Year = (typeof years)[number];
+const codes = ['A1', 'B10', 'B3', 'C2', 'F1', 'F2'] as const;
+const offered: Record<Year, readonly string[]> = {
+  '2021-2022': ['A1', 'B3', 'C2', 'F1', 'F2'],
+  '2023-2024': ['B10', 'B3', 'C2', 'F1', 'F2'],
+};
+const isF = (c: string) => c.startsWith('F');
+
+interface ModelYear {
+  scanned: boolean;
+  active: Set<string>;
+  ever: Set<string>;
+  consent: 'needs-consent' | 'approved' | 'rejected';
+  changes: number;
+}
+interface Model {
+  registered: boolean;
+  years: Record<Year, ModelYear>;
+}
+const newModel = (): Model => ({
+  registered: false,
+  years: Object.fromEntries(
+    years.map((y) => [y, { scanned: false, active: new Set(), ever: new Set(), consent: 'needs-consent', changes: 0 }]),
+  ) as unknown as Record<Year, ModelYear>,
+});
+
+type Op =
+  | { kind: 'register' }
+  | { kind: 'scan'; year: Year }
+  | { kind: 'choose'; year: Year; code: string }
+  | { kind: 'withdraw'; year: Year; code: string }
+  | { kind: 'mr'; year: Year; decision: 'approved' | 'rejected' }
+  | { kind: 'allocate'; year: Year; amount: number; actor: Actor }
+  | { kind: 'evaluate'; year: Year; code: string };
+
+/** Applies an op to the model: undefined if accepted (model mutated), else the rule it breaks. */
+function modelStep(m: Model, op: Op): DomainRule | undefined {
+  if (op.kind === 'register') {
+    m.registered = true;
+    return undefined;
+  }
+  if (!m.registered) return 'school-not-registered';
+  const y = m.years[op.year];
+  switch (op.kind) {
+    case 'scan':
+      y.scanned = true;
+      return undefined;
+    case 'choose':
+      if (!offered[op.year].includes(op.code)) return 'menukaart-code-unknown';
+      if (y.active.has(op.code)) return 'duplicate-active-choice';
+      if (isF(op.code) && ![...y.active].some((c) => !isF(c))) return 'category-f-needs-a-to-e';
+      y.active.add(op.code);
+      y.ever.add(op.code);
+      y.consent = 'needs-consent';
+      y.changes++;
+      return undefined;
+    case 'withdraw': {
+      if (!y.active.has(op.code)) return 'choice-not-active';
+      const rest = [...y.active].filter((c) => c !== op.code);
+      if (!isF(op.code) && rest.every(isF) && rest.length > 0) return 'withdraw-leaves-f-alone';
+      y.active.delete(op.code);
+      y.consent = 'needs-consent';
+      y.changes++;
+      return undefined;
+    }
+    case 'mr':
+      if (!y.scanned) return 'mr-needs-scan';
+      if (y.active.size === 0) return 'mr-needs-active-choice';
+      y.consent = op.decision;
+      return undefined;
+    case 'allocate':
+      if (op.actor.role !== 'ocw') return 'allocation-requires-ocw';
+      if (!(op.amount > 0 && Number.isInteger(op.amount))) return 'amount-not-positive-cents';
+      return undefined;
+    case 'evaluate':
+      return y.ever.has(op.code) ? undefined : 'evaluation-needs-chosen-intervention';
+  }
+}
+
+function toCommand(op: Op): SchoolCommand {
+  switch (op.kind) {
+    case 'register':
+      return cmd.register();
+    case 'scan':
+      return cmd.scan(op.year);
+    case 'choose':
+      return cmd.choose(op.year, op.code);
+    case 'withdraw':
+      return cmd.withdraw(op.year, op.code);
+    case 'mr':
+      return cmd.mr(op.year, op.decision);
+    case 'allocate':
+      return cmd.allocate(op.year, op.amount, op.actor);
+    case 'evaluate':
+      return cmd.evaluate(op.year, op.code);
+  }
+}
+
+// Biased towards one year and the codes that interact (B3 with F1), so the rules meet often.
+const year = fc.oneof({ weight: 4, arbitrary: fc.constant(years[0]) }, { weight: 1, arbitrary: fc.constant(years[1]) });
+const code = fc.oneof(
+  { weight: 3, arbitrary: fc.constantFrom('B3', 'F1') },
+  { weight: 2, arbitrary: fc.constantFrom(...codes) },
+);
+const op: fc.Arbitrary<Op> = fc.oneof(
+  { weight: 1, arbitrary: fc.constant({ kind: 'register' } as const) },
+  { weight: 2, arbitrary: year.map((y) => ({ kind: 'scan', year: y }) as const) },
+  { weight: 6, arbitrary: fc.record({ kind: fc.constant('choose' as const), year, code }) },
+  { weight: 4, arbitrary: fc.record({ kind: fc.constant('withdraw' as const), year, code }) },
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant('mr' as const), year, decision: fc.constantFrom('approved' as const, 'rejected' as const) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('allocate' as const),
+      year,
+      amount: fc.oneof(fc.integer({ min: -5, max: 5 }), fc.constant(2.5), fc.integer({ min: 1, max: 1e12 })),
+      actor: fc.constantFrom(ocwActor, schoolActor),
+    }),
+  },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('evaluate' as const), year, code }) },
+);
+
+// Nine in ten sequences start registered so the plan rules get exercised; the rest test the guard.
+const sequence = fc
+  .tuple(fc.nat({ max: 9 }), fc.array(op, { maxLength: 40 }))
+  .map(([dice, ops]) => (dice > 0 ? ([{ kind: 'register' }, ...ops] as Op[]) : ops));
+
+describe('school decider vs. reference model (property)', () => {
+  it('agree on accept/reject, the rule broken, the active set, consent status and plan version', () => {
+    const seen = new Set<DomainRule | 'accepted'>();
+    fc.assert(
+      fc.property(sequence, (ops) => {
+        const model = newModel();
+        let state = initialSchoolState();
+        for (const o of ops) {
+          const expectedRule = modelStep(model, o);
+          let events: NpoEventData[] = [];
+          let rule: DomainRule | undefined;
+          try {
+            events = decideSchool(toCommand(o), state, { now: '2025-06-01T00:00:00Z' });
+          } catch (err) {
+            if (!(err instanceof DomainRuleViolation)) throw err;
+            rule = err.rule;
+          }
+          expect(rule, JSON.stringify(o)).toBe(expectedRule);
+          seen.add(rule ?? 'accepted');
+          state = events.reduce(evolveSchool, state);
+          for (const y of years) {
+            const actual = yearOf(state, y);
+            const expected = model.years[y];
+            expect(new Set(actual.activeChoices.keys())).toEqual(expected.active);
+            expect(consentStatusOf(actual)).toBe(expected.consent);
+            expect(actual.planVersion).toBe(expected.changes);
+          }
+          expect(state.details !== null).toBe(model.registered);
+        }
+      }),
+      {
+        numRuns: 300,
+        // Always run one sequence that walks through every rule, whatever the random seed.
+        examples: [
+          [
+            [
+              { kind: 'scan', year: years[0] },
+              { kind: 'register' },
+              { kind: 'choose', year: years[0], code: 'B10' },
+              { kind: 'choose', year: years[0], code: 'F1' },
+              { kind: 'mr', year: years[0], decision: 'approved' },
+              { kind: 'choose', year: years[0], code: 'B3' },
+              { kind: 'choose', year: years[0], code: 'B3' },
+              { kind: 'mr', year: years[0], decision: 'approved' },
+              { kind: 'scan', year: years[0] },
+              { kind: 'mr', year: years[0], decision: 'approved' },
+              { kind: 'choose', year: years[0], code: 'F1' },
+              { kind: 'withdraw', year: years[0], code: 'B3' },
+              { kind: 'withdraw', year: years[0], code: 'C2' },
+              { kind: 'evaluate', year: years[0], code: 'C2' },
+              { kind: 'evaluate', year: years[0], code: 'F1' },
+              { kind: 'allocate', year: years[0], amount: 100, actor: schoolActor },
+              { kind: 'allocate', year: years[0], amount: 0, actor: ocwActor },
+              { kind: 'withdraw', year: years[0], code: 'F1' },
+              { kind: 'withdraw', year: years[0], code: 'B3' },
+              { kind: 'mr', year: years[0], decision: 'rejected' },
+            ],
+          ],
+        ],
+      },
+    );
+    // The generator must actually reach every rule the model knows, or the agreement means little.
+    expect([...seen].sort()).toEqual(
+      [
+        'accepted',
+        'school-not-registered',
+        'menukaart-code-unknown',
+        'duplicate-active-choice',
+        'category-f-needs-a-to-e',
+        'choice-not-active',
+        'withdraw-leaves-f-alone',
+        'mr-needs-scan',
+        'mr-needs-active-choice',
+        'allocation-requires-ocw',
+        'amount-not-positive-cents',
+        'evaluation-needs-chosen-intervention',
+      ].sort(),
+    );
+  });
+});
