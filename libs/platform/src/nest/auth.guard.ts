@@ -1,0 +1,59 @@
+import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { type FastifyRequest } from 'fastify';
+import { type Role } from '../auth/principal.js';
+import { MissingTokenError, TokenInvalidError } from '../auth/token-errors.js';
+import { TokenService } from '../auth/token-service.js';
+import { ForbiddenError } from '../errors/http-mapped-error.js';
+import { ALLOWED_ROLES, OWN_BRIN_PARAM, OWN_GEMEENTE_PARAM, PUBLIC_ROUTE } from './auth.decorators.js';
+
+function bearerToken(request: FastifyRequest): string {
+  const header = request.headers.authorization;
+  if (header === undefined || header.trim() === '') throw new MissingTokenError();
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  if (match === null) throw new TokenInvalidError('the Authorization header must use the Bearer scheme');
+  return match[1]!;
+}
+
+function routeParam(request: FastifyRequest, name: string): string | undefined {
+  const params = request.params as Record<string, string | undefined> | undefined;
+  return params?.[name];
+}
+
+/**
+ * Installed globally: every route needs a valid token unless marked {@link Public}; then
+ * {@link Roles}, {@link OwnBrin} and {@link OwnGemeente} narrow who may call it.
+ */
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(
+    @Inject(Reflector) private readonly reflector: Reflector,
+    @Inject(TokenService) private readonly tokens: TokenService,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (context.getType() !== 'http') return true;
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean | undefined>(PUBLIC_ROUTE, targets) === true) return true;
+
+    const request = context.switchToHttp().getRequest<FastifyRequest>();
+    const principal = await this.tokens.verifyToken(bearerToken(request));
+    request.principal = principal;
+
+    const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ALLOWED_ROLES, targets);
+    if (roles !== undefined && !roles.includes(principal.role)) {
+      throw new ForbiddenError(`This route is for role ${roles.join(' or ')}; the token has role ${principal.role}.`, 'ROLE_NOT_ALLOWED');
+    }
+
+    const brinParam = this.reflector.getAllAndOverride<string | undefined>(OWN_BRIN_PARAM, targets);
+    if (brinParam !== undefined && principal.role === 'school' && routeParam(request, brinParam) !== principal.brin) {
+      throw new ForbiddenError(`A school may only act on its own BRIN (${principal.brin}).`, 'NOT_OWN_BRIN');
+    }
+
+    const gemeenteParam = this.reflector.getAllAndOverride<string | undefined>(OWN_GEMEENTE_PARAM, targets);
+    if (gemeenteParam !== undefined && principal.role === 'gemeente' && routeParam(request, gemeenteParam) !== principal.gemeente) {
+      throw new ForbiddenError(`A gemeente may only act on its own code (${principal.gemeente}).`, 'NOT_OWN_GEMEENTE');
+    }
+    return true;
+  }
+}

@@ -1,0 +1,116 @@
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Inject } from '@nestjs/common';
+import { type FastifyReply, type FastifyRequest } from 'fastify';
+import { ErrorMappings } from '../errors/error-mappings.js';
+import { HttpMappedError } from '../errors/http-mapped-error.js';
+import { kindForStatus, PROBLEM_CONTENT_TYPE, type ProblemDetails, type ProblemSpec, problemType, titleFor } from '../errors/problem.js';
+import { type PlatformLogger } from '../logging/logger.js';
+import { PLATFORM_LOGGER } from './tokens.js';
+
+const reserved = new Set(['type', 'title', 'status', 'detail', 'instance']);
+
+interface FrameworkError {
+  code: string;
+  statusCode?: number;
+  message: string;
+}
+
+const isFrameworkError = (error: unknown): error is FrameworkError => {
+  const code = error instanceof Error ? (error as { code?: unknown }).code : undefined;
+  return typeof code === 'string' && code.startsWith('FST_');
+};
+
+/** Fastify's own rejections, which happen before any Nest code runs (body parsing, routing). */
+function fromFastify(error: FrameworkError, request: FastifyRequest): ProblemSpec | undefined {
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return {
+        status: 413,
+        kind: 'payload-too-large',
+        detail: `The request body is larger than the limit of ${request.server.initialConfig.bodyLimit ?? 'the configured'} bytes.`,
+      };
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return {
+        status: 415,
+        kind: 'unsupported-media-type',
+        detail: `Content-Type ${JSON.stringify(request.headers['content-type'] ?? '')} is not accepted; send application/json.`,
+      };
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return { status: 400, kind: 'malformed-request', detail: 'The request body is not valid JSON.' };
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return { status: 400, kind: 'malformed-request', detail: 'The request body is empty but Content-Type says application/json.' };
+    default:
+      if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
+        return { status: error.statusCode, kind: error.statusCode === 400 ? 'malformed-request' : kindForStatus(error.statusCode), detail: error.message };
+      }
+      return undefined;
+  }
+}
+
+function fromNest(error: HttpException): ProblemSpec {
+  const status = error.getStatus();
+  // A 5xx HttpException's message may describe internals; the generic 500 path below handles it.
+  return { status, kind: kindForStatus(status), detail: status < 500 ? error.message : undefined };
+}
+
+const internalError: ProblemSpec = { status: 500, kind: 'internal-error', detail: 'An unexpected error occurred. Quote the correlationId when reporting it.' };
+
+/**
+ * The single edge where errors become RFC 9457 `application/problem+json` responses. Order: the
+ * app's registered mappings, then {@link HttpMappedError}s, then framework errors, then 500.
+ */
+@Catch()
+export class ProblemFilter implements ExceptionFilter {
+  constructor(
+    @Inject(ErrorMappings) private readonly mappings: ErrorMappings,
+    @Inject(PLATFORM_LOGGER) private readonly logger: PlatformLogger,
+  ) {}
+
+  toProblemSpec(exception: unknown, request: FastifyRequest): ProblemSpec {
+    const mapped = this.mappings.resolve(exception);
+    if (mapped) return mapped;
+    if (exception instanceof HttpMappedError) return exception.toProblem();
+    // Nest wraps Fastify's 4xx errors in an HttpException with the original as `cause`.
+    const inner = exception instanceof HttpException && exception.cause !== undefined ? exception.cause : exception;
+    if (isFrameworkError(inner)) {
+      const spec = fromFastify(inner, request);
+      if (spec) return spec;
+    }
+    if (exception instanceof HttpException) return fromNest(exception);
+    return internalError;
+  }
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    if (host.getType() !== 'http') throw exception;
+    const http = host.switchToHttp();
+    const request = http.getRequest<FastifyRequest>();
+    const reply = http.getResponse<FastifyReply>();
+
+    let spec: ProblemSpec;
+    try {
+      spec = this.toProblemSpec(exception, request);
+    } catch (mappingFailure) {
+      this.logger.error({ err: mappingFailure, correlationId: request.id }, 'error mapping threw');
+      spec = internalError;
+    }
+    const status = spec.status >= 400 && spec.status <= 599 ? spec.status : 500;
+    if (status >= 500) this.logger.error({ err: exception, correlationId: request.id, status }, 'request failed');
+    else this.logger.debug({ correlationId: request.id, status, kind: spec.kind, detail: spec.detail }, 'request rejected');
+
+    const extensions = Object.fromEntries(Object.entries(spec.extensions ?? {}).filter(([key]) => !reserved.has(key)));
+    const body: ProblemDetails = {
+      type: problemType(spec.kind),
+      title: spec.title ?? titleFor(spec.kind, status),
+      status,
+      ...(spec.detail !== undefined ? { detail: spec.detail } : {}),
+      instance: request.url.split('?')[0] ?? request.url,
+      correlationId: request.id,
+      ...extensions,
+    };
+    if (reply.sent) return;
+    reply
+      .status(status)
+      .headers(spec.headers ?? {})
+      .type(`${PROBLEM_CONTENT_TYPE}; charset=utf-8`)
+      .send(JSON.stringify(body));
+  }
+}
