@@ -1,0 +1,235 @@
+import { eventContracts, type Actor, type NewEvent, type NpoEventData, type RecordedEvent } from '@npo/contracts';
+import type { DecideContext } from '@npo/domain';
+import { WrongExpectedVersionError, type EventStore } from '@npo/event-store';
+import { ConcurrencyExhaustedError, IdempotencyKeyReusedError } from './application-errors.js';
+import { KeyedMutex } from './keyed-mutex.js';
+
+export interface Decider<TCommand, TState> {
+  decide(command: TCommand, state: TState, context: DecideContext): readonly NpoEventData[];
+  evolve(state: TState, event: NpoEventData): TState;
+  initialState(): TState;
+}
+
+/** Who asks and how the request is traced; becomes the events' metadata. */
+export interface CommandMeta {
+  readonly actor: Actor;
+  readonly correlationId: string;
+  readonly causationId: string | null;
+  readonly idempotencyKey: string | null;
+  /** Hash of method, path and body, so a reused key with another request is recognised. */
+  readonly requestHash: string | null;
+}
+
+export interface CommandReply {
+  /** True when this call appended events; false for a replay (Idempotency-Key) or a no-op repeat. */
+  readonly created: boolean;
+  readonly replayed: boolean;
+  readonly eventIds: readonly string[];
+  readonly streamVersion: number;
+  readonly globalPosition: number;
+}
+
+export interface StreamSnapshot<TState> {
+  readonly state: TState;
+  /** Position of the stream's last event; -1 when the stream does not exist. */
+  readonly version: number;
+  readonly lastEventId: string | null;
+  readonly lastGlobalPosition: number;
+  /** Replies to idempotent requests seen in this stream, by `role:actorId:key`. */
+  readonly replies: ReadonlyMap<string, { readonly requestHash: string | null; readonly reply: CommandReply }>;
+}
+
+export interface ExecutorOptions {
+  readonly clock: () => Date;
+  readonly newId: () => string;
+  /** Attempts after a version conflict with another process before answering 409. */
+  readonly maxAttempts?: number;
+  /** Streams whose folded state is kept in memory. */
+  readonly cacheSize?: number;
+}
+
+const replyKey = (actor: Actor, key: string): string => `${actor.role}:${actor.id}:${key}`;
+
+/**
+ * The application service behind every command: load the stream's state, decide, append with the
+ * expected version. State is cached per stream; a cache made stale by another process shows up as a
+ * version conflict, which reloads and decides again.
+ */
+export class StreamCommandExecutor<TCommand, TState> {
+  private readonly mutex = new KeyedMutex();
+  private readonly cache = new Map<string, StreamSnapshot<TState>>();
+  private readonly maxAttempts: number;
+  private readonly cacheSize: number;
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly decider: Decider<TCommand, TState>,
+    private readonly options: ExecutorOptions,
+  ) {
+    this.maxAttempts = options.maxAttempts ?? 5;
+    this.cacheSize = options.cacheSize ?? 20_000;
+  }
+
+  async execute(streamId: string, command: TCommand, meta: CommandMeta): Promise<CommandReply> {
+    return this.mutex.run(streamId, async () => {
+      // The first attempt trusts the cache. Anything another process appended since shows up as a
+      // version conflict or, if the stale state made the decider refuse, as a refusal checked again
+      // on caught-up state; either way the next attempt reads the store.
+      let caughtUp = false;
+      for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
+        const snapshot = await this.snapshot(streamId, caughtUp);
+        const replayed = this.replayOf(snapshot, meta);
+        if (replayed) return replayed;
+
+        const now = this.options.clock().toISOString();
+        let decided: readonly NpoEventData[];
+        try {
+          decided = this.decider.decide(command, snapshot.state, { now });
+        } catch (refusal) {
+          if (caughtUp) throw refusal;
+          const fresh = await this.snapshot(streamId, true);
+          caughtUp = true;
+          if (fresh.version === snapshot.version) throw refusal;
+          continue;
+        }
+        if (decided.length === 0) {
+          return {
+            created: false,
+            replayed: false,
+            eventIds: snapshot.lastEventId === null ? [] : [snapshot.lastEventId],
+            streamVersion: snapshot.version,
+            globalPosition: snapshot.lastGlobalPosition,
+          };
+        }
+        const events = decided.map((e) => this.envelope(e, now, meta));
+        try {
+          const result = await this.store.append(streamId, events, {
+            expectedVersion: snapshot.version < 0 ? 'no_stream' : snapshot.version,
+          });
+          const reply: CommandReply = {
+            created: true,
+            replayed: false,
+            eventIds: result.events.map((e) => e.id),
+            streamVersion: result.nextExpectedVersion,
+            globalPosition: result.lastGlobalPosition,
+          };
+          this.remember(streamId, this.advance(snapshot, events, reply, meta));
+          return reply;
+        } catch (err) {
+          if (!(err instanceof WrongExpectedVersionError)) throw err;
+          this.cache.delete(streamId);
+          caughtUp = true;
+        }
+      }
+      throw new ConcurrencyExhaustedError(streamId, this.maxAttempts);
+    });
+  }
+
+  /** The stream's current state, caught up with the store (for reads). */
+  async read(streamId: string): Promise<StreamSnapshot<TState>> {
+    return this.mutex.run(streamId, () => this.snapshot(streamId, true));
+  }
+
+  private replayOf(snapshot: StreamSnapshot<TState>, meta: CommandMeta): CommandReply | undefined {
+    if (meta.idempotencyKey === null) return undefined;
+    const seen = snapshot.replies.get(replyKey(meta.actor, meta.idempotencyKey));
+    if (!seen) return undefined;
+    if (seen.requestHash !== null && meta.requestHash !== null && seen.requestHash !== meta.requestHash) {
+      throw new IdempotencyKeyReusedError(meta.idempotencyKey);
+    }
+    return { ...seen.reply, created: false, replayed: true };
+  }
+
+  private envelope(event: NpoEventData, now: string, meta: CommandMeta): NewEvent {
+    return {
+      id: this.options.newId(),
+      type: event.type,
+      schemaVersion: eventContracts[event.type].currentVersion,
+      occurredAt: now,
+      data: event.data,
+      metadata: {
+        correlationId: meta.correlationId,
+        causationId: meta.causationId,
+        actor: meta.actor,
+        idempotencyKey: meta.idempotencyKey,
+        requestHash: meta.requestHash,
+      },
+    };
+  }
+
+  /** Loads from the cache (catching up with the store when asked) or folds the whole stream. */
+  private async snapshot(streamId: string, catchUp: boolean): Promise<StreamSnapshot<TState>> {
+    const cached = this.cache.get(streamId);
+    if (cached && !catchUp) return cached;
+    const from = cached ?? this.emptySnapshot();
+    const recorded = await this.store.readStream(streamId, { fromVersion: from.version + 1 });
+    if (recorded.length === 0 && cached) return cached;
+    const next = this.fold(from, recorded);
+    this.remember(streamId, next);
+    return next;
+  }
+
+  private emptySnapshot(): StreamSnapshot<TState> {
+    return { state: this.decider.initialState(), version: -1, lastEventId: null, lastGlobalPosition: -1, replies: new Map() };
+  }
+
+  private fold(from: StreamSnapshot<TState>, recorded: readonly RecordedEvent[]): StreamSnapshot<TState> {
+    let state = from.state;
+    const replies = new Map(from.replies);
+    const byRequest = new Map<string, RecordedEvent[]>();
+    for (const e of recorded) {
+      state = this.decider.evolve(state, { type: e.type, data: e.data } as NpoEventData);
+      const { idempotencyKey, actor } = e.metadata;
+      if (idempotencyKey !== null) {
+        const k = replyKey(actor, idempotencyKey);
+        byRequest.set(k, [...(byRequest.get(k) ?? []), e]);
+      }
+    }
+    for (const [k, events] of byRequest) {
+      const last = events[events.length - 1]!;
+      replies.set(k, {
+        requestHash: last.metadata.requestHash ?? null,
+        reply: {
+          created: true,
+          replayed: false,
+          eventIds: events.map((e) => e.id),
+          streamVersion: last.streamPosition,
+          globalPosition: last.globalPosition,
+        },
+      });
+    }
+    const last = recorded[recorded.length - 1];
+    return {
+      state,
+      version: last ? last.streamPosition : from.version,
+      lastEventId: last ? last.id : from.lastEventId,
+      lastGlobalPosition: last ? last.globalPosition : from.lastGlobalPosition,
+      replies,
+    };
+  }
+
+  private advance(from: StreamSnapshot<TState>, events: readonly NewEvent[], reply: CommandReply, meta: CommandMeta): StreamSnapshot<TState> {
+    let state = from.state;
+    for (const e of events) state = this.decider.evolve(state, { type: e.type, data: e.data } as NpoEventData);
+    const replies = new Map(from.replies);
+    if (meta.idempotencyKey !== null) {
+      replies.set(replyKey(meta.actor, meta.idempotencyKey), { requestHash: meta.requestHash, reply });
+    }
+    return {
+      state,
+      version: reply.streamVersion,
+      lastEventId: reply.eventIds[reply.eventIds.length - 1] ?? from.lastEventId,
+      lastGlobalPosition: reply.globalPosition,
+      replies,
+    };
+  }
+
+  private remember(streamId: string, snapshot: StreamSnapshot<TState>): void {
+    this.cache.delete(streamId);
+    this.cache.set(streamId, snapshot);
+    if (this.cache.size > this.cacheSize) {
+      const oldest = this.cache.keys().next().value;
+      if (oldest !== undefined) this.cache.delete(oldest);
+    }
+  }
+}

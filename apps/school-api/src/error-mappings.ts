@@ -1,0 +1,22 @@
+import { DomainRuleViolation } from '@npo/domain';
+import { DuplicateEventIdError, EventStoreUnavailableError } from '@npo/event-store';
+import { mapError, problems, type AnyErrorMapping } from '@npo/platform';
+import { ConcurrencyExhaustedError, IdempotencyKeyReusedError, UnknownSubjectError } from './application/application-errors.js';
+
+/** Typed errors of the domain, the application and the store, mapped to problem details at the edge. */
+export const schoolApiErrorMappings: readonly AnyErrorMapping[] = [
+  mapError(DomainRuleViolation, (e) =>
+    // An unregistered school is, to a client, an unknown resource.
+    e.rule === 'school-not-registered' ? { ...problems.notFound(e.message), extensions: { rule: e.rule } } : problems.ruleViolation(e.rule, e.message),
+  ),
+  mapError(UnknownSubjectError, (e) => problems.notFound(e.message)),
+  mapError(IdempotencyKeyReusedError, (e) => ({ status: 422, kind: 'idempotency-key-reused', title: 'Idempotency-Key reused', detail: e.message })),
+  mapError(ConcurrencyExhaustedError, (e) => problems.conflict(e.message, { streamId: e.streamId, attempts: e.attempts })),
+  mapError(DuplicateEventIdError, (e) => problems.conflict(e.message)),
+  mapError(EventStoreUnavailableError, () => ({
+    status: 503,
+    kind: 'service-unavailable',
+    detail: 'The event store is unavailable; nothing was recorded. Retry later.',
+    headers: { 'Retry-After': '1' },
+  })),
+];

@@ -1,0 +1,19 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { openSqliteEventStore, type EventStore } from '@npo/event-store';
+import type { PlatformConfig } from '@npo/platform';
+
+/** The adapter the configuration asks for. */
+export async function openConfiguredEventStore(config: PlatformConfig): Promise<EventStore> {
+  switch (config.eventStore.kind) {
+    case 'sqlite':
+      await mkdir(config.dataDir, { recursive: true });
+      return openSqliteEventStore({ path: join(config.dataDir, 'events.sqlite') });
+    case 'kurrentdb':
+      throw new Error('NPO_EVENT_STORE=kurrentdb: the KurrentDB adapter is not part of this build yet; use sqlite.');
+    default: {
+      const unknown: never = config.eventStore;
+      throw new Error(`unknown event store ${JSON.stringify(unknown)}`);
+    }
+  }
+}

@@ -1,0 +1,56 @@
+import { createHash } from 'node:crypto';
+import { RequestValidationError, type Principal } from '@npo/platform';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { CommandMeta, CommandReply } from '../application/stream-command-executor.js';
+
+export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
+const acceptableKey = /^[\x21-\x7E]{1,200}$/;
+
+/** The actor id in event metadata: the BRIN or gemeente code for scoped roles, else the subject. */
+const actorId = (p: Principal): string => (p.role === 'school' ? p.brin : p.role === 'gemeente' ? p.gemeente : p.sub);
+
+function idempotencyKeyOf(request: FastifyRequest): string | null {
+  const raw = request.headers[IDEMPOTENCY_KEY_HEADER];
+  if (raw === undefined) return null;
+  const key = Array.isArray(raw) ? raw[0] : raw;
+  if (key === undefined || !acceptableKey.test(key)) {
+    throw new RequestValidationError([
+      { in: 'header', pointer: '/Idempotency-Key', code: 'invalid_format', message: 'Idempotency-Key must be 1-200 printable ASCII characters' },
+    ]);
+  }
+  return key;
+}
+
+export function commandMetaOf(request: FastifyRequest, principal: Principal): CommandMeta {
+  const idempotencyKey = idempotencyKeyOf(request);
+  return {
+    actor: { role: principal.role, id: actorId(principal) },
+    correlationId: request.id,
+    causationId: null,
+    idempotencyKey,
+    requestHash:
+      idempotencyKey === null
+        ? null
+        : createHash('sha256').update(`${request.method} ${request.url}\n${JSON.stringify(request.body ?? null)}`).digest('base64url'),
+  };
+}
+
+/**
+ * Sets the status (201 for a recorded or replayed command, 200 for a no-op repeat or an update of an
+ * existing resource) and returns the body.
+ */
+export function accepted(response: FastifyReply, reply: CommandReply, createsResource = true): ReturnType<typeof acceptedBody> {
+  response.status((reply.created || reply.replayed) && createsResource ? 201 : 200);
+  if (reply.replayed) response.header('idempotent-replayed', 'true');
+  return acceptedBody(reply);
+}
+
+/** The 2xx body of every command; `eventIds` lists all events when a command recorded more than one. */
+function acceptedBody(reply: CommandReply): { eventId: string | null; eventIds: readonly string[]; streamVersion: number; globalPosition: number } {
+  return {
+    eventId: reply.eventIds[reply.eventIds.length - 1] ?? null,
+    eventIds: reply.eventIds,
+    streamVersion: reply.streamVersion,
+    globalPosition: reply.globalPosition,
+  };
+}

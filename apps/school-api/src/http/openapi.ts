@@ -1,0 +1,119 @@
+import {
+  allocationBodySchema,
+  commandAcceptedSchema,
+  evaluationBodySchema,
+  interventionBodySchema,
+  mrDecisionBodySchema,
+  problemDetailsSchema,
+  registerSchoolBodySchema,
+  scanBodySchema,
+  schoolPlanViewSchema,
+  withdrawalBodySchema,
+} from '@npo/contracts';
+import { z } from 'zod';
+
+/*
+ * The OpenAPI 3.1 document is generated from the same zod schemas the controllers validate with, so
+ * the two cannot drift. OpenAPI 3.1 uses JSON Schema 2020-12, which is zod's native target.
+ */
+
+const schemas = {
+  RegisterSchoolBody: registerSchoolBodySchema,
+  ScanBody: scanBodySchema,
+  InterventionBody: interventionBodySchema,
+  WithdrawalBody: withdrawalBodySchema,
+  MrDecisionBody: mrDecisionBodySchema,
+  EvaluationBody: evaluationBodySchema,
+  AllocationBody: allocationBodySchema,
+  CommandAccepted: commandAcceptedSchema.extend({ eventId: z.string().nullable(), eventIds: z.array(z.string()) }),
+  ProblemDetails: problemDetailsSchema,
+  SchoolPlanView: schoolPlanViewSchema,
+} as const;
+
+type SchemaName = keyof typeof schemas;
+const ref = (name: SchemaName) => ({ $ref: `#/components/schemas/${name}` });
+
+function componentSchema(schema: z.ZodType): Record<string, unknown> {
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  return rest;
+}
+
+const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: ref('ProblemDetails') } } });
+
+const errorResponses = (...statuses: number[]) => {
+  const text: Record<number, string> = {
+    400: 'Malformed JSON or a body, path or header that fails validation (`errors` lists each issue).',
+    401: 'Missing, expired or invalid bearer token.',
+    403: 'The token\'s role may not call this route, or a school/gemeente acts on another one.',
+    404: 'Unknown school.',
+    409: 'The stream kept changing under concurrent writers; retry the request.',
+    413: 'Body larger than the configured limit.',
+    415: 'Body is not `application/json`.',
+    422: 'A domain rule is broken; `rule` names it. Also an Idempotency-Key reused for a different request.',
+  };
+  return Object.fromEntries(statuses.map((s) => [String(s), problem(text[s] ?? 'Error')]));
+};
+
+const brin = { name: 'brin', in: 'path', required: true, schema: { type: 'string', pattern: '^[0-9]{2}[A-Z]{2}([0-9]{2})?$' }, example: '16SW' };
+const code = { name: 'code', in: 'path', required: true, schema: { type: 'string', pattern: '^[A-F][1-9][0-9]?$' }, example: 'B3' };
+const gemeente = { name: 'code', in: 'path', required: true, schema: { type: 'string', pattern: '^GM[0-9]{4}$' }, example: 'GM0363' };
+const idempotencyKey = {
+  name: 'Idempotency-Key',
+  in: 'header',
+  required: false,
+  description: 'Makes a retried request return the first response without recording a second event (replays carry `Idempotent-Replayed: true`).',
+  schema: { type: 'string', minLength: 1, maxLength: 200 },
+};
+
+const command = (summary: string, body: SchemaName, roles: string, parameters: object[]) => ({
+  summary,
+  description: `Roles: ${roles}.`,
+  parameters: [...parameters, idempotencyKey],
+  requestBody: { required: true, content: { 'application/json': { schema: ref(body) } } },
+  responses: {
+    '201': { description: 'Recorded (or replayed for a repeated Idempotency-Key).', content: { 'application/json': { schema: ref('CommandAccepted') } } },
+    '200': { description: 'Nothing new to record (an identical repeat); the current stream head.', content: { 'application/json': { schema: ref('CommandAccepted') } } },
+    ...errorResponses(400, 401, 403, 404, 409, 413, 415, 422),
+  },
+});
+
+export function buildOpenApiDocument(version: string): Record<string, unknown> {
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'NPO school API',
+      version,
+      description:
+        'Schools record their Nationaal Programma Onderwijs decisions; every accepted command is an immutable event. ' +
+        'Errors are RFC 9457 problem details with a stable `type` URN.',
+    },
+    security: [{ bearer: [] }],
+    paths: {
+      '/v1/schools/{brin}': {
+        put: command('Register a school or update its reference data', 'RegisterSchoolBody', 'ocw, admin', [brin]),
+        get: {
+          summary: "The school's current plan per school year",
+          description: 'Roles: the school itself (with scan findings), ocw, admin (without findings).',
+          parameters: [brin],
+          responses: {
+            '200': { description: 'The plan', content: { 'application/json': { schema: ref('SchoolPlanView') } } },
+            ...errorResponses(400, 401, 403, 404),
+          },
+        },
+      },
+      '/v1/schools/{brin}/scans': { post: command('Record a completed schoolscan', 'ScanBody', 'school (own BRIN)', [brin]) },
+      '/v1/schools/{brin}/interventions': { post: command('Choose a menukaart intervention', 'InterventionBody', 'school (own BRIN)', [brin]) },
+      '/v1/schools/{brin}/interventions/{code}/withdrawals': {
+        post: command('Withdraw a chosen intervention', 'WithdrawalBody', 'school (own BRIN)', [brin, code]),
+      },
+      '/v1/schools/{brin}/mr-decisions': { post: command("Record the MR's decision on the plan", 'MrDecisionBody', 'school (own BRIN)', [brin]) },
+      '/v1/schools/{brin}/evaluations': { post: command('Evaluate a chosen intervention', 'EvaluationBody', 'school (own BRIN)', [brin]) },
+      '/v1/schools/{brin}/allocations': { post: command('Allocate NPO funds to a school', 'AllocationBody', 'ocw', [brin]) },
+      '/v1/gemeenten/{code}/allocations': { post: command('Allocate NPO funds to a gemeente', 'AllocationBody', 'ocw', [gemeente]) },
+    },
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+      schemas: Object.fromEntries(Object.entries(schemas).map(([name, schema]) => [name, componentSchema(schema)])),
+    },
+  };
+}

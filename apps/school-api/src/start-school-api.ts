@@ -1,0 +1,48 @@
+import 'reflect-metadata';
+import { SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import type { EventStore } from '@npo/event-store';
+import { createNestApp, type CreateNestAppOptions, type PlatformConfig, type RunningNestApp } from '@npo/platform';
+import { v7 as uuidv7 } from 'uuid';
+import { schoolApiErrorMappings } from './error-mappings.js';
+import { openConfiguredEventStore } from './event-store.factory.js';
+import { buildOpenApiDocument } from './http/openapi.js';
+import { SchoolApiModule } from './school-api.module.js';
+
+export const SCHOOL_API_VERSION = '1.0.0';
+
+export interface StartSchoolApiOptions extends Pick<CreateNestAppOptions, 'port' | 'host' | 'logDestination' | 'logger' | 'shutdownHooks' | 'tokens'> {
+  /** Default: the adapter the configuration names. The caller then owns it and closes it. */
+  readonly store?: EventStore;
+  readonly clock?: () => Date;
+}
+
+export interface RunningSchoolApi extends RunningNestApp {
+  readonly store: EventStore;
+}
+
+/** Boots the school API on the configured (or given) store; used by `main.ts` and the e2e tests. */
+export async function startSchoolApi(config: PlatformConfig, options: StartSchoolApiOptions = {}): Promise<RunningSchoolApi> {
+  const ownsStore = options.store === undefined;
+  const store = options.store ?? (await openConfiguredEventStore(config));
+  const module = SchoolApiModule.forRoot({ store, clock: options.clock ?? (() => new Date()), newId: uuidv7 });
+  const running = await createNestApp(module, config, {
+    ...options,
+    name: 'school-api',
+    errorMappings: schoolApiErrorMappings,
+    beforeListen: (app, context) => {
+      context.readiness.register('event-store', async () => {
+        await store.headPosition();
+      });
+      const document = buildOpenApiDocument(SCHOOL_API_VERSION) as unknown as OpenAPIObject;
+      SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'openapi.json', yamlDocumentUrl: 'openapi.yaml', customSiteTitle: 'NPO school API' });
+    },
+  });
+  return {
+    ...running,
+    store,
+    close: async () => {
+      await running.close();
+      if (ownsStore) await store.close();
+    },
+  };
+}
