@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_BODY_LIMIT_BYTES, platformEnvSchema } from './config.schema.js';
-import { ConfigError, loadConfig } from './load-config.js';
+import { ConfigError, loadConfig, loadConfigOrExit } from './load-config.js';
 
 function configError(env: Record<string, string>): ConfigError {
   try {
@@ -140,5 +140,34 @@ describe('platformEnvSchema', () => {
   it('is usable on its own to validate an environment block (e.g. a compose service)', () => {
     expect(platformEnvSchema.safeParse({ NPO_FEED: 'kafka', KAFKA_BROKERS: 'kafka:9092' }).success).toBe(true);
     expect(platformEnvSchema.safeParse({ NPO_FEED: 'kafka' }).success).toBe(false);
+  });
+});
+
+describe('loadConfigOrExit', () => {
+  class Exited extends Error {
+    constructor(readonly code: number) {
+      super(`exit ${code}`);
+    }
+  }
+  const exit = (code: number): never => {
+    throw new Exited(code);
+  };
+
+  it('prints every bad variable and exits with status 1', () => {
+    const written: string[] = [];
+    const outcome = (() => {
+      try {
+        return loadConfigOrExit({ NPO_API_PORT: 'eighty', NPO_EVENT_STORE: 'kurrentdb' }, { writeError: (t) => written.push(t), exit });
+      } catch (error) {
+        return error;
+      }
+    })();
+    expect(outcome).toBeInstanceOf(Exited);
+    expect((outcome as Exited).code).toBe(1);
+    expect(written.join('')).toMatch(/^Invalid configuration:\n {2}- NPO_API_PORT must be a whole number 0-65535 \(got "eighty"\)\n {2}- EVENTSTORE_CONNECTION_STRING is required/);
+  });
+
+  it('returns the configuration when it is valid', () => {
+    expect(loadConfigOrExit({ NPO_API_PORT: '8080' }, { exit, writeError: () => undefined }).apiPort).toBe(8080);
   });
 });

@@ -44,17 +44,24 @@ export function loadConfig(env: Env, options: LoadConfigOptions = {}): PlatformC
   return { ...result.data, dataDir: resolve(options.cwd ?? process.cwd(), result.data.dataDir) };
 }
 
+export interface ExitOnConfigErrorOptions extends LoadConfigOptions {
+  /** Defaults to writing to process.stderr; tests pass their own. */
+  readonly writeError?: (text: string) => void;
+  /** Defaults to process.exit. */
+  readonly exit?: (code: number) => never;
+}
+
 /**
  * For process entry points: a bad configuration prints one clear message to stderr and exits with
  * status 1 instead of surfacing as a stack trace.
  */
-export function loadConfigOrExit(env: Env = process.env, options: LoadConfigOptions = {}): PlatformConfig {
+export function loadConfigOrExit(env: Env = process.env, options: ExitOnConfigErrorOptions = {}): PlatformConfig {
   try {
     return loadConfig(env, options);
   } catch (error) {
     if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(1);
+      (options.writeError ?? ((text) => process.stderr.write(text)))(`${error.message}\nSee the configuration section of the README for every variable and its default.\n`);
+      return (options.exit ?? process.exit)(1);
     }
     throw error;
   }

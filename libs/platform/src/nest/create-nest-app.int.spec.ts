@@ -396,3 +396,26 @@ describe('/metrics', () => {
     expect(r.text).not.toContain('/no/such/thing');
   });
 });
+
+describe('lifecycle', () => {
+  it('runs beforeListen before listening, and close() drains readiness and frees the port', async () => {
+    const config = loadConfig({ NPO_DATA_DIR: dataDir, NPO_LOG_LEVEL: 'silent' });
+    let hookSawContext = false;
+    const second = await createNestApp(DummyModule, config, {
+      port: 0,
+      shutdownHooks: false,
+      beforeListen: (app, context) => {
+        hookSawContext = context.config === config;
+        app.getHttpAdapter().getInstance().get('/raw', async () => ({ raw: true }));
+      },
+    });
+    expect(hookSawContext).toBe(true);
+    const raw = await fetch(`${second.url}/raw`);
+    expect(await raw.json()).toEqual({ raw: true });
+    expect(second.url).not.toBe(running.url);
+
+    await second.close();
+    expect((await second.context.readiness.run()).ready).toBe(false);
+    await expect(fetch(`${second.url}/health/live`)).rejects.toThrow();
+  });
+});
