@@ -31,6 +31,10 @@ export function serverProperties({ host, port, controllerPort, dataDir }) {
     'share.coordinator.state.topic.num.partitions=1',
     // A consumer group's first rebalance would otherwise wait 3 s for more members.
     'group.initial.rebalance.delay.ms=0',
+    // After a SIGKILL the restored controller still holds the dead broker's session: registration
+    // fails until it expires (default 9 s). Broker and controller share one process, so shorter is safe.
+    'broker.heartbeat.interval.ms=1000',
+    'broker.session.timeout.ms=4000',
     '',
   ];
   return lines.join('\n');
