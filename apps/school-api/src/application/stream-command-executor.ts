@@ -73,8 +73,8 @@ export class StreamCommandExecutor<TCommand, TState> {
   async execute(streamId: string, command: TCommand, meta: CommandMeta): Promise<CommandReply> {
     return this.mutex.run(streamId, async () => {
       // The first attempt trusts the cache. Anything another process appended since shows up as a
-      // version conflict or, if the stale state made the decider refuse, as a refusal checked again
-      // on caught-up state; either way the next attempt reads the store.
+      // version conflict or, if the stale state made the decider refuse or decide nothing, as an
+      // answer checked again on caught-up state; either way the next attempt reads the store.
       let caughtUp = false;
       for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
         const snapshot = await this.snapshot(streamId, caughtUp);
@@ -93,6 +93,13 @@ export class StreamCommandExecutor<TCommand, TState> {
           continue;
         }
         if (decided.length === 0) {
+          // "Nothing to record" on a stale cache may be wrong (e.g. consent that a change elsewhere
+          // made necessary again): like a refusal, it only stands on caught-up state.
+          if (!caughtUp) {
+            const fresh = await this.snapshot(streamId, true);
+            caughtUp = true;
+            if (fresh.version !== snapshot.version) continue;
+          }
           return {
             created: false,
             replayed: false,
