@@ -1,0 +1,10 @@
+export type { MessageHeaders, OutgoingMessage, ReceivedMessage, TopicPartitions } from './port/message.js';
+export type { DeliveredPartition, MessageProducer, ProducerOptions } from './port/producer.js';
+export type { BatchContext, BatchHandler, ConsumerOptions, ExternalOffsetStore, MessageConsumer, OffsetSource, ReceivedBatch } from './port/consumer.js';
+export type { PartitionDescription, PartitionOffsets, TopicAdmin, TopicDescription, TopicSpec } from './port/admin.js';
+export type { KafkaConnection, LogLevel, Messaging, MessagingLogger } from './port/messaging.js';
+export { EnvelopeDecodeError, MessagingError, MessagingStateError, StoredOffsetOutOfRangeError, TopicMismatchError, type EnvelopeDecodeReason } from './errors.js';
+export { decodeEnvelope, encodeEnvelope, envelopeHeaders, type DecodedEnvelope } from './codec/envelope-codec.js';
+export { lagOf, type PartitionLag } from './lag.js';
+export { kafkaConnectionFromEnv } from './env.js';
+export { createKafkaMessaging } from './kafkajs/kafka-messaging.js';
