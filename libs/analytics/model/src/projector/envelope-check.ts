@@ -1,0 +1,58 @@
+/** What the projector needs to know about an entry even when it cannot be decoded. */
+export interface EnvelopeFacts {
+  readonly id: string | null;
+  readonly type: string | null;
+  readonly schemaVersion: number | null;
+  readonly streamId: string | null;
+  readonly streamPosition: number | null;
+  readonly globalPosition: number | null;
+  readonly occurredAt: string | null;
+  readonly recordedAt: string | null;
+}
+
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+// The forms DuckDB's TIMESTAMPTZ cast and the contract's z.iso.datetime({ offset: true }) both accept.
+const instantPattern = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})$/;
+
+const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+const int = (v: unknown): number | null => (typeof v === 'number' && Number.isSafeInteger(v) ? v : null);
+/**
+ * An instant in UTC ('Z'), the only form the appenders may pass on: DuckDB's appender casts text to
+ * TIMESTAMPTZ ignoring a numeric offset (it read 09:30+02:00 as 09:30 UTC), so other offsets are
+ * converted here. Sub-millisecond digits survive only on 'Z' instants, which is what the stores write.
+ */
+function instant(v: unknown): string | null {
+  if (typeof v !== 'string' || !instantPattern.test(v)) return null;
+  const ms = Date.parse(v);
+  if (Number.isNaN(ms)) return null;
+  return v.endsWith('Z') ? v : new Date(ms).toISOString();
+}
+
+/** Reads envelope fields leniently: a field that is missing or malformed is null, never an exception. */
+export function envelopeFacts(payload: unknown): EnvelopeFacts {
+  const p = typeof payload === 'object' && payload !== null ? (payload as Record<string, unknown>) : {};
+  const id = str(p['id']);
+  return {
+    id: id !== null && uuidPattern.test(id) ? id : null,
+    type: str(p['type']),
+    schemaVersion: int(p['schemaVersion']),
+    streamId: str(p['streamId']),
+    streamPosition: int(p['streamPosition']),
+    globalPosition: int(p['globalPosition']),
+    occurredAt: instant(p['occurredAt']),
+    recordedAt: instant(p['recordedAt']),
+  };
+}
+
+/** Enough envelope to log the event among the applied ones (and so count it against the store). */
+export const isLoggable = (e: EnvelopeFacts): boolean =>
+  e.id !== null && e.type !== null && e.schemaVersion !== null && e.streamId !== null && e.streamPosition !== null && e.globalPosition !== null;
+
+/** What a trusted feed skips in full validation but the appenders cannot do without. */
+export function envelopeProblem(e: EnvelopeFacts): string | null {
+  if (e.id === null) return 'invalid envelope: id is not a UUID';
+  if (e.streamId === null || e.streamPosition === null || e.globalPosition === null) return 'invalid envelope: stream or positions missing';
+  if (e.occurredAt === null) return 'invalid envelope: occurredAt is not an ISO 8601 instant with offset';
+  if (e.recordedAt === null) return 'invalid envelope: recordedAt is not an ISO 8601 instant with offset';
+  return null;
+}

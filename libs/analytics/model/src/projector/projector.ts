@@ -1,0 +1,70 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { type Checkpoint, type EventFeed, hasReached } from '../feed/event-feed.port.js';
+import { createStaging } from '../schema/create-schema.js';
+import { type BatchHooks, type BatchResult, BatchWriter } from './batch-writer.js';
+import { readCheckpoint } from './checkpoint-store.js';
+import { StreamHeads } from './stream-heads.js';
+
+export const DEFAULT_PROJECTOR_BATCH = 5_000;
+
+export interface ProjectorOptions {
+  readonly feed: EventFeed;
+  /** Largest batch (= transaction). Default 5000: large enough for appender throughput, small enough to commit often. */
+  readonly maxBatchSize?: number;
+  /** Stops following; the batch in progress is committed first. */
+  readonly signal?: AbortSignal;
+  /** Return once the checkpoint reaches this (rebuild, tests). Without it the projector follows the feed forever. */
+  readonly until?: Checkpoint;
+  readonly hooks?: BatchHooks;
+  /** Source of `now` for bookkeeping columns. Default: the system clock. */
+  readonly clock?: () => Date;
+  readonly onBatch?: (result: BatchResult, checkpoint: Checkpoint) => void;
+}
+
+export interface ProjectionSummary {
+  readonly batches: number;
+  readonly applied: number;
+  readonly quarantined: number;
+  readonly duplicates: number;
+  readonly checkpoint: Checkpoint;
+}
+
+/**
+ * Follows a feed from the checkpoint stored in the file and writes each batch in one transaction.
+ * The connection must be the only writer of the file.
+ */
+export async function runProjector(conn: DuckDBConnection, options: ProjectorOptions): Promise<ProjectionSummary> {
+  const { feed } = options;
+  const clock = options.clock ?? (() => new Date());
+  await createStaging(conn);
+  const heads = await StreamHeads.load(conn);
+  const writer = new BatchWriter(conn, feed, heads);
+  const checkpoint = new Map(await readCheckpoint(conn, feed.name));
+  const totals = { batches: 0, applied: 0, quarantined: 0, duplicates: 0 };
+  const summary = (): ProjectionSummary => ({ ...totals, checkpoint: new Map(checkpoint) });
+  if (options.until !== undefined && hasReached(checkpoint, options.until)) return summary();
+  if (options.signal?.aborted) return summary();
+
+  // One controller so that reaching `until` and the caller's signal both end the feed's wait.
+  const stop = new AbortController();
+  const onAbort = (): void => stop.abort();
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    for await (const batch of feed.subscribe(checkpoint, { maxBatchSize: options.maxBatchSize ?? DEFAULT_PROJECTOR_BATCH, signal: stop.signal })) {
+      if (batch.entries.length === 0) continue;
+      const result = await writer.write(batch, clock().toISOString(), options.hooks);
+      for (const [partition, offset] of result.offsets) checkpoint.set(partition, offset);
+      totals.batches++;
+      totals.applied += result.applied;
+      totals.quarantined += result.quarantined;
+      totals.duplicates += result.duplicates;
+      options.onBatch?.(result, checkpoint);
+      if (options.until !== undefined && hasReached(checkpoint, options.until)) break;
+      if (stop.signal.aborted) break;
+    }
+  } finally {
+    options.signal?.removeEventListener('abort', onAbort);
+    stop.abort();
+  }
+  return summary();
+}

@@ -1,0 +1,94 @@
+import { rm } from 'node:fs/promises';
+import { createGenerationFile, type DuckDBSettings, openInstance } from '../db/analytics-database.js';
+import { acquireRebuildLock, nextGeneration, removeOldGenerations, writePointer } from '../db/generation-files.js';
+import { type Checkpoint, type EventFeed, remaining } from '../feed/event-feed.port.js';
+import { type ProjectionSummary, runProjector } from '../projector/projector.js';
+
+export interface RebuildOptions {
+  readonly dir: string;
+  readonly feed: EventFeed;
+  readonly clock?: () => Date;
+  readonly codeVersion?: string;
+  readonly mrDeadlines?: Readonly<Record<string, string>>;
+  readonly settings?: DuckDBSettings;
+  readonly maxBatchSize?: number;
+  /** `done` of `total` feed positions replayed (positions, not events: the store's log may have gaps). */
+  readonly onProgress?: (done: number, total: number) => void;
+  readonly signal?: AbortSignal;
+}
+
+export interface RebuildResult {
+  readonly generation: number;
+  readonly path: string;
+  readonly target: Checkpoint;
+  readonly projection: ProjectionSummary;
+  readonly durationMs: number;
+}
+
+export class RebuildAbortedError extends Error {
+  readonly code = 'analytics-rebuild-aborted' as const;
+  constructor() {
+    super('the rebuild was aborted before it reached the head of the feed; the live generation is unchanged');
+    this.name = 'RebuildAbortedError';
+  }
+}
+
+/**
+ * Replays the whole feed into a new generation file, up to the head as it was when the rebuild started,
+ * then swaps it in by renaming the pointer. Whoever serves the old generation keeps answering from it
+ * until it follows the pointer (AnalyticsDatabase.refresh), and its projector then catches up the
+ * events appended meanwhile from the new file's checkpoint.
+ */
+export async function rebuildAnalytics(options: RebuildOptions): Promise<RebuildResult> {
+  const clock = options.clock ?? (() => new Date());
+  const started = performance.now();
+  const release = await acquireRebuildLock(options.dir);
+  try {
+    const generation = await nextGeneration(options.dir);
+    const path = await createGenerationFile(
+      options.dir,
+      generation,
+      {
+        createdAt: clock().toISOString(),
+        ...(options.codeVersion === undefined ? {} : { codeVersion: options.codeVersion }),
+        ...(options.mrDeadlines === undefined ? {} : { mrDeadlines: options.mrDeadlines }),
+      },
+      options.settings,
+    );
+    let projection: ProjectionSummary;
+    const target = await options.feed.head();
+    const total = remaining(new Map(), target);
+    try {
+      const instance = await openInstance(path, options.settings);
+      try {
+        const conn = await instance.connect();
+        try {
+          options.onProgress?.(0, total);
+          projection = await runProjector(conn, {
+            feed: options.feed,
+            until: target,
+            clock,
+            ...(options.maxBatchSize === undefined ? {} : { maxBatchSize: options.maxBatchSize }),
+            ...(options.signal === undefined ? {} : { signal: options.signal }),
+            onBatch: (_result, checkpoint) => options.onProgress?.(total - remaining(checkpoint, target), total),
+          });
+          if (options.signal?.aborted) throw new RebuildAbortedError();
+          await conn.run('CHECKPOINT');
+        } finally {
+          conn.closeSync();
+        }
+      } finally {
+        instance.closeSync();
+      }
+    } catch (error) {
+      await rm(path, { force: true });
+      await rm(`${path}.wal`, { force: true });
+      throw error;
+    }
+    await writePointer(options.dir, generation, clock().toISOString());
+    await removeOldGenerations(options.dir, generation);
+    return { generation, path, target, projection, durationMs: performance.now() - started };
+  } finally {
+    await release();
+  }
+}
