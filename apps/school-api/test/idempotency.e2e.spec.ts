@@ -1,0 +1,92 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { allocationBody, interventionBody, registration, withdrawalBody } from './support/bodies.js';
+import { clientOf } from './support/http.js';
+import { expectProblem, problemTypes } from './support/problems.js';
+import { newDataDir, removeDataDir, startTestApi, storedEvents, type TestApi } from './support/test-api.js';
+
+const BRIN = '16SW';
+
+let dataDir: string;
+let t: TestApi;
+let http: ReturnType<typeof clientOf>;
+let ocw: string;
+let school: string;
+
+beforeAll(async () => {
+  dataDir = await newDataDir();
+  t = await startTestApi({ dataDir });
+  http = clientOf(t.url);
+  ocw = await t.token({ role: 'ocw' });
+  school = await t.token({ role: 'school', brin: BRIN });
+  expect((await http.put(`/v1/schools/${BRIN}`, { token: ocw, json: registration() })).status).toBe(201);
+});
+afterAll(async () => {
+  await t?.close();
+  await removeDataDir(dataDir);
+});
+
+const withKey = async (key: string) => (await storedEvents(dataDir)).filter((e) => e.metadata.idempotencyKey === key);
+
+describe('Idempotency-Key', () => {
+  it('a retried POST returns the first response, marked as replayed, and records one event', async () => {
+    const first = await http.post(`/v1/schools/${BRIN}/interventions`, { token: school, json: interventionBody('B3'), idempotencyKey: 'choose-b3-1' });
+    expect(first.status).toBe(201);
+    expect(first.headers.get('idempotent-replayed')).toBeNull();
+
+    const retry = await http.post(`/v1/schools/${BRIN}/interventions`, { token: school, json: interventionBody('B3'), idempotencyKey: 'choose-b3-1' });
+    expect(retry.status).toBe(201);
+    expect(retry.headers.get('idempotent-replayed')).toBe('true');
+    expect(retry.body).toEqual(first.body);
+
+    const events = await withKey('choose-b3-1');
+    expect(events.map((e) => e.id)).toEqual([first.body.eventId]);
+    // Without the key the same body would be a new command: a duplicate choice (422), proving the replay did not decide again.
+    expect((await http.post(`/v1/schools/${BRIN}/interventions`, { token: school, json: interventionBody('B3') })).status).toBe(422);
+  });
+
+  it('a key reused with a different body is refused with 422 and records nothing', async () => {
+    const key = 'alloc-2022-1';
+    const first = await http.post(`/v1/schools/${BRIN}/allocations`, { token: ocw, json: allocationBody(100_000_00), idempotencyKey: key });
+    expect(first.status).toBe(201);
+
+    const reused = await http.post(`/v1/schools/${BRIN}/allocations`, { token: ocw, json: allocationBody(999_00), idempotencyKey: key });
+    const problem = expectProblem(reused, 422, problemTypes.idempotencyKeyReused);
+    expect(problem.detail).toContain(key);
+    expect((await withKey(key)).map((e) => e.id)).toEqual([first.body.eventId]);
+  });
+
+  it('a key reused on another route of the same school is a different request too', async () => {
+    const key = 'shared-key-1';
+    expect((await http.post(`/v1/schools/${BRIN}/interventions`, { token: school, json: interventionBody('B5'), idempotencyKey: key })).status).toBe(201);
+    const other = await http.post(`/v1/schools/${BRIN}/interventions/B5/withdrawals`, { token: school, json: withdrawalBody(), idempotencyKey: key });
+    expectProblem(other, 422, problemTypes.idempotencyKeyReused);
+    expect(await withKey(key)).toHaveLength(1);
+  });
+
+  it('concurrent retries with one key record one event; every caller gets the same answer', async () => {
+    const key = 'burst-1';
+    const answers = await Promise.all(
+      Array.from({ length: 12 }, () => http.post(`/v1/schools/${BRIN}/allocations`, { token: ocw, json: allocationBody(42_00), idempotencyKey: key })),
+    );
+    expect(answers.map((a) => a.status)).toEqual(answers.map(() => 201));
+    expect(new Set(answers.map((a) => a.text)).size).toBe(1);
+    expect(answers.filter((a) => a.headers.get('idempotent-replayed') === 'true')).toHaveLength(11);
+    expect(await withKey(key)).toHaveLength(1);
+  });
+
+  it('replays after a restart: the key is read back from the stored event metadata', async () => {
+    const key = 'before-restart';
+    const first = await http.post(`/v1/schools/${BRIN}/allocations`, { token: ocw, json: allocationBody(7_00), idempotencyKey: key });
+    expect(first.status).toBe(201);
+
+    await t.close();
+    t = await startTestApi({ dataDir });
+    http = clientOf(t.url);
+
+    const retry = await http.post(`/v1/schools/${BRIN}/allocations`, { token: ocw, json: allocationBody(7_00), idempotencyKey: key });
+    expect(retry.status).toBe(201);
+    expect(retry.headers.get('idempotent-replayed')).toBe('true');
+    expect(retry.body).toEqual(first.body);
+    expect(await withKey(key)).toHaveLength(1);
+  });
+});
