@@ -1,0 +1,27 @@
+export { disclosureDefaults, resolveParameters, type DisclosureOverrides, type DisclosureParameters } from './parameters.js';
+export type {
+  AmountCell,
+  AuditEntry,
+  AuditReport,
+  Cell,
+  CellKind,
+  CountCell,
+  PatternEntry,
+  PrimaryReason,
+  ProtectedCell,
+  ProtectedTable,
+  PublishedCell,
+  Relation,
+  ReleaseInput,
+  SuppressedCell,
+  SuppressionReason,
+  Table,
+} from './model.js';
+export { protectRelease, priorReleaseOf, complementCost, type ProtectOptions, type ProtectedRelease } from './protect-release.js';
+export { type PriorRelease } from './linear-system.js';
+export { primaryReason, failsThreshold, failsAllOrNothing, failsPPercent, failsNk, failsDominance } from './primary-rules.js';
+export { protectionRequirement, type ProtectionRequirement } from './protection.js';
+export { deriveShare, type DerivedShare } from './share.js';
+export { validateRelease } from './validate.js';
+export { InvalidParametersError, InvalidReleaseInputError, PrivacyError, ReleaseRefusedError, SolverError } from './errors.js';
+export { loadHighs } from './interval-solver.js';

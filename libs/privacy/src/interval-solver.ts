@@ -1,0 +1,190 @@
+import * as highsModule from 'highs';
+import { type Highs, type Model } from 'highs';
+import { SolverError } from './errors.js';
+import { type LinearSystem } from './linear-system.js';
+
+export type Sense = 'min' | 'max';
+
+/** A fixed (published) variable whose value limits the optimum: relaxing it would move the bound. */
+export interface Blocker {
+  readonly variable: number;
+  /** d(objective)/d(variable): positive means raising the variable raises the objective. */
+  readonly rate: number;
+}
+
+export interface Extreme {
+  /** The optimum of the LP relaxation (unrounded); +-Infinity when unbounded. */
+  readonly value: number;
+  /** Published variables with a non-zero reduced cost at the optimum. */
+  readonly blockers: readonly Blocker[];
+}
+
+const RATE_EPSILON = 1e-9;
+
+let runtime: Promise<Highs> | undefined;
+
+/** HiGHS is loaded once per process; the WebAssembly module is stateless between models. */
+export function loadHighs(): Promise<Highs> {
+  if (runtime === undefined) {
+    // The package's types describe its CommonJS build (loader at `.default.default`); its ESM build
+    // exports the loader as the default itself. Accept either.
+    const exported: unknown = highsModule.default;
+    const loader = (typeof exported === 'function' ? exported : (exported as { default: () => Promise<Highs> }).default) as () => Promise<Highs>;
+    runtime = loader();
+  }
+  return runtime;
+}
+
+/**
+ * Min/max of single cells over the attacker's constraint system, one persistent HiGHS model per connected
+ * component. Published cells are columns fixed at their value; suppressing a cell widens its bounds. The
+ * primal simplex keeps its basis feasible across objective changes and bound relaxations, so each further
+ * solve is a warm start of a few pivots instead of a fresh solve.
+ */
+export class IntervalSolver {
+  private readonly models = new Map<number, ComponentModel>();
+  solves = 0;
+
+  constructor(
+    private readonly highs: Highs,
+    private readonly system: LinearSystem,
+    private readonly suppressed: ReadonlySet<number>,
+  ) {}
+
+  /** Call after adding `variable` to the suppressed set the solver was built with. */
+  relax(variable: number): void {
+    this.models.get(this.system.componentOf[variable] ?? -1)?.setBounds(variable, true);
+  }
+
+  extreme(variable: number, sense: Sense): Extreme {
+    const component = this.system.componentOf[variable] ?? -1;
+    const spec = this.system.components[component];
+    if (spec === undefined) throw new Error(`variable ${variable} has no component`);
+    const v = this.system.variables[variable];
+    if (v === undefined) throw new Error(`unknown variable ${variable}`);
+    if (spec.rows.length === 0) {
+      // Nothing relates this cell to anything: only its public bounds (or its value, if published) hold.
+      const free = this.suppressed.has(variable);
+      return { value: free ? (sense === 'min' ? v.lower : v.upper) : v.value, blockers: [] };
+    }
+    let model = this.models.get(component);
+    if (model === undefined) {
+      model = new ComponentModel(this.highs, this.system, spec.variables, spec.rows, this.suppressed);
+      this.models.set(component, model);
+    }
+    this.solves++;
+    return model.extreme(variable, sense);
+  }
+
+  dispose(): void {
+    for (const model of this.models.values()) model.dispose();
+    this.models.clear();
+  }
+}
+
+class ComponentModel {
+  private readonly model: Model;
+  private readonly local = new Map<number, number>();
+  private objective: number | null = null;
+
+  constructor(
+    private readonly highs: Highs,
+    private readonly system: LinearSystem,
+    private readonly variables: readonly number[],
+    rows: readonly number[],
+    private readonly suppressed: ReadonlySet<number>,
+  ) {
+    variables.forEach((v, i) => this.local.set(v, i));
+    const inf = highs.infinity;
+    const bound = (x: number): number => (x === Number.POSITIVE_INFINITY ? inf : x === Number.NEGATIVE_INFINITY ? -inf : x);
+    const colLower = new Float64Array(variables.length);
+    const colUpper = new Float64Array(variables.length);
+    variables.forEach((v, i) => {
+      const variable = system.variables[v];
+      if (variable === undefined) throw new Error(`unknown variable ${v}`);
+      const free = suppressed.has(v);
+      colLower[i] = free ? variable.lower : variable.value;
+      colUpper[i] = free ? bound(variable.upper) : variable.value;
+    });
+    const starts: number[] = [0];
+    const indices: number[] = [];
+    const values: number[] = [];
+    const rowLower: number[] = [];
+    const rowUpper: number[] = [];
+    for (const r of rows) {
+      const row = system.rows[r];
+      if (row === undefined) throw new Error(`unknown row ${r}`);
+      row.cols.forEach((c, k) => {
+        indices.push(this.local.get(c) ?? -1);
+        values.push(row.coefs[k] ?? 0);
+      });
+      starts.push(indices.length);
+      rowLower.push(bound(row.lower));
+      rowUpper.push(bound(row.upper));
+    }
+    this.model = highs.createModel({
+      numCols: variables.length,
+      numRows: rows.length,
+      colCost: new Float64Array(variables.length),
+      colLower,
+      colUpper,
+      rowLower: Float64Array.from(rowLower),
+      rowUpper: Float64Array.from(rowUpper),
+      matrix: {
+        format: 'csr',
+        numRows: rows.length,
+        numCols: variables.length,
+        starts: Int32Array.from(starts),
+        indices: Int32Array.from(indices),
+        values: Float64Array.from(values),
+      },
+    });
+    // Primal simplex without presolve: every later solve starts from the previous (still feasible) basis.
+    this.model.options.set({ output_flag: false, presolve: 'off', solver: 'simplex', simplex_strategy: 4, random_seed: 0 });
+  }
+
+  setBounds(variable: number, free: boolean): void {
+    const i = this.local.get(variable);
+    const v = this.system.variables[variable];
+    if (i === undefined || v === undefined) return;
+    const upper = v.upper === Number.POSITIVE_INFINITY ? this.highs.infinity : v.upper;
+    if (free) this.model.changeColBounds(i, v.lower, upper);
+    else this.model.changeColBounds(i, v.value, v.value);
+  }
+
+  extreme(variable: number, sense: Sense): Extreme {
+    const i = this.local.get(variable);
+    if (i === undefined) throw new Error(`variable ${variable} not in this component`);
+    if (this.objective !== i) {
+      if (this.objective !== null) this.model.changeColCost(this.objective, 0);
+      this.model.changeColCost(i, 1);
+      this.objective = i;
+    }
+    const { objectiveSense, modelStatus } = this.highs.constants;
+    this.model.changeObjectiveSense(sense === 'min' ? objectiveSense.minimize : objectiveSense.maximize);
+    this.model.run();
+    const status = this.model.getModelStatus();
+    const unboundedValue = sense === 'max' ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
+    if (status === modelStatus.unbounded) return { value: unboundedValue, blockers: [] };
+    if (status === modelStatus.unboundedOrInfeasible) {
+      const v = this.system.variables[variable];
+      const open = sense === 'max' ? v?.upper === Number.POSITIVE_INFINITY : false;
+      if (open) return { value: unboundedValue, blockers: [] };
+      throw new SolverError(status, `unbounded or infeasible while bounding ${v?.cellId ?? variable}`);
+    }
+    if (status !== modelStatus.optimal) {
+      throw new SolverError(status, `no optimum while bounding ${this.system.variables[variable]?.cellId ?? variable} (infeasible input?)`);
+    }
+    const { colDual } = this.model.getSolution();
+    const blockers: Blocker[] = [];
+    this.variables.forEach((v, k) => {
+      const rate = colDual[k] ?? 0;
+      if (!this.suppressed.has(v) && Math.abs(rate) > RATE_EPSILON) blockers.push({ variable: v, rate });
+    });
+    return { value: this.model.getObjectiveValue(), blockers };
+  }
+
+  dispose(): void {
+    this.model.dispose();
+  }
+}

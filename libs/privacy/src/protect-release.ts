@@ -1,0 +1,153 @@
+import { type Highs } from 'highs';
+import { InvalidReleaseInputError, ReleaseRefusedError } from './errors.js';
+import { ReleaseHistory } from './history.js';
+import { IntervalSolver, loadHighs } from './interval-solver.js';
+import { buildLinearSystem, type PriorRelease } from './linear-system.js';
+import {
+  type AuditReport,
+  type Cell,
+  type PatternEntry,
+  type ProtectedCell,
+  type ProtectedTable,
+  type Relation,
+  type ReleaseInput,
+  type SuppressionReason,
+} from './model.js';
+import { type DisclosureOverrides, type DisclosureParameters, resolveParameters } from './parameters.js';
+import { primaryReason } from './primary-rules.js';
+import { compareIds, type Pattern, SecondarySuppression } from './secondary-suppression.js';
+import { allRelations, cellsById, validateParameters, validateRelease } from './validate.js';
+
+export interface ProtectOptions {
+  /** Overrides of `disclosureDefaults`. */
+  readonly parameters?: DisclosureOverrides;
+  /** Earlier releases of the same statistics, oldest first (see README: multi-release tracking). */
+  readonly priorReleases?: readonly PriorRelease[];
+  /** A loaded HiGHS runtime; loaded once per process when omitted. */
+  readonly highs?: Highs;
+}
+
+/** The publishable release: no true value of a suppressed cell, no contribution, is in here. */
+export interface ProtectedRelease {
+  readonly releaseId: string;
+  readonly tables: readonly ProtectedTable[];
+  /** The public structure the attacker also knows (and the audit gave it). */
+  readonly relations: readonly Relation[];
+  readonly pattern: readonly PatternEntry[];
+  readonly audit: AuditReport;
+  readonly parameters: DisclosureParameters;
+}
+
+/**
+ * Applies the primary rules, suppresses complements until every suppressed cell is protected against
+ * everything published in this release (and linked earlier releases), audits the result with HiGHS and
+ * returns the publishable tables. Throws ReleaseRefusedError when some cell cannot be protected.
+ */
+export async function protectRelease(input: ReleaseInput, options: ProtectOptions = {}): Promise<ProtectedRelease> {
+  const params = resolveParameters(options.parameters);
+  validateParameters(params);
+  validateRelease(input);
+  const priors = options.priorReleases ?? [];
+  for (const prior of priors) {
+    validateRelease(prior.input);
+    const known = cellsById(prior.input);
+    const unknown = prior.suppressed.filter((id) => !known.has(id));
+    if (unknown.length > 0) throw new InvalidReleaseInputError([`prior release ${prior.input.releaseId}: suppressed cells not in its tables: ${unknown.join(', ')}`]);
+  }
+
+  const system = buildLinearSystem(input, priors);
+  const cells = cellsById(input);
+  const history = new ReleaseHistory(priors);
+  const cellOf = (v: number): Cell => {
+    const id = system.variables[v]?.cellId;
+    const cell = id === undefined ? undefined : cells.get(id);
+    if (cell === undefined) throw new Error(`variable ${v} is not a current cell`);
+    return cell;
+  };
+
+  const pattern: Pattern = { reasons: new Map(), suppressed: new Set() };
+  const carriedOver = new Map<number, string>();
+  const currentVariables = [...system.current.values()].sort((a, b) => a - b);
+  for (const v of currentVariables) {
+    const cell = cellOf(v);
+    const reason = primaryReason(cell, params);
+    const carried = reason === null ? history.carryOverFrom(cell) : null;
+    if (reason !== null) pattern.reasons.set(v, reason);
+    else if (carried !== null) {
+      pattern.reasons.set(v, 'secondary');
+      carriedOver.set(v, carried);
+    }
+    if (reason !== null || carried !== null) pattern.suppressed.add(v);
+  }
+
+  const costOf = (v: number): number => complementCost(cellOf(v), params, history.wasEverSuppressed(cellOf(v)));
+  const highs = options.highs ?? (await loadHighs());
+  const solver = new IntervalSolver(highs, system, pattern.suppressed);
+  try {
+    const engine = new SecondarySuppression(system, solver, pattern, costOf, params);
+    // Primary cells first (they drive the pattern), then carried-over ones; both in id order.
+    const primaries = currentVariables.filter((v) => pattern.suppressed.has(v) && !carriedOver.has(v));
+    engine.run([...primaries, ...currentVariables.filter((v) => carriedOver.has(v))]);
+    let before = solver.solves;
+    let entries = engine.audit();
+    let auditSolves = solver.solves - before;
+    // The engine already widened every cell it could; further rounds only matter for numerical edge cases.
+    for (let round = 1; round < params.maxRepairRounds && entries.some((e) => !e.ok); round++) {
+      engine.run(entries.filter((e) => !e.ok).map((e) => system.current.get(e.cellId) ?? -1));
+      before = solver.solves;
+      entries = engine.audit();
+      auditSolves = solver.solves - before;
+    }
+    const failing = entries.filter((e) => !e.ok);
+    if (failing.length > 0) throw new ReleaseRefusedError(input.releaseId, failing);
+
+    const reasonOf = (id: string): SuppressionReason | undefined => {
+      const v = system.current.get(id);
+      return v === undefined ? undefined : pattern.reasons.get(v);
+    };
+    const tables: ProtectedTable[] = input.tables.map((table) => ({
+      id: table.id,
+      ...(table.title === undefined ? {} : { title: table.title }),
+      cells: table.cells.map((cell) => protectedCell(cell, reasonOf(cell.id))),
+    }));
+    const patternEntries: PatternEntry[] = [...pattern.reasons]
+      .map(([v, reason]) => {
+        const from = carriedOver.get(v);
+        return { cellId: cellOf(v).id, reason, ...(from === undefined ? {} : { carriedOverFrom: from }) };
+      })
+      .sort((a, b) => compareIds(a.cellId, b.cellId));
+    return {
+      releaseId: input.releaseId,
+      tables,
+      relations: allRelations(input),
+      pattern: patternEntries,
+      audit: { ok: true, cells: entries, lpSolves: auditSolves, totalLpSolves: solver.solves },
+      parameters: params,
+    };
+  } finally {
+    solver.dispose();
+  }
+}
+
+/** Information loss of suppressing a cell: small cells are cheap, totals expensive. */
+export function complementCost(cell: Cell, params: DisclosureParameters, suppressedBefore: boolean): number {
+  if (cell.cost !== undefined) return cell.cost;
+  const perUnit = cell.kind === 'count' ? cell.value * params.cost.perSchool : (cell.value / 100) * params.cost.perEuro;
+  const cost = params.cost.base + perUnit;
+  return suppressedBefore ? cost * params.cost.priorSuppressedFactor : cost;
+}
+
+function protectedCell(cell: Cell, reason: SuppressionReason | undefined): ProtectedCell {
+  const shared = {
+    id: cell.id,
+    kind: cell.kind,
+    ...(cell.population === undefined ? {} : { population: cell.population }),
+    ...(cell.dims === undefined ? {} : { dims: cell.dims }),
+  };
+  return reason === undefined ? { ...shared, suppressed: false, value: cell.value } : { ...shared, suppressed: true, value: null, reason };
+}
+
+/** What a later release needs to know about this one (keep the input; it holds the true values). */
+export function priorReleaseOf(input: ReleaseInput, released: ProtectedRelease): PriorRelease {
+  return { input, suppressed: released.pattern.map((p) => p.cellId) };
+}

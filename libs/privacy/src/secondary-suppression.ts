@@ -1,0 +1,137 @@
+import { type IntervalSolver, type Sense } from './interval-solver.js';
+import { type LinearSystem } from './linear-system.js';
+import { type AuditEntry, type SuppressionReason } from './model.js';
+import { type DisclosureParameters } from './parameters.js';
+import { meetsRequirement, protectionRequirement, roundLower, roundUpper } from './protection.js';
+
+/** The evolving suppression pattern of the current release, by variable index. */
+export interface Pattern {
+  readonly reasons: Map<number, SuppressionReason>;
+  /** The same set as the keys of `reasons`; the solver reads it to know which columns are free. */
+  readonly suppressed: Set<number>;
+}
+
+/**
+ * Secondary (complementary) suppression driven by the attacker's own LP. For a suppressed cell whose
+ * bound is too tight, the optimum's reduced costs name the published cells whose fixed values pin it;
+ * the cheapest of those that can move in the useful direction is suppressed and the LP solved again.
+ * Suppressing a cell only ever widens every interval, so a cell that passed stays passed and the loop
+ * ends; when no published cell has a non-zero reduced cost, duality proves no suppression can help.
+ */
+export class SecondarySuppression {
+  private readonly queue: number[] = [];
+  private readonly failed = new Set<number>();
+
+  constructor(
+    private readonly system: LinearSystem,
+    private readonly solver: IntervalSolver,
+    private readonly pattern: Pattern,
+    private readonly costOf: (variable: number) => number,
+    private readonly params: DisclosureParameters,
+  ) {}
+
+  /** Protects every cell in `cells` (in order) and every complement this adds; returns the cells that cannot be protected. */
+  run(cells: readonly number[]): number[] {
+    this.queue.push(...cells);
+    for (let next = this.queue.shift(); next !== undefined; next = this.queue.shift()) {
+      if (!this.protect(next)) this.failed.add(next);
+    }
+    return [...this.failed].sort((a, b) => a - b);
+  }
+
+  /** The final audit: the attacker's interval for every suppressed cell of the current release. */
+  audit(): AuditEntry[] {
+    const entries: AuditEntry[] = [];
+    const cells = [...this.pattern.suppressed].sort((a, b) => compareIds(this.cellId(a), this.cellId(b)));
+    for (const v of cells) {
+      const variable = this.variable(v);
+      const reason = this.reason(v);
+      const lower = roundLower(this.solver.extreme(v, 'min').value);
+      const upper = roundUpper(this.solver.extreme(v, 'max').value);
+      const protectionRequired = protectionRequirement(variable, reason, this.params);
+      entries.push({ cellId: variable.cellId, reason, lower, upper, protectionRequired, ok: meetsRequirement(lower, upper, protectionRequired) });
+    }
+    return entries;
+  }
+
+  private protect(v: number): boolean {
+    const variable = this.variable(v);
+    const required = protectionRequirement(variable, this.reason(v), this.params);
+    const reachedUpper = this.push(v, 'max', required.upper);
+    const reachedLower = this.push(v, 'min', required.lower);
+    if (reachedUpper === null || reachedLower === null) return false;
+    let upper: number = reachedUpper;
+    let lower: number = reachedLower;
+    // Each side reached its target but the interval is still too narrow (the target is a point).
+    while (upper - lower < required.minWidth) {
+      const raised: number | null = upper < variable.upper ? this.push(v, 'max', lower + required.minWidth) : null;
+      if (raised !== null && raised > upper) {
+        upper = raised;
+        continue;
+      }
+      const lowered: number | null = lower > variable.lower ? this.push(v, 'min', upper - required.minWidth) : null;
+      if (lowered !== null && lowered < lower) {
+        lower = lowered;
+        continue;
+      }
+      return false;
+    }
+    return true;
+  }
+
+  /**
+   * Suppresses complements until the cell's max reaches `target` (or its min gets down to it). Returns the
+   * rounded bound reached, or null when no published cell can widen it further.
+   */
+  private push(v: number, sense: Sense, target: number): number | null {
+    for (;;) {
+      const extreme = this.solver.extreme(v, sense);
+      const bound = sense === 'max' ? roundUpper(extreme.value) : roundLower(extreme.value);
+      if (sense === 'max' ? bound >= target : bound <= target) return bound;
+      const complement = this.cheapestBlocker(extreme.blockers, sense);
+      if (complement === null) return null;
+      this.suppress(complement);
+    }
+  }
+
+  private cheapestBlocker(blockers: readonly { variable: number; rate: number }[], sense: Sense): number | null {
+    let best: { variable: number; cost: number } | null = null;
+    for (const { variable: b, rate } of blockers) {
+      const variable = this.variable(b);
+      if (!variable.current || this.pattern.suppressed.has(b) || this.system.pinnedByHistory.has(b)) continue;
+      // Which way must the blocker move to improve the objective, and can it move that way at all?
+      const up = sense === 'max' ? rate > 0 : rate < 0;
+      if (up ? variable.upper <= variable.value : variable.value <= variable.lower) continue;
+      const cost = this.costOf(b);
+      if (!Number.isFinite(cost)) continue;
+      if (best === null || cost < best.cost || (cost === best.cost && variable.cellId < this.cellId(best.variable))) best = { variable: b, cost };
+    }
+    return best?.variable ?? null;
+  }
+
+  private suppress(v: number): void {
+    this.pattern.reasons.set(v, 'secondary');
+    this.pattern.suppressed.add(v);
+    this.solver.relax(v);
+    this.queue.push(v);
+  }
+
+  private variable(v: number) {
+    const variable = this.system.variables[v];
+    if (variable === undefined) throw new Error(`unknown variable ${v}`);
+    return variable;
+  }
+
+  private cellId(v: number): string {
+    return this.variable(v).cellId;
+  }
+
+  private reason(v: number): SuppressionReason {
+    return this.pattern.reasons.get(v) ?? 'secondary';
+  }
+}
+
+/** Code-unit order: locale-independent, so the pattern is the same on every machine. */
+export function compareIds(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
