@@ -17,7 +17,7 @@ export type {
   SuppressionReason,
   Table,
 } from './model.js';
-export { protectRelease, priorReleaseOf, complementCost, type ProtectOptions, type ProtectedRelease } from './protect-release.js';
+export { protectRelease, auditPattern, priorReleaseOf, complementCost, type ProtectOptions, type ProtectedRelease, type PatternAudit } from './protect-release.js';
 export { type PriorRelease } from './linear-system.js';
 export { primaryReason, failsThreshold, failsAllOrNothing, failsPPercent, failsNk, failsDominance } from './primary-rules.js';
 export { protectionRequirement, type ProtectionRequirement } from './protection.js';

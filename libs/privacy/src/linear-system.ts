@@ -152,7 +152,12 @@ export function buildLinearSystem(input: ReleaseInput, priors: readonly PriorRel
       if (index === undefined) throw new Error(`relation names unknown cell ${id}`);
       return index;
     };
-    for (const relation of allRelations(release)) rows.push(...relationRows(relation, col));
+    // Canonical row order too: the simplex path, and so the complements chosen, must not depend on how
+    // the caller happened to list its relations.
+    const releaseRows = allRelations(release).flatMap((relation) => relationRows(relation, col));
+    const keyed = releaseRows.map((row) => ({ row, key: rowKey(row) }));
+    keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    rows.push(...keyed.map((k) => k.row));
   };
 
   addRelease(input, null);
@@ -179,6 +184,11 @@ export function buildLinearSystem(input: ReleaseInput, priors: readonly PriorRel
 
   const { componentOf, components } = connectedComponents(variables.length, rows);
   return { variables, rows, current, componentOf, components, pinnedByHistory };
+}
+
+function rowKey(row: SystemRow): string {
+  const terms = row.cols.map((c, i) => [c, row.coefs[i] ?? 0] as const).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  return `${terms.map(([c, k]) => `${String(c).padStart(9, '0')}:${k}`).join(',')}|${row.lower}|${row.upper}`;
 }
 
 function connectedComponents(

@@ -44,27 +44,7 @@ export interface ProtectedRelease {
  * returns the publishable tables. Throws ReleaseRefusedError when some cell cannot be protected.
  */
 export async function protectRelease(input: ReleaseInput, options: ProtectOptions = {}): Promise<ProtectedRelease> {
-  const params = resolveParameters(options.parameters);
-  validateParameters(params);
-  validateRelease(input);
-  const priors = options.priorReleases ?? [];
-  for (const prior of priors) {
-    validateRelease(prior.input);
-    const known = cellsById(prior.input);
-    const unknown = prior.suppressed.filter((id) => !known.has(id));
-    if (unknown.length > 0) throw new InvalidReleaseInputError([`prior release ${prior.input.releaseId}: suppressed cells not in its tables: ${unknown.join(', ')}`]);
-  }
-
-  const system = buildLinearSystem(input, priors);
-  const cells = cellsById(input);
-  const history = new ReleaseHistory(priors);
-  const cellOf = (v: number): Cell => {
-    const id = system.variables[v]?.cellId;
-    const cell = id === undefined ? undefined : cells.get(id);
-    if (cell === undefined) throw new Error(`variable ${v} is not a current cell`);
-    return cell;
-  };
-
+  const { params, system, history, cellOf } = prepare(input, options);
   const pattern: Pattern = { reasons: new Map(), suppressed: new Set() };
   const carriedOver = new Map<number, string>();
   const currentVariables = [...system.current.values()].sort((a, b) => a - b);
@@ -127,6 +107,65 @@ export async function protectRelease(input: ReleaseInput, options: ProtectOption
   } finally {
     solver.dispose();
   }
+}
+
+export interface PatternAudit extends AuditReport {
+  /** Published cells that fail a primary rule: the pattern exposes them directly. */
+  readonly publishedSensitive: readonly string[];
+}
+
+/**
+ * Audits a suppression pattern someone else made (or a stored release) without changing it: the
+ * attacker's interval for every suppressed cell against everything published, and the cells that fail a
+ * primary rule but are published. Never throws for an unsafe pattern; `ok` tells.
+ */
+export async function auditPattern(input: ReleaseInput, suppressed: readonly string[], options: ProtectOptions = {}): Promise<PatternAudit> {
+  const { params, system, cells, cellOf } = prepare(input, options);
+  const unknown = suppressed.filter((id) => !cells.has(id));
+  if (unknown.length > 0) throw new InvalidReleaseInputError([`suppressed cells not in the release: ${unknown.join(', ')}`]);
+  const pattern: Pattern = { reasons: new Map(), suppressed: new Set() };
+  for (const id of suppressed) {
+    const v = system.current.get(id) ?? -1;
+    pattern.reasons.set(v, primaryReason(cellOf(v), params) ?? 'secondary');
+    pattern.suppressed.add(v);
+  }
+  const publishedSensitive = [...cells.values()]
+    .filter((cell) => !pattern.suppressed.has(system.current.get(cell.id) ?? -1) && primaryReason(cell, params) !== null)
+    .map((cell) => cell.id)
+    .sort(compareIds);
+  const highs = options.highs ?? (await loadHighs());
+  const solver = new IntervalSolver(highs, system, pattern.suppressed);
+  try {
+    const engine = new SecondarySuppression(system, solver, pattern, () => Number.POSITIVE_INFINITY, params);
+    const entries = engine.audit();
+    const ok = entries.every((e) => e.ok) && publishedSensitive.length === 0;
+    return { ok, cells: entries, lpSolves: solver.solves, totalLpSolves: solver.solves, publishedSensitive };
+  } finally {
+    solver.dispose();
+  }
+}
+
+function prepare(input: ReleaseInput, options: ProtectOptions) {
+  const params = resolveParameters(options.parameters);
+  validateParameters(params);
+  validateRelease(input);
+  const priors = options.priorReleases ?? [];
+  for (const prior of priors) {
+    validateRelease(prior.input);
+    const known = cellsById(prior.input);
+    const unknown = prior.suppressed.filter((id) => !known.has(id));
+    if (unknown.length > 0) throw new InvalidReleaseInputError([`prior release ${prior.input.releaseId}: suppressed cells not in its tables: ${unknown.join(', ')}`]);
+  }
+  const system = buildLinearSystem(input, priors);
+  const cells = cellsById(input);
+  const history = new ReleaseHistory(priors);
+  const cellOf = (v: number): Cell => {
+    const id = system.variables[v]?.cellId;
+    const cell = id === undefined ? undefined : cells.get(id);
+    if (cell === undefined) throw new Error(`variable ${v} is not a current cell`);
+    return cell;
+  };
+  return { params, system, cells, history, cellOf };
 }
 
 /** Information loss of suppressing a cell: small cells are cheap, totals expensive. */

@@ -1,0 +1,121 @@
+import * as highsModule from 'highs';
+import { type Highs } from 'highs';
+import { type ProtectedRelease, type Relation } from '../../src/index.js';
+
+/**
+ * An attacker written independently of the library's solver: it reads only PUBLISHED output (values,
+ * populations, the public relations), writes its own CPLEX LP text and solves it with HiGHS's one-shot
+ * API, as integers (schools and cents are whole numbers), which is at least as strong as the LP relaxation.
+ */
+export interface AttackerInterval {
+  readonly lower: number;
+  readonly upper: number;
+}
+
+export interface Knowledge {
+  /** Releases the attacker has seen. */
+  readonly releases: readonly ProtectedRelease[];
+  /**
+   * Extra assumptions the attacker makes, e.g. "cell X did not change between releases" (the tracker):
+   * pairs of [releaseId, cellId] taken to be equal.
+   */
+  readonly assumeEqual?: readonly (readonly [readonly [string, string], readonly [string, string]])[];
+  /** Public upper bounds for amounts (e.g. known allocations), keyed by cell id. */
+  readonly amountBounds?: Readonly<Record<string, number>>;
+}
+
+let runtime: Promise<Highs> | undefined;
+async function highs(): Promise<Highs> {
+  const exported: unknown = highsModule.default;
+  const loader = (typeof exported === 'function' ? exported : (exported as { default: () => Promise<Highs> }).default) as () => Promise<Highs>;
+  runtime ??= loader();
+  return runtime;
+}
+
+function relationConstraints(relation: Relation, name: (id: string) => string): string[] {
+  switch (relation.kind) {
+    case 'sum':
+      return [`${relation.parts.map(name).join(' + ')} - ${name(relation.total)} = 0`];
+    case 'union':
+      return [
+        ...relation.parts.map((p) => `${name(relation.total)} - ${name(p)} >= 0`),
+        `${relation.parts.map(name).join(' + ')} - ${name(relation.total)} >= 0`,
+      ];
+    case 'linear':
+      return [`${relation.terms.map((t) => `${t.coef >= 0 ? '+' : '-'} ${Math.abs(t.coef)} ${name(t.cell)}`).join(' ')} ${relation.op} ${relation.rhs}`];
+  }
+}
+
+export class Attacker {
+  private readonly names = new Map<string, string>();
+  private readonly constraints: string[] = [];
+  private readonly bounds: string[] = [];
+  private readonly generals: string[] = [];
+
+  constructor(knowledge: Knowledge) {
+    for (const release of knowledge.releases) {
+      const name = (id: string): string => this.name(release.releaseId, id);
+      for (const table of release.tables) {
+        for (const cell of table.cells) {
+          const x = name(cell.id);
+          this.generals.push(x);
+          if (!cell.suppressed) this.bounds.push(`${x} = ${cell.value}`);
+          else if (cell.kind === 'count') this.bounds.push(`0 <= ${x} <= ${cell.population ?? 1e9}`);
+          else {
+            const bound = knowledge.amountBounds?.[cell.id];
+            this.bounds.push(bound === undefined ? `${x} >= 0` : `0 <= ${x} <= ${bound}`);
+          }
+        }
+      }
+      for (const relation of release.relations) this.constraints.push(...relationConstraints(relation, name));
+    }
+    for (const [[ra, a], [rb, b]] of knowledge.assumeEqual ?? []) this.constraints.push(`${this.name(ra, a)} - ${this.name(rb, b)} = 0`);
+  }
+
+  private name(releaseId: string, cellId: string): string {
+    const key = `${releaseId}\u0000${cellId}`;
+    let n = this.names.get(key);
+    if (n === undefined) {
+      n = `x${this.names.size}`;
+      this.names.set(key, n);
+    }
+    return n;
+  }
+
+  private lp(objective: string, sense: 'Minimize' | 'Maximize'): string {
+    return [
+      sense,
+      ` obj: ${objective}`,
+      'Subject To',
+      ...this.constraints.map((c, i) => ` c${i}: ${c}`),
+      ...(this.constraints.length === 0 ? [' c0: 0 x0 >= 0'] : []),
+      'Bounds',
+      ...this.bounds.map((b) => ` ${b}`),
+      'General',
+      ` ${this.generals.join(' ')}`,
+      'End',
+    ].join('\n');
+  }
+
+  /** The tightest interval the attacker can prove for one cell; Infinity when unbounded. */
+  async interval(releaseId: string, cellId: string): Promise<AttackerInterval> {
+    const x = this.name(releaseId, cellId);
+    const solver = await highs();
+    const bound = (sense: 'Minimize' | 'Maximize'): number => {
+      const result = solver.solve(this.lp(x, sense), { output_flag: false });
+      if (result.Status === 'Unbounded') return sense === 'Maximize' ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
+      if (result.Status !== 'Optimal') throw new Error(`attacker LP for ${cellId}: ${result.Status}`);
+      return Math.round(result.ObjectiveValue);
+    };
+    return { lower: bound('Minimize'), upper: bound('Maximize') };
+  }
+}
+
+/** Published value of a cell, or null when it is suppressed: what anyone can read off the release. */
+export function published(release: ProtectedRelease, cellId: string): number | null {
+  for (const table of release.tables) {
+    const cell = table.cells.find((c) => c.id === cellId);
+    if (cell !== undefined) return cell.value;
+  }
+  throw new Error(`no cell ${cellId} in release ${release.releaseId}`);
+}
