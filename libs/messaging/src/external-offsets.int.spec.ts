@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryOffsetStore } from '../test/memory-offset-store.js';
 import { skipReason, messaging, unique, waitFor } from '../test/kafka.js';
-import type { MessageConsumer, MessageProducer, ReceivedBatch, TopicAdmin, TopicPartitions } from './index.js';
+import { StoredOffsetOutOfRangeError, type MessageConsumer, type MessageProducer, type ReceivedBatch, type TopicAdmin, type TopicPartitions } from './index.js';
 
 describe.skipIf(skipReason !== null)('a consumer whose offsets are stored outside Kafka', () => {
   const m = messaging();
@@ -153,6 +153,34 @@ describe.skipIf(skipReason !== null)('a consumer whose offsets are stored outsid
     expect(failures).toBe(1);
     expect(store.duplicates()).toEqual([]);
     expect(store.offsets.get(`${topic}/0`)).toBe(5n);
+  });
+
+  it('stops, and says why, when the stored offset lies past the end of the log', async () => {
+    const topic = unique('out-of-range');
+    const group = unique('g');
+    await admin.ensureTopic({ topic, partitions: 1, replicationFactor: 1 });
+    await produceTo(topic, 0, ['x0', 'x1', 'x2']);
+    const store = new MemoryOffsetStore();
+    store.set(topic, 0, 100n); // e.g. the topic was deleted and recreated under the projection
+    const reported: { error: Error; restarting: boolean }[] = [];
+    let handled = 0;
+    const consumer = m.consumer({
+      groupId: group,
+      topics: [topic],
+      offsets: { kind: 'external', store },
+      onError: (error, restarting) => reported.push({ error, restarting }),
+    });
+    running.push(consumer);
+    await consumer.start(async (b) => {
+      handled += b.messages.length;
+    });
+    await waitFor('the consumer to report the bad offset', () => reported.length > 0);
+    running.splice(running.indexOf(consumer), 1);
+    await consumer.stop();
+    expect(handled).toBe(0);
+    expect(reported[0]?.restarting).toBe(false);
+    expect(reported[0]?.error).toBeInstanceOf(StoredOffsetOutOfRangeError);
+    expect(reported[0]?.error).toMatchObject({ code: 'STORED_OFFSET_OUT_OF_RANGE', stored: 100n, low: 0n, high: 3n });
   });
 
   it('loses and doubles nothing while a second consumer joins and the first leaves under load', async () => {

@@ -1,6 +1,6 @@
 import type { Admin, Batch, Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import { planBatch } from '../batch-plan.js';
-import { MessagingStateError, StoredOffsetOutOfRangeError } from '../errors.js';
+import { MessagingError, MessagingStateError, StoredOffsetOutOfRangeError } from '../errors.js';
 import type { BatchHandler, ConsumerOptions, ExternalOffsetStore, MessageConsumer, ReceivedBatch } from '../port/consumer.js';
 import type { ReceivedMessage, TopicPartitions } from '../port/message.js';
 import { headersFromKafka } from './headers.js';
@@ -42,13 +42,14 @@ export class KafkajsConsumer implements MessageConsumer {
       maxWaitTimeInMs: this.options.maxWaitMs ?? 1000,
       maxBytesPerPartition: this.options.maxBytesPerPartition ?? 1024 * 1024,
       allowAutoTopicCreation: false,
-      // kafkajs restarts a crashed consumer after retriable errors; an offset the store and the log
-      // disagree on would only crash it again.
-      retry: { restartOnFailure: async (e) => !causes(e).some((c) => c instanceof StoredOffsetOutOfRangeError) },
     });
     this.consumer = consumer;
     consumer.on(consumer.events.GROUP_JOIN, (event) => this.onAssignment(event.payload.memberAssignment, external?.store));
-    consumer.on(consumer.events.CRASH, (event) => this.options.onError?.(event.payload.error, event.payload.restart));
+    consumer.on(consumer.events.CRASH, (event) => {
+      // kafkajs wraps the failure; report ours (e.g. StoredOffsetOutOfRangeError) where there is one.
+      const ours = causes(event.payload.error).find((c): c is MessagingError => c instanceof MessagingError);
+      this.options.onError?.(ours ?? event.payload.error, event.payload.restart);
+    });
     try {
       if (external) {
         this.admin = this.kafka.admin();
@@ -141,7 +142,13 @@ export class KafkajsConsumer implements MessageConsumer {
   private async eachBatchExternal(payload: EachBatchPayload, handler: BatchHandler): Promise<void> {
     const { batch } = payload;
     const generation = this.generation;
-    await this.loading;
+    try {
+      await this.loading;
+    } catch (e) {
+      // Retrying or restarting cannot help when the store and the log disagree: stop the consumer.
+      if (e instanceof StoredOffsetOutOfRangeError) throw new NotRetriable(e);
+      throw e;
+    }
     if (generation !== this.generation) return; // reassigned meanwhile: the client fetches again
     const position = this.positions.get(key(batch.topic, batch.partition));
     if (!position) return; // not (or no longer) ours
@@ -175,6 +182,15 @@ export class KafkajsConsumer implements MessageConsumer {
         throw new Error(`unknown plan ${JSON.stringify(unreachable)}`);
       }
     }
+  }
+}
+
+/** kafkajs neither retries nor restarts after an error marked `retriable: false`. */
+class NotRetriable extends Error {
+  readonly retriable = false;
+  constructor(cause: Error) {
+    super(cause.message, { cause });
+    this.name = 'NotRetriable';
   }
 }
 
