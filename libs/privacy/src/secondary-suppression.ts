@@ -21,6 +21,7 @@ export interface Pattern {
 export class SecondarySuppression {
   private readonly queue: number[] = [];
   private readonly failed = new Set<number>();
+  private equalityIndex: number[][] | null = null;
 
   constructor(
     private readonly system: LinearSystem,
@@ -98,15 +99,51 @@ export class SecondarySuppression {
     let best: { variable: number; cost: number } | null = null;
     for (const { variable: b, rate } of blockers) {
       const variable = this.variable(b);
-      if (!variable.current || this.pattern.suppressed.has(b) || this.system.pinnedByHistory.has(b)) continue;
+      if (!this.eligible(b)) continue;
       // Which way must the blocker move to improve the objective, and can it move that way at all?
       const up = sense === 'max' ? rate > 0 : rate < 0;
       if (up ? variable.upper <= variable.value : variable.value <= variable.lower) continue;
-      const cost = this.costOf(b);
+      const cost = this.costOf(b) + this.lookAhead(b);
       if (!Number.isFinite(cost)) continue;
       if (best === null || cost < best.cost || (cost === best.cost && variable.cellId < this.cellId(best.variable))) best = { variable: b, cost };
     }
     return best?.variable ?? null;
+  }
+
+  private eligible(v: number): boolean {
+    const variable = this.variable(v);
+    return variable.current && !this.pattern.suppressed.has(v) && !this.system.pinnedByHistory.has(v) && Number.isFinite(this.costOf(v));
+  }
+
+  /**
+   * One step of look-ahead: a complement that would be the only suppressed cell of some equality (a row
+   * of the table with nothing else hidden) is exactly recomputable and will need a complement of its own
+   * there, so add the cheapest one that equality offers. This steers the greedy choice to close cycles
+   * (rectangles in a two-way table) instead of opening new ones.
+   */
+  private lookAhead(v: number): number {
+    let extra = 0;
+    for (const r of this.equalitiesOf(v)) {
+      const row = this.system.rows[r];
+      if (row === undefined) continue;
+      if (row.cols.some((c) => c !== v && this.pattern.suppressed.has(c))) continue;
+      let cheapest = Number.POSITIVE_INFINITY;
+      for (const c of row.cols) if (c !== v && this.eligible(c)) cheapest = Math.min(cheapest, this.costOf(c));
+      extra += Number.isFinite(cheapest) ? cheapest : 0;
+    }
+    return extra;
+  }
+
+  private equalitiesOf(v: number): readonly number[] {
+    if (this.equalityIndex === null) {
+      const index: number[][] = this.system.variables.map(() => []);
+      this.system.rows.forEach((row, r) => {
+        if (row.lower !== row.upper || row.cols.length < 2) return;
+        for (const c of row.cols) index[c]?.push(r);
+      });
+      this.equalityIndex = index;
+    }
+    return this.equalityIndex[v] ?? [];
   }
 
   private suppress(v: number): void {

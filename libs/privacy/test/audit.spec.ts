@@ -1,0 +1,141 @@
+import { describe, expect, it } from 'vitest';
+import { auditPattern, InvalidReleaseInputError, protectRelease, ReleaseRefusedError, type ReleaseInput } from '../src/index.js';
+import { grid } from './support/grid.js';
+
+// One category with three interventions and a published total: the textbook differencing case.
+const category: ReleaseInput = {
+  releaseId: 'cat',
+  tables: [
+    {
+      id: 'gemeente',
+      cells: [
+        { id: 'B', kind: 'count', value: 40, population: 60 },
+        { id: 'B1', kind: 'count', value: 3, population: 60 },
+        { id: 'B3', kind: 'count', value: 25, population: 60 },
+        { id: 'B6', kind: 'count', value: 12, population: 60 },
+      ],
+      relations: [{ kind: 'sum', total: 'B', parts: ['B1', 'B3', 'B6'] }],
+    },
+  ],
+};
+
+describe('audit', () => {
+  it('catches an unsafe pattern built on purpose: the total and all but one sibling published', async () => {
+    const audit = await auditPattern(category, ['B1']);
+    expect(audit.ok).toBe(false);
+    const entry = audit.cells.find((c) => c.cellId === 'B1');
+    // 40 - 25 - 12 = 3: the attacker's interval collapses to the true value.
+    expect(entry).toMatchObject({ lower: 3, upper: 3, ok: false, reason: 'threshold' });
+  });
+
+  it('passes the same table once a sibling is suppressed too, with the interval worked out by hand', async () => {
+    const audit = await auditPattern(category, ['B1', 'B6']);
+    expect(audit.ok).toBe(true);
+    // B1 + B6 = 15 with B1, B6 >= 0: B1 in [0, 15], B6 in [0, 15].
+    expect(audit.cells.map((c) => [c.cellId, c.lower, c.upper])).toEqual([
+      ['B1', 0, 15],
+      ['B6', 0, 15],
+    ]);
+    expect(audit.cells.find((c) => c.cellId === 'B1')?.protectionRequired).toEqual({ lower: 0, upper: 6, minWidth: 1 });
+  });
+
+  it('fails a complement too small to give the margin: suppressing B1 with a sibling of 1 leaves B1 in [0, 4]', async () => {
+    const input: ReleaseInput = {
+      releaseId: 'small',
+      tables: [
+        {
+          id: 't',
+          cells: [
+            { id: 'T', kind: 'count', value: 29, population: 60 },
+            { id: 'a', kind: 'count', value: 3, population: 60 },
+            { id: 'b', kind: 'count', value: 1, population: 60 },
+            { id: 'c', kind: 'count', value: 25, population: 60 },
+          ],
+          relations: [{ kind: 'sum', total: 'T', parts: ['a', 'b', 'c'] }],
+        },
+      ],
+    };
+    const audit = await auditPattern(input, ['a', 'b']);
+    // a + b = 4: a can reach 4, short of 3 + 3 = 6.
+    expect(audit.cells.find((c) => c.cellId === 'a')).toMatchObject({ lower: 0, upper: 4, ok: false });
+    // protectRelease widens it (suppresses more) instead of publishing it.
+    const released = await protectRelease(input);
+    expect(released.audit.ok).toBe(true);
+    expect(released.audit.cells.find((c) => c.cellId === 'a')?.upper).toBeGreaterThanOrEqual(6);
+  });
+
+  it('reports published cells that fail a primary rule', async () => {
+    const audit = await auditPattern(category, []);
+    expect(audit.publishedSensitive).toEqual(['B1']);
+    expect(audit.ok).toBe(false);
+  });
+
+  it('refuses a release it cannot protect, with a typed error listing the cells', async () => {
+    // Every possible complement is marked as never to be suppressed.
+    const input = grid(
+      [
+        [3, 10],
+        [8, 9],
+      ],
+      { cost: { r0c1: Infinity, r1c0: Infinity, r0T: Infinity, Tc0: Infinity } },
+    );
+    const refusal = await protectRelease(input).catch((e: unknown) => e);
+    expect(refusal).toBeInstanceOf(ReleaseRefusedError);
+    const error = refusal as ReleaseRefusedError;
+    expect(error.code).toBe('privacy.release-refused');
+    expect(error.releaseId).toBe('grid');
+    expect(error.cells.map((c) => c.cellId)).toContain('r0c0');
+    expect(error.cells.find((c) => c.cellId === 'r0c0')).toMatchObject({ lower: 3, upper: 3, ok: false });
+  });
+
+  it('audit entries of a protected release all hold and contain the true value', async () => {
+    const input = grid([
+      [3, 10, 20],
+      [8, 9, 15],
+      [12, 7, 30],
+    ]);
+    const released = await protectRelease(input);
+    const truth = new Map(input.tables[0]?.cells.map((c) => [c.id, c.value]));
+    expect(released.audit.ok).toBe(true);
+    expect(released.audit.cells.map((c) => c.cellId)).toEqual(released.pattern.map((p) => p.cellId));
+    for (const entry of released.audit.cells) {
+      expect(entry.ok).toBe(true);
+      expect(entry.lower).toBeLessThanOrEqual(truth.get(entry.cellId) ?? -1);
+      expect(entry.upper).toBeGreaterThanOrEqual(truth.get(entry.cellId) ?? -1);
+    }
+    // The rectangle r0c0, r0c1, r1c0, r1c1 leaves one free parameter t = r0c0: r0c1 = 13 - t, r1c0 = 11 - t, r1c1 = 6 + t.
+    expect(released.audit.cells.find((c) => c.cellId === 'r0c0')).toMatchObject({ lower: 0, upper: 11 });
+    expect(released.audit.cells.find((c) => c.cellId === 'r1c1')).toMatchObject({ lower: 6, upper: 17 });
+  });
+
+  it('rejects tables whose relations do not hold, listing every problem', async () => {
+    const broken: ReleaseInput = {
+      releaseId: 'broken',
+      tables: [
+        {
+          id: 't',
+          cells: [
+            { id: 'T', kind: 'count', value: 10, population: 50 },
+            { id: 'a', kind: 'count', value: 6, population: 50 },
+            { id: 'b', kind: 'count', value: 6, population: 50 },
+            { id: 'c', kind: 'count', value: 70, population: 50 },
+            { id: 'e', kind: 'amount', value: 100, contributions: [40, 50] },
+          ],
+          relations: [
+            { kind: 'sum', total: 'T', parts: ['a', 'b'] },
+            { kind: 'sum', total: 'T', parts: ['a', 'missing'] },
+            { kind: 'sum', total: 'e', parts: ['a'] },
+          ],
+        },
+      ],
+    };
+    const error = await protectRelease(broken).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InvalidReleaseInputError);
+    const issues = (error as InvalidReleaseInputError).issues.join('\n');
+    expect(issues).toMatch(/parts add up to 12, total is 10/);
+    expect(issues).toMatch(/unknown cell\(s\) missing/);
+    expect(issues).toMatch(/c: value 70 exceeds population 50/);
+    expect(issues).toMatch(/e: value 100 is not the sum of its contributions \(90\)/);
+    expect(issues).toMatch(/mixes counts and amounts/);
+  });
+});
