@@ -1,7 +1,7 @@
 import * as highsModule from 'highs';
 import { type Highs, type Model } from 'highs';
 import { SolverError } from './errors.js';
-import { type LinearSystem } from './linear-system.js';
+import { type LinearSystem, type SystemVariable } from './linear-system.js';
 
 export type Sense = 'min' | 'max';
 
@@ -22,6 +22,11 @@ export interface Extreme {
 const RATE_EPSILON = 1e-9;
 
 let runtime: Promise<Highs> | undefined;
+
+/** Free (bounded only by public knowledge): suppressed now, or suppressed by the earlier release it belongs to. */
+function isFree(variable: SystemVariable, suppressed: ReadonlySet<number>): boolean {
+  return variable.current ? suppressed.has(variable.index) : !variable.publishedInPrior;
+}
 
 /** HiGHS is loaded once per process; the WebAssembly module is stateless between models. */
 export function loadHighs(): Promise<Highs> {
@@ -64,7 +69,7 @@ export class IntervalSolver {
     if (v === undefined) throw new Error(`unknown variable ${variable}`);
     if (spec.rows.length === 0) {
       // Nothing relates this cell to anything: only its public bounds (or its value, if published) hold.
-      const free = this.suppressed.has(variable);
+      const free = isFree(v, this.suppressed);
       return { value: free ? (sense === 'min' ? v.lower : v.upper) : v.value, blockers: [] };
     }
     let model = this.models.get(component);
@@ -102,7 +107,7 @@ class ComponentModel {
     variables.forEach((v, i) => {
       const variable = system.variables[v];
       if (variable === undefined) throw new Error(`unknown variable ${v}`);
-      const free = suppressed.has(v);
+      const free = isFree(variable, suppressed);
       colLower[i] = free ? variable.lower : variable.value;
       colUpper[i] = free ? bound(variable.upper) : variable.value;
     });
@@ -179,7 +184,8 @@ class ComponentModel {
     const blockers: Blocker[] = [];
     this.variables.forEach((v, k) => {
       const rate = colDual[k] ?? 0;
-      if (!this.suppressed.has(v) && Math.abs(rate) > RATE_EPSILON) blockers.push({ variable: v, rate });
+      const variable = this.system.variables[v];
+      if (variable !== undefined && !isFree(variable, this.suppressed) && Math.abs(rate) > RATE_EPSILON) blockers.push({ variable: v, rate });
     });
     return { value: this.model.getObjectiveValue(), blockers };
   }
