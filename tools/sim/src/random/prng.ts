@@ -144,6 +144,12 @@ export class Rng {
     return weights.length - 1;
   }
 
+  /** An item drawn with probability proportional to its weight (`items` and `weights` align). */
+  weighted<T>(items: readonly T[], weights: readonly number[]): T {
+    if (items.length !== weights.length) throw new RangeError('items and weights differ in length');
+    return items[this.weightedIndex(weights)] as T;
+  }
+
   /** A shuffled copy (Fisher-Yates). */
   shuffled<T>(items: readonly T[]): T[] {
     const out = [...items];

@@ -1,0 +1,166 @@
+import { createWriteStream } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { finished } from 'node:stream/promises';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { openSqliteEventStore } from '@npo/event-store';
+import { createSimulation } from '../pipeline/simulation.js';
+import { sendOverHttp } from '../targets/http-target.js';
+import { ndjsonFormats, writeNdjson, type NdjsonFormat } from '../targets/ndjson-target.js';
+import { writeToStore } from '../targets/store-target.js';
+import { tokenProviderFromDataDir } from '../targets/tokens.js';
+import { simScales, type SimScale } from '../world/world-types.js';
+import { createProgress } from './progress.js';
+
+export const simTargets = ['store', 'http', 'ndjson'] as const;
+export type SimTarget = (typeof simTargets)[number];
+
+export interface CliOptions {
+  readonly scale: SimScale;
+  readonly events?: number;
+  readonly seed: number;
+  readonly target: SimTarget;
+  readonly dataDir: string;
+  readonly api: string;
+  readonly out?: string;
+  readonly format: NdjsonFormat;
+  readonly concurrency: number;
+  readonly retries: number;
+  readonly batch: number;
+  readonly now?: Date;
+  readonly quiet: boolean;
+}
+
+const positiveInt = (name: string) => (value: string): number => {
+  if (!/^\d+$/.test(value) || Number(value) < 1 || !Number.isSafeInteger(Number(value))) throw new InvalidArgumentError(`${name} must be a whole number >= 1`);
+  return Number(value);
+};
+const seedInt = (value: string): number => {
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value))) throw new InvalidArgumentError('seed must be a whole number >= 0');
+  return Number(value);
+};
+const instant = (value: string): Date => {
+  const d = new Date(value);
+  if (Number.isNaN(d.getTime())) throw new InvalidArgumentError('now must be an ISO 8601 date or instant');
+  return d;
+};
+const url = (value: string): string => {
+  try {
+    return new URL(value).toString();
+  } catch {
+    throw new InvalidArgumentError('api must be a URL like http://127.0.0.1:3000');
+  }
+};
+
+export function buildProgram(env: NodeJS.ProcessEnv = process.env): Command {
+  return new Command('sim')
+    .description('Generate a realistic, seeded NPO world and write it to the event store, the school API or NDJSON.')
+    .addOption(new Option('--scale <scale>', 'world size').choices(simScales).default('demo'))
+    .option('--events <n>', 'stop after N events (stress: the world is sized for N; default 10,000,000)', positiveInt('events'))
+    .option('--seed <n>', 'random seed: the same seed gives the same world and the same output', seedInt, 42)
+    .addOption(new Option('--target <target>', 'where the run goes').choices(simTargets).default('store'))
+    .option('--data-dir <dir>', 'data dir: SQLite store (store target), signing key (http target)', env['NPO_DATA_DIR'] ?? './data')
+    .option('--api <url>', 'school API base URL (http target)', url, `http://127.0.0.1:${env['NPO_API_PORT'] ?? '3000'}`)
+    .option('--out <file>', 'NDJSON file (ndjson target; default stdout)')
+    .addOption(new Option('--format <format>', 'NDJSON lines: API requests or event envelopes').choices(ndjsonFormats).default('requests'))
+    .option('--concurrency <n>', 'requests in flight (http target)', positiveInt('concurrency'), 8)
+    .option('--retries <n>', 'retries per request on network errors, 408/409/425/429/5xx (http target)', seedInt, 5)
+    .option('--batch <n>', 'events per group commit (store target)', positiveInt('batch'), 5000)
+    .option('--now <instant>', 'generate nothing after this instant (default: the current time)', instant)
+    .option('--quiet', 'no progress bar', false)
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+}
+
+const fmt = (n: number): string => n.toLocaleString('en-US');
+
+/** Runs the CLI; resolves to the exit code. */
+export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const program = buildProgram(env);
+  try {
+    program.parse([...argv]);
+  } catch (error) {
+    const code = (error as { exitCode?: number }).exitCode;
+    return typeof code === 'number' ? code : 2;
+  }
+  const o = program.opts<CliOptions>();
+  const toStdout = o.target === 'ndjson' && o.out === undefined;
+  const report = (line: string) => (toStdout ? process.stderr : process.stdout).write(`${line}\n`);
+  const started = performance.now();
+  const simulation = createSimulation({ scale: o.scale, seed: o.seed, now: o.now ?? new Date(), ...(o.events === undefined ? {} : { maxEvents: o.events }) });
+  const { world } = simulation;
+  const planned = (performance.now() - started) / 1000;
+  const progress = createProgress({ total: simulation.estimatedEvents, unit: 'events', enabled: !o.quiet && process.stderr.isTTY === true });
+  const header = `sim ${o.scale} seed ${o.seed}: ${fmt(world.schools.length)} schools, ${fmt(world.gemeenten.length)} gemeenten`;
+  try {
+    let events = 0;
+    let detail = '';
+    switch (o.target) {
+      case 'store': {
+        const path = resolve(join(o.dataDir, 'events.sqlite'));
+        await mkdir(dirname(path), { recursive: true });
+        const store = await openSqliteEventStore({ path });
+        try {
+          const r = await writeToStore(store, simulation.steps(), { batchEvents: o.batch, onProgress: (n) => progress.update(n) });
+          events = r.events;
+          detail = `${fmt(r.events)} events on ${fmt(r.streams)} streams into ${path}`;
+        } finally {
+          await store.close();
+        }
+        break;
+      }
+      case 'ndjson': {
+        const out = o.out === undefined ? process.stdout : createWriteStream(o.out);
+        const r = await writeNdjson(simulation.steps(), out, { format: o.format, onProgress: (n) => progress.update(n) });
+        if (out !== process.stdout) {
+          out.end();
+          await finished(out);
+        }
+        events = r.events;
+        detail = `${fmt(r.lines)} ${o.format} lines (${fmt(r.events)} events) to ${o.out ?? 'stdout'}`;
+        break;
+      }
+      case 'http': {
+        const tokens = await tokenProviderFromDataDir(o.dataDir, {
+          onKeyCreated: (path) => process.stderr.write(`sim: no signing key in ${o.dataDir}; generated ${path}. The API must use the same data dir.\n`),
+        });
+        let done = 0;
+        const r = await sendOverHttp(simulation.steps(), {
+          baseUrl: o.api,
+          tokens,
+          concurrency: o.concurrency,
+          retries: o.retries,
+          onProgress: (n) => {
+            done = n;
+            progress.update(n);
+          },
+        });
+        events = r.accepted;
+        detail = `${fmt(r.accepted)} of ${fmt(done)} requests accepted by ${o.api} (${fmt(r.retries)} retries, ${fmt(r.skipped)} skipped)`;
+        if (r.failures.length > 0 || r.aborted) {
+          progress.stop();
+          for (const f of r.failures.slice(0, 10)) {
+            process.stderr.write(`sim: step ${f.step} ${f.method} ${f.path} -> ${String(f.status)} ${JSON.stringify(f.detail)}\n`);
+          }
+          report(`${header}; ${detail}; ${fmt(r.failures.length)} failed${r.aborted ? ' (stopped early)' : ''}`);
+          return 1;
+        }
+        if (r.versionMismatches > 0) process.stderr.write(`sim: ${fmt(r.versionMismatches)} answers had another stream version than expected (was the store empty?)\n`);
+        break;
+      }
+      default: {
+        const unreachable: never = o.target;
+        throw new Error(`unknown target ${String(unreachable)}`);
+      }
+    }
+    progress.update(events);
+    progress.stop();
+    const seconds = (performance.now() - started) / 1000;
+    report(`${header}; ${detail} in ${seconds.toFixed(1)} s (planning ${planned.toFixed(1)} s) = ${fmt(Math.round(events / seconds))} events/s`);
+    return 0;
+  } catch (error) {
+    progress.stop();
+    process.stderr.write(`sim: ${(error as Error).message}\n`);
+    return 1;
+  }
+}
