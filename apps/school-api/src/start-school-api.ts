@@ -1,11 +1,12 @@
 import 'reflect-metadata';
 import { SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import type { EventStore } from '@npo/event-store';
-import { createNestApp, type CreateNestAppOptions, type PlatformConfig, type RunningNestApp } from '@npo/platform';
+import { createNestApp, loadOrCreateSigningKey, signingKeyDir, type CreateNestAppOptions, type PlatformConfig, type RunningNestApp } from '@npo/platform';
 import { v7 as uuidv7 } from 'uuid';
 import { schoolApiErrorMappings } from './error-mappings.js';
 import { openConfiguredEventStore } from './event-store.factory.js';
 import { buildOpenApiDocument } from './http/openapi.js';
+import { VerifiedTokenCache } from './http/verified-token-cache.js';
 import { SchoolApiModule } from './school-api.module.js';
 
 export const SCHOOL_API_VERSION = '1.0.0';
@@ -25,8 +26,10 @@ export async function startSchoolApi(config: PlatformConfig, options: StartSchoo
   const ownsStore = options.store === undefined;
   const store = options.store ?? (await openConfiguredEventStore(config));
   const module = SchoolApiModule.forRoot({ store, clock: options.clock ?? (() => new Date()), newId: uuidv7 });
+  const tokens = options.tokens ?? new VerifiedTokenCache(await loadOrCreateSigningKey(signingKeyDir(config.dataDir)));
   const running = await createNestApp(module, config, {
     ...options,
+    tokens,
     name: 'school-api',
     errorMappings: schoolApiErrorMappings,
     beforeListen: (app, context) => {
