@@ -37,8 +37,9 @@ export interface StartTestApiOptions {
 export async function startTestApi(options: StartTestApiOptions = {}): Promise<TestApi> {
   const dataDir = options.dataDir ?? (await newDataDir());
   const config = loadConfig({ NPO_DATA_DIR: dataDir, NPO_LOG_LEVEL: 'silent', NPO_HOST: '127.0.0.1', ...options.env });
+  // The API loads the same key from the data dir itself (and verifies through its own token cache).
   const tokens = await TokenService.fromDataDir(dataDir);
-  const api = await startSchoolApi(config, { port: 0, tokens, shutdownHooks: false, ...(options.store ? { store: options.store } : {}) });
+  const api = await startSchoolApi(config, { port: 0, shutdownHooks: false, ...(options.store ? { store: options.store } : {}) });
   return {
     url: api.url,
     dataDir,
