@@ -5,7 +5,8 @@ export * from './reference/achterstand-bands.js';
 export * from './reference/sector-groups.js';
 export * from './reference/school-years.js';
 // Schema
-export { SCHEMA_VERSION, supersedingFacts } from './schema/ddl.js';
+export { SCHEMA_VERSION } from './schema/ddl.js';
+export { intervalTables, type IntervalTable } from './projector/open-intervals.js';
 export { createSchema, readMeta, type SchemaOptions } from './schema/create-schema.js';
 // Files and the live database
 export * from './db/generation-files.js';
@@ -19,3 +20,4 @@ export type { BatchHooks, BatchResult } from './projector/batch-writer.js';
 export * from './projector/projector.js';
 // Rebuild
 export * from './rebuild/rebuild.js';
+export * from './projector/live-projection.js';

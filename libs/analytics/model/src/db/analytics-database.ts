@@ -95,8 +95,8 @@ export interface OpenAnalyticsDatabaseOptions {
   /** The analytics directory (`<NPO_DATA_DIR>/analytics`). Created with an empty generation if new. */
   readonly dir: string;
   readonly clock?: () => Date;
-  readonly codeVersion?: string;
-  readonly mrDeadlines?: Readonly<Record<string, string>>;
+  /** Reference options for a file created here (a new directory's first generation). */
+  readonly schema?: Omit<SchemaOptions, 'createdAt'>;
   readonly settings?: DuckDBSettings;
 }
 
@@ -133,11 +133,7 @@ export class AnalyticsDatabase {
       await createGenerationFile(
         options.dir,
         generation,
-        {
-          createdAt: clock().toISOString(),
-          ...(options.codeVersion === undefined ? {} : { codeVersion: options.codeVersion }),
-          ...(options.mrDeadlines === undefined ? {} : { mrDeadlines: options.mrDeadlines }),
-        },
+        { ...options.schema, createdAt: clock().toISOString() },
         options.settings,
       );
       pointer = await writePointer(options.dir, generation, clock().toISOString());

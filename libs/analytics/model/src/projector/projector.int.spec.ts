@@ -106,7 +106,7 @@ describe('projector over a real SQLite store into a real DuckDB file', () => {
   it('projects choices as intervals: upcast v1, withdrawn, chosen again', async () => {
     const choices = await rows(
       conn,
-      `SELECT brin, code, category, target_domains AS d, planned_budget_cents::INTEGER AS c, valid_from::DATE::VARCHAR AS f,
+      `SELECT brin, code, category, string_split(target_domains, ',') AS d, planned_budget_cents::INTEGER AS c, valid_from::DATE::VARCHAR AS f,
               valid_to::DATE::VARCHAR AS t, withdrawal_event_id IS NOT NULL AS w
        FROM choice ORDER BY global_position`,
     );

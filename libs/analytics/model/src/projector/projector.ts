@@ -3,6 +3,7 @@ import { type Checkpoint, type EventFeed, hasReached } from '../feed/event-feed.
 import { createStaging } from '../schema/create-schema.js';
 import { type BatchHooks, type BatchResult, BatchWriter } from './batch-writer.js';
 import { readCheckpoint } from './checkpoint-store.js';
+import { OpenIntervals } from './open-intervals.js';
 import { StreamHeads } from './stream-heads.js';
 
 export const DEFAULT_PROJECTOR_BATCH = 5_000;
@@ -37,8 +38,7 @@ export async function runProjector(conn: DuckDBConnection, options: ProjectorOpt
   const { feed } = options;
   const clock = options.clock ?? (() => new Date());
   await createStaging(conn);
-  const heads = await StreamHeads.load(conn);
-  const writer = new BatchWriter(conn, feed, heads);
+  const writer = new BatchWriter(conn, feed, await StreamHeads.load(conn), await OpenIntervals.load(conn));
   const checkpoint = new Map(await readCheckpoint(conn, feed.name));
   const totals = { batches: 0, applied: 0, quarantined: 0, duplicates: 0 };
   const summary = (): ProjectionSummary => ({ ...totals, checkpoint: new Map(checkpoint) });

@@ -3,13 +3,14 @@ import { createGenerationFile, type DuckDBSettings, openInstance } from '../db/a
 import { acquireRebuildLock, nextGeneration, removeOldGenerations, writePointer } from '../db/generation-files.js';
 import { type Checkpoint, type EventFeed, remaining } from '../feed/event-feed.port.js';
 import { type ProjectionSummary, runProjector } from '../projector/projector.js';
+import type { SchemaOptions } from '../schema/create-schema.js';
 
 export interface RebuildOptions {
   readonly dir: string;
   readonly feed: EventFeed;
   readonly clock?: () => Date;
-  readonly codeVersion?: string;
-  readonly mrDeadlines?: Readonly<Record<string, string>>;
+  /** Reference options of the new file (code version, MR deadlines, extra gemeenten). */
+  readonly schema?: Omit<SchemaOptions, 'createdAt'>;
   readonly settings?: DuckDBSettings;
   readonly maxBatchSize?: number;
   /** `done` of `total` feed positions replayed (positions, not events: the store's log may have gaps). */
@@ -48,11 +49,7 @@ export async function rebuildAnalytics(options: RebuildOptions): Promise<Rebuild
     const path = await createGenerationFile(
       options.dir,
       generation,
-      {
-        createdAt: clock().toISOString(),
-        ...(options.codeVersion === undefined ? {} : { codeVersion: options.codeVersion }),
-        ...(options.mrDeadlines === undefined ? {} : { mrDeadlines: options.mrDeadlines }),
-      },
+      { ...options.schema, createdAt: clock().toISOString() },
       options.settings,
     );
     let projection: ProjectionSummary;

@@ -29,6 +29,8 @@ export const gemeenten: readonly GemeenteReference[] = [
   g('GM0014', 'Groningen', 'PV20'),
   // Fryslân (the Wadden islands are the smallest units: two to four schools each)
   g('GM0080', 'Leeuwarden', 'PV21'),
+  g('GM0072', 'Harlingen', 'PV21'),
+  g('GM0074', 'Heerenveen', 'PV21'),
   g('GM0060', 'Ameland', 'PV21'),
   g('GM0088', 'Schiermonnikoog', 'PV21'),
   g('GM0093', 'Terschelling', 'PV21'),

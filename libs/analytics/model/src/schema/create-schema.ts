@@ -2,7 +2,7 @@ import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
 import { menukaart, menukaartCategories, menukaartCategoryCodes, menukaartEditions } from '@npo/domain';
 import { sectors } from '@npo/contracts';
 import { achterstandBands } from '../reference/achterstand-bands.js';
-import { gemeenten } from '../reference/gemeenten.js';
+import { type GemeenteReference, gemeenten } from '../reference/gemeenten.js';
 import { provinces } from '../reference/provinces.js';
 import { sectorGroupLabels, sectorGroupOf } from '../reference/sector-groups.js';
 import { schoolYearReference } from '../reference/school-years.js';
@@ -15,6 +15,8 @@ export interface SchemaOptions {
   readonly mrDeadlines?: Readonly<Record<string, string>>;
   /** Free text (git commit, package version) recorded in analytics_meta. */
   readonly codeVersion?: string;
+  /** Gemeenten beyond the shipped reference list; an entry with a shipped code replaces it. */
+  readonly extraGemeenten?: readonly GemeenteReference[];
 }
 
 async function fill(conn: DuckDBConnection, table: string, rows: readonly (readonly (string | number | boolean | null)[])[]): Promise<void> {
@@ -42,7 +44,9 @@ export async function createSchema(conn: DuckDBConnection, options: SchemaOption
       ['code_version', options.codeVersion ?? 'unknown'],
     ]);
     await fill(conn, 'province', provinces.map((p) => [p.code, p.name]));
-    await fill(conn, 'gemeente', gemeenten.map((g) => [g.code, g.name, g.province, g.validTo ?? null, g.mergedInto ?? null]));
+    const allGemeenten = new Map(gemeenten.map((g) => [g.code, g]));
+    for (const g of options.extraGemeenten ?? []) allGemeenten.set(g.code, g);
+    await fill(conn, 'gemeente', [...allGemeenten.values()].map((g) => [g.code, g.name, g.province, g.validTo ?? null, g.mergedInto ?? null]));
     await fill(conn, 'achterstand_band', achterstandBands.map((b) => [b.code, b.label, b.minPerPupil, b.maxPerPupil, b.order]));
     await fill(conn, 'sector_group', sectors.map((s) => [s, sectorGroupOf(s), sectorGroupLabels[sectorGroupOf(s)]]));
     await fill(conn, 'menukaart_category', menukaartCategoryCodes.map((c) => [c, menukaartCategories[c].name]));

@@ -46,10 +46,10 @@ export const feedTables = [
      feed VARCHAR NOT NULL, feed_partition INTEGER NOT NULL, feed_offset BIGINT NOT NULL,
      updated_at TIMESTAMPTZ NOT NULL, PRIMARY KEY (feed, feed_partition))`,
   `CREATE TABLE stream_head (stream_id VARCHAR PRIMARY KEY, stream_position BIGINT NOT NULL)`,
+  // One row per applied event (its facts carry the times): what "equal to the store" is checked against.
   `CREATE TABLE projected_event (
      event_id UUID NOT NULL, global_position BIGINT NOT NULL, stream_id VARCHAR NOT NULL,
-     stream_position BIGINT NOT NULL, type VARCHAR NOT NULL, schema_version INTEGER NOT NULL,
-     occurred_at TIMESTAMPTZ, recorded_at TIMESTAMPTZ, outcome VARCHAR NOT NULL)`,
+     stream_position BIGINT NOT NULL, type VARCHAR NOT NULL, outcome VARCHAR NOT NULL)`,
   `CREATE TABLE quarantine (
      event_id VARCHAR, global_position BIGINT, stream_id VARCHAR, stream_position BIGINT, type VARCHAR,
      schema_version INTEGER, reason VARCHAR NOT NULL, payload VARCHAR NOT NULL, feed VARCHAR NOT NULL,
@@ -69,7 +69,7 @@ export const factTables = [
      valid_from TIMESTAMPTZ NOT NULL, valid_to TIMESTAMPTZ, event_id UUID NOT NULL, global_position BIGINT NOT NULL)`,
   `CREATE TABLE choice (
      brin VARCHAR NOT NULL, school_year VARCHAR NOT NULL, code VARCHAR NOT NULL, category VARCHAR NOT NULL,
-     target_domains VARCHAR[] NOT NULL, planned_budget_cents BIGINT NOT NULL, pupils_reached INTEGER NOT NULL,
+     target_domains VARCHAR NOT NULL, planned_budget_cents BIGINT NOT NULL, pupils_reached INTEGER NOT NULL,
      valid_from TIMESTAMPTZ NOT NULL, valid_to TIMESTAMPTZ, event_id UUID NOT NULL, withdrawal_event_id UUID,
      global_position BIGINT NOT NULL)`,
   `CREATE TABLE mr_decision (
@@ -114,33 +114,7 @@ export const asOfMacros = [
   `CREATE MACRO gemeente_allocation_at(cutoff) AS TABLE SELECT * FROM gemeente_allocation WHERE occurred_at < cutoff`,
 ] as const;
 
-/** Fact tables whose rows a later row with the same key replaces (the key of each, in order). */
-export const supersedingFacts = {
-  school_version: ['brin'],
-  scan: ['brin', 'school_year'],
-  mr_decision: ['brin', 'school_year'],
-  evaluation: ['brin', 'school_year', 'code'],
-} as const satisfies Record<string, readonly string[]>;
-export type SupersedingFact = keyof typeof supersedingFacts;
-
-/** Per-connection staging for the one fact that closes another row (a withdrawal ends a choice). */
+/** Per-connection staging of the stream heads a batch moves (upserted in one statement). */
 export const stagingTables = [
-  `CREATE TEMP TABLE IF NOT EXISTS stg_withdrawal (
-     brin VARCHAR NOT NULL, school_year VARCHAR NOT NULL, code VARCHAR NOT NULL, occurred_at TIMESTAMPTZ NOT NULL,
-     event_id UUID NOT NULL, global_position BIGINT NOT NULL)`,
   `CREATE TEMP TABLE IF NOT EXISTS stg_stream_head (stream_id VARCHAR NOT NULL, stream_position BIGINT NOT NULL)`,
 ] as const;
-
-/** The tables the projector appends to, in the column order the appenders write. */
-export const appendedTables = [
-  'school_version',
-  'scan',
-  'choice',
-  'mr_decision',
-  'school_allocation',
-  'gemeente_allocation',
-  'evaluation',
-  'projected_event',
-  'quarantine',
-] as const;
-export type AppendedTable = (typeof appendedTables)[number];

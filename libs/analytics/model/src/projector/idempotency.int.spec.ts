@@ -1,0 +1,146 @@
+import { join } from 'node:path';
+import type { RecordedEvent } from '@npo/contracts';
+import { openSqliteEventStore } from '@npo/event-store';
+import { afterAll, describe, expect, it } from 'vitest';
+import { appendSteps } from '../../test/support/events.js';
+import { generateHistory } from '../../test/support/history.js';
+import { tempDir } from '../../test/support/temp-dir.js';
+import { AnalyticsDatabase } from '../db/analytics-database.js';
+import type { Checkpoint, EventFeed, FeedBatch, FeedEntry } from '../feed/event-feed.port.js';
+import { storeEventFeed } from '../feed/store-event-feed.js';
+import { readCheckpoint } from './checkpoint-store.js';
+import { runProjector } from './projector.js';
+
+/**
+ * A Kafka-like feed over a fixed list: two partitions (by stream), each event delivered at least once —
+ * every third one a second time later in its partition under a new offset, as a relay that crashed
+ * before saving its own checkpoint would publish it again.
+ */
+const partitionOf = (streamId: string): number => [...streamId].reduce((h, c) => h + c.charCodeAt(0), 0) % 2;
+
+function redeliveringFeed(events: readonly RecordedEvent[]): { feed: EventFeed; partitions: Map<number, FeedEntry[]> } {
+  const partitions = new Map<number, FeedEntry[]>([
+    [0, []],
+    [1, []],
+  ]);
+  const pending: RecordedEvent[] = [];
+  events.forEach((event, i) => {
+    const p = partitionOf(event.streamId);
+    const list = partitions.get(p) ?? [];
+    list.push({ partition: p, offset: list.length, payload: event });
+    if (i % 3 === 0) pending.push(event);
+    if (pending.length > 5) {
+      const again = pending.shift() as RecordedEvent;
+      const q = partitions.get(partitionOf(again.streamId)) ?? [];
+      q.push({ partition: partitionOf(again.streamId), offset: q.length, payload: structuredClone(again) });
+    }
+  });
+  const feed: EventFeed = {
+    name: 'kafka:npo.events.v1',
+    trusted: false,
+    subscribe(from: Checkpoint, options = {}): AsyncIterable<FeedBatch> {
+      const size = options.maxBatchSize ?? 100;
+      return {
+        async *[Symbol.asyncIterator]() {
+          // Interleave the partitions the way a consumer sees them: a batch from one, then the other.
+          const cursor = new Map([...partitions.keys()].map((p) => [p, (from.get(p) ?? -1) + 1]));
+          for (;;) {
+            let progressed = false;
+            for (const [p, list] of partitions) {
+              const start = cursor.get(p) ?? 0;
+              const entries = list.slice(start, start + size);
+              if (entries.length === 0) continue;
+              cursor.set(p, start + entries.length);
+              progressed = true;
+              yield { entries };
+            }
+            if (!progressed) return;
+          }
+        },
+      };
+    },
+    async head(): Promise<Checkpoint> {
+      return new Map([...partitions].map(([p, list]) => [p, list.length - 1]));
+    },
+  };
+  return { feed, partitions };
+}
+
+describe('idempotent projection', () => {
+  const dir = tempDir('analytics-idempotent');
+  afterAll(() => dir.remove());
+
+  it('applies every event once although an at-least-once feed delivers some twice, and keeps offsets per partition', async () => {
+    const store = await openSqliteEventStore({ path: join(dir.path, 'a.sqlite') });
+    await appendSteps(store, generateHistory(30, 3));
+    const events = await store.readAll();
+    await store.close();
+    const { feed, partitions } = redeliveringFeed(events);
+    const delivered = [...partitions.values()].reduce((n, l) => n + l.length, 0);
+    expect(delivered).toBeGreaterThan(events.length);
+    expect(partitions.get(0)?.length).toBeGreaterThan(0);
+    expect(partitions.get(1)?.length).toBeGreaterThan(0);
+
+    const db = await AnalyticsDatabase.open({ dir: join(dir.path, 'kafka-like') });
+    // This feed ends once it has delivered everything, so the projector returns without `until`.
+    const first = await db.read((conn) => runProjector(conn, { feed, maxBatchSize: 17 }));
+    expect(first.duplicates).toBe(delivered - events.length);
+    const result = await db.read(async (conn) => {
+      const [n, distinct] = (await conn.runAndReadAll('SELECT count(*), count(DISTINCT event_id) FROM projected_event')).getRows()[0] ?? [];
+      const [choices] = (await conn.runAndReadAll('SELECT count(*) FROM choice')).getRows()[0] ?? [];
+      return { n: Number(n), distinct: Number(distinct), choices: Number(choices), checkpoint: await readCheckpoint(conn, feed.name) };
+    });
+    expect(result.n).toBe(events.length);
+    expect(result.distinct).toBe(events.length);
+    expect(result.choices).toBe(events.filter((e) => e.type === 'npo.InterventionChosen').length);
+    expect(result.checkpoint).toEqual(await feed.head());
+
+    // Delivering the whole feed again from the start changes nothing.
+    const again = await db.read(async (conn) => {
+      await conn.run(`DELETE FROM feed_checkpoint`);
+      const s = await runProjector(conn, { feed });
+      const [n] = (await conn.runAndReadAll('SELECT count(*) FROM projected_event')).getRows()[0] ?? [];
+      return { s, n: Number(n) };
+    });
+    expect(again.s.applied).toBe(0);
+    expect(again.s.duplicates).toBe(delivered);
+    expect(again.n).toBe(events.length);
+    await db.close();
+  });
+
+  it('rolls a failed batch back completely and applies it on the next run', async () => {
+    const store = await openSqliteEventStore({ path: join(dir.path, 'b.sqlite') });
+    await appendSteps(store, generateHistory(15, 5));
+    const events = await store.readAll();
+    const feed = storeEventFeed(store);
+    const db = await AnalyticsDatabase.open({ dir: join(dir.path, 'rollback') });
+    let batches = 0;
+    const failing = db.read((conn) =>
+      runProjector(conn, {
+        feed,
+        until: new Map([[0, events.at(-1)?.globalPosition ?? -1]]),
+        maxBatchSize: 10,
+        hooks: {
+          beforeCommit: () => {
+            batches++;
+            if (batches === 2) throw new Error('disk full (simulated)');
+          },
+        },
+      }),
+    );
+    await expect(failing).rejects.toThrow('disk full');
+    const afterFailure = await db.read(async (conn) => {
+      const [n] = (await conn.runAndReadAll('SELECT count(*) FROM projected_event')).getRows()[0] ?? [];
+      return { n: Number(n), checkpoint: await readCheckpoint(conn, 'store') };
+    });
+    expect(afterFailure.n).toBe(10);
+    expect(afterFailure.checkpoint.get(0)).toBe(events[9]?.globalPosition);
+
+    const resumed = await db.read((conn) => runProjector(conn, { feed, until: new Map([[0, events.at(-1)?.globalPosition ?? -1]]), maxBatchSize: 10 }));
+    expect(resumed.duplicates).toBe(0);
+    const n = await db.read(async (conn) => Number((await conn.runAndReadAll('SELECT count(DISTINCT event_id) FROM projected_event')).getRows()[0]?.[0]));
+    expect(n).toBe(events.length);
+    await db.close();
+    await store.close();
+  });
+});
