@@ -1,4 +1,5 @@
 export * from './event-store.port.js';
 export * from './errors.js';
 export { openSqliteEventStore, type SqliteEventStoreOptions } from './sqlite/sqlite-event-store.js';
-export { latestSchemaVersion } from './sqlite/migrations.js';
+// The schema, for tools that measure or inspect the SQLite file (tools/bench); never apply it by hand.
+export { migrations as sqliteMigrations, latestSchemaVersion, type Migration } from './sqlite/migrations.js';

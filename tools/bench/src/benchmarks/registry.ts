@@ -1,0 +1,6 @@
+import type { Benchmark } from '../harness/benchmark.js';
+import { eventStoreBenchmark } from './event-store/index.js';
+import { sqliteStreamVersionBenchmark } from './sqlite-stream-version/index.js';
+
+/** Every benchmark `npm run bench` knows, in the order a full run executes them. */
+export const benchmarks: readonly Benchmark[] = [eventStoreBenchmark, sqliteStreamVersionBenchmark];

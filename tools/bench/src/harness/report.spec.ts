@@ -1,0 +1,65 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { describeMachine, toMarkdown, writeReport, type Report } from './report.js';
+import { runBenchmark } from './runner.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'npo-bench-report-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function sampleReport(): Promise<Report> {
+  const contender = (name: string, cost: number) => ({
+    name,
+    description: name,
+    async prepare(_w: string, { size }: { size: number }) {
+      return {
+        async run() {
+          let x = 0;
+          for (let i = 0; i < size * cost; i++) x += i;
+          return { operations: size, ...(x < 0 ? { errors: 1 } : {}) };
+        },
+        dispose: async () => undefined,
+      };
+    },
+  });
+  const result = await runBenchmark(
+    {
+      name: 'demo',
+      description: 'a demo',
+      unit: 'things/s',
+      baseline: 'a',
+      workloads: [{ name: 'only', description: 'the workload', size: () => 300 }],
+      contenders: [contender('a', 1), contender('b', 10)],
+      targets: [{ workload: 'only', contender: 'a', atLeast: 1 }],
+    },
+    { runs: 2, quick: true, isolation: 'inline' },
+  );
+  return { ...result, command: 'npm run bench -- demo --quick', machine: describeMachine() };
+}
+
+describe('report', () => {
+  it('writes <dir>/<benchmark>.json with every sample, the machine and the command', async () => {
+    const report = await sampleReport();
+    const file = await writeReport(dir, report);
+    expect(file).toBe(join(dir, 'demo.json'));
+    const parsed = JSON.parse(readFileSync(file, 'utf8')) as Report;
+    expect(parsed.cases.map((c) => c.samples.length)).toEqual([2, 2]);
+    expect(parsed.command).toBe('npm run bench -- demo --quick');
+    expect(parsed.machine.cpus).toBeGreaterThan(0);
+    expect(parsed.ratios).toEqual(report.ratios);
+  });
+
+  it('prints one table row per case with the ratio against the baseline and the targets', async () => {
+    const report = await sampleReport();
+    const md = toMarkdown(report);
+    const rows = md.split('\n').filter((l) => l.startsWith('| only |'));
+    expect(rows).toHaveLength(2);
+    expect(rows[0]).toContain('| a |');
+    expect(rows[0]).toContain('baseline');
+    const r = report.ratios[0]!.ratio!;
+    expect(rows[1]).toContain(r >= 10 ? `${Math.round(r)}x` : `${r.toFixed(2)}x`);
+    expect(md).toContain('things/s (median)');
+    expect(md).toMatch(/only \/ a >= 1 things\/s: .* — met/);
+  });
+});

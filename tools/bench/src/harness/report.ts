@@ -1,0 +1,70 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { cpus, platform, release, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { formatNumber, type BenchmarkResult } from './runner.js';
+
+export interface Machine {
+  readonly cpus: number;
+  readonly cpuModel: string;
+  readonly memoryBytes: number;
+  readonly platform: string;
+  readonly release: string;
+  readonly node: string;
+}
+
+export const describeMachine = (): Machine => ({
+  cpus: cpus().length,
+  cpuModel: cpus()[0]?.model ?? 'unknown',
+  memoryBytes: totalmem(),
+  platform: platform(),
+  release: release(),
+  node: process.version,
+});
+
+export interface Report extends BenchmarkResult {
+  readonly command: string;
+  readonly machine: Machine;
+}
+
+/** Writes `<dir>/<benchmark>.json` and returns its path. */
+export async function writeReport(dir: string, report: Report): Promise<string> {
+  await mkdir(dir, { recursive: true });
+  const file = join(dir, `${report.benchmark}.json`);
+  await writeFile(file, `${JSON.stringify(report, null, 2)}\n`);
+  return file;
+}
+
+const mib = (bytes: number): string => `${Math.round(bytes / 1024 / 1024)} MiB`;
+const times = (r: number | undefined): string => (r === undefined ? 'n/a (peer failed)' : `${r >= 10 ? Math.round(r) : r.toFixed(2)}x`);
+
+export function toMarkdown(report: Report): string {
+  const lines = [
+    `### ${report.benchmark}: ${report.description}`,
+    '',
+    `${report.runs} run(s)${report.quick ? ', quick' : ''}, ${report.machine.cpus} x ${report.machine.cpuModel}, Node ${report.machine.node}. ` +
+      `Command: \`${report.command}\``,
+    '',
+    `| workload | contender | ops/run | ${report.unit} (median) | min – max | peak RSS | ${report.baseline} vs this |`,
+    '|---|---|--:|--:|--:|--:|--:|',
+  ];
+  for (const c of report.cases) {
+    const pair = report.ratios.find((r) => r.workload === c.workload && r.peer === c.contender);
+    const rate =
+      c.rate === undefined ? 'failed' : formatNumber(c.rate.median) + (c.failures > 0 ? ` (${c.failures} failed)` : '') + (c.errors > 0 ? ` (${c.errors} errors)` : '');
+    const range = c.rate === undefined ? '' : `${formatNumber(c.rate.min)} – ${formatNumber(c.rate.max)}`;
+    const vs = c.contender === report.baseline ? 'baseline' : times(pair?.ratio);
+    lines.push(`| ${c.workload} | ${c.contender} | ${c.size.toLocaleString('en-US')} | ${rate} | ${range} | ${mib(c.peakRssBytes)} | ${vs} |`);
+  }
+  const failures = report.cases.flatMap((c) =>
+    c.samples.filter((s) => s.failure !== undefined || s.firstError !== undefined).slice(0, 1).map((s) => `- ${c.workload} / ${c.contender}: ${s.failure ?? s.firstError}`),
+  );
+  if (failures.length > 0) lines.push('', 'Failures and errors (first per case):', ...failures);
+  if (report.targets.length > 0) {
+    lines.push('', 'Targets:');
+    for (const t of report.targets) {
+      const measured = t.measured === undefined ? 'no result' : formatNumber(t.measured);
+      lines.push(`- ${t.workload} / ${t.contender} >= ${formatNumber(t.atLeast)} ${report.unit}: ${measured} — ${t.met ? 'met' : 'NOT met'}`);
+    }
+  }
+  return lines.join('\n');
+}

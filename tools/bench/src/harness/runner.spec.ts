@@ -1,0 +1,113 @@
+import { existsSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import type { Benchmark, Contender } from './benchmark.js';
+import { runBenchmark } from './runner.js';
+
+interface Call {
+  readonly workload: string;
+  readonly contender: string;
+  readonly size: number;
+  readonly dir: string;
+}
+
+/** A contender that does `size` units of busy work (`cost` loop turns each) and records its calls. */
+function fake(name: string, calls: Call[], behaviour: { cost?: number; storedDelta?: number; throws?: boolean } = {}): Contender {
+  return {
+    name,
+    description: `fake ${name}`,
+    async prepare(workload, { dir, size }) {
+      calls.push({ workload, contender: name, size, dir });
+      if (behaviour.throws) throw new Error(`${name} cannot start`);
+      let sink = 0;
+      return {
+        async run() {
+          for (let i = 0; i < size * (behaviour.cost ?? 1); i++) sink += i % 7;
+          return { operations: size };
+        },
+        verify: async () => size + (behaviour.storedDelta ?? 0) + (sink < 0 ? 1 : 0),
+        dispose: async () => undefined,
+      };
+    },
+  };
+}
+
+function benchmark(calls: Call[], extra: Contender[] = []): Benchmark {
+  return {
+    name: 'fake',
+    description: 'harness test',
+    unit: 'ops/s',
+    baseline: 'ours',
+    workloads: [
+      { name: 'w1', description: 'first', size: (c, quick) => (quick ? 100 : 1_000) * (c === 'peer' ? 2 : 1) },
+      { name: 'w2', description: 'second', size: () => 500 },
+    ],
+    contenders: [fake('ours', calls), fake('peer', calls, { cost: 20 }), ...extra],
+    targets: [
+      { workload: 'w1', contender: 'ours', atLeast: 1 },
+      { workload: 'w2', contender: 'ours', atLeast: Number.MAX_SAFE_INTEGER },
+    ],
+  };
+}
+
+describe('runBenchmark', () => {
+  it('measures every contender on every workload for every run, interleaved, with a warm-up per run', async () => {
+    const calls: Call[] = [];
+    const result = await runBenchmark(benchmark(calls), { runs: 3, quick: false, isolation: 'inline' });
+
+    expect(result.cases.map((c) => `${c.workload}/${c.contender}`)).toEqual(['w1/ours', 'w1/peer', 'w2/ours', 'w2/peer']);
+    for (const c of result.cases) {
+      expect(c.samples).toHaveLength(3);
+      expect(c.failures).toBe(0);
+      expect(c.rate).toBeDefined();
+      expect(c.rate!.min).toBeLessThanOrEqual(c.rate!.median);
+      expect(c.rate!.median).toBeLessThanOrEqual(c.rate!.max);
+      expect(c.samples.every((s) => s.operations === c.size && s.peakRssBytes > 0)).toBe(true);
+    }
+    // Each measured run is preceded by a smaller warm-up in its own directory: 2 prepares per sample.
+    expect(calls).toHaveLength(4 * 3 * 2);
+    expect(new Set(calls.map((c) => c.dir)).size).toBe(calls.length);
+    expect(calls.every((c) => !existsSync(c.dir))).toBe(true);
+    // Rounds rotate the starting case, so no contender always goes first.
+    const firstMeasured = [0, 1, 2].map((round) => calls[round * 8 + 1]!.contender + calls[round * 8 + 1]!.workload);
+    expect(new Set(firstMeasured).size).toBe(3);
+  });
+
+  it('uses per-contender and quick sizes', async () => {
+    const calls: Call[] = [];
+    const result = await runBenchmark(benchmark(calls), { runs: 1, quick: true, isolation: 'inline' });
+    expect(result.cases.find((c) => c.workload === 'w1' && c.contender === 'peer')?.size).toBe(200);
+    expect(result.cases.find((c) => c.workload === 'w1' && c.contender === 'ours')?.size).toBe(100);
+    expect(result.quick).toBe(true);
+  });
+
+  it('reports the ratio of medians per pair against the baseline, and checks targets', async () => {
+    const result = await runBenchmark(benchmark([]), { runs: 3, quick: true, isolation: 'inline' });
+    for (const workload of ['w1', 'w2']) {
+      const ours = result.cases.find((c) => c.workload === workload && c.contender === 'ours')!;
+      const peer = result.cases.find((c) => c.workload === workload && c.contender === 'peer')!;
+      const pair = result.ratios.find((r) => r.workload === workload && r.peer === 'peer');
+      expect(pair?.baseline).toBe('ours');
+      expect(pair?.ratio).toBeCloseTo(ours.rate!.median / peer.rate!.median, 10);
+    }
+    expect(result.targets.map((t) => t.met)).toEqual([true, false]);
+    expect(result.targets[0]?.measured).toBe(result.cases[0]?.rate?.median);
+  });
+
+  it('records a contender that fails to start or stores less than it claims as failed, without a rate', async () => {
+    const calls: Call[] = [];
+    const result = await runBenchmark(benchmark(calls, [fake('broken', calls, { throws: true }), fake('liar', calls, { storedDelta: -1 })]), {
+      runs: 2,
+      quick: true,
+      isolation: 'inline',
+    });
+    for (const name of ['broken', 'liar']) {
+      const c = result.cases.find((x) => x.workload === 'w2' && x.contender === name)!;
+      expect(c.failures).toBe(2);
+      expect(c.rate).toBeUndefined();
+      expect(result.ratios.find((r) => r.workload === 'w2' && r.peer === name)?.ratio).toBeUndefined();
+    }
+    const liar = result.cases.find((x) => x.workload === 'w2' && x.contender === 'liar')!;
+    expect(liar.samples[0]?.failure).toMatch(/verification: 499 operations stored, 500 reported/);
+    expect(result.cases.find((x) => x.workload === 'w2' && x.contender === 'broken')?.samples[0]?.failure).toMatch(/cannot start/);
+  });
+});

@@ -1,0 +1,196 @@
+import { fork } from 'node:child_process';
+import type { Benchmark } from './benchmark.js';
+import { runCase, type CaseSpec, type Sample } from './run-case.js';
+import { ratio, spread, type Spread } from './stats.js';
+
+export interface RunnerOptions {
+  readonly runs: number;
+  readonly quick: boolean;
+  /**
+   * `process` (default): every run in a fresh child process, so peak RSS, heap and native handles of
+   * one contender never leak into another's numbers, and a hung peer can be killed.
+   * `inline`: in this process (tests).
+   */
+  readonly isolation?: 'process' | 'inline';
+  /** Script a worker process runs; it must call `workerMain` (see main.ts). Default: this process's script. */
+  readonly workerEntry?: string;
+  readonly log?: (line: string) => void;
+}
+
+export interface CaseResult {
+  readonly workload: string;
+  readonly contender: string;
+  readonly size: number;
+  readonly samples: readonly Sample[];
+  /** Over successful samples only. */
+  readonly rate: Spread | undefined;
+  readonly peakRssBytes: number;
+  readonly failures: number;
+  readonly errors: number;
+}
+
+export interface PairRatio {
+  readonly workload: string;
+  readonly baseline: string;
+  readonly peer: string;
+  /** baseline median / peer median; undefined when the peer produced no rate. */
+  readonly ratio: number | undefined;
+}
+
+export interface TargetResult {
+  readonly workload: string;
+  readonly contender: string;
+  readonly atLeast: number;
+  readonly measured: number | undefined;
+  readonly met: boolean;
+}
+
+export interface BenchmarkResult {
+  readonly benchmark: string;
+  readonly description: string;
+  readonly unit: string;
+  readonly baseline: string;
+  readonly runs: number;
+  readonly quick: boolean;
+  readonly startedAt: string;
+  readonly finishedAt: string;
+  readonly workloads: readonly { readonly name: string; readonly description: string }[];
+  readonly contenders: readonly { readonly name: string; readonly description: string }[];
+  readonly cases: readonly CaseResult[];
+  readonly ratios: readonly PairRatio[];
+  readonly targets: readonly TargetResult[];
+}
+
+interface Case extends CaseSpec {
+  readonly timeoutMs: number;
+}
+
+export async function runBenchmark(benchmark: Benchmark, options: RunnerOptions): Promise<BenchmarkResult> {
+  const startedAt = new Date().toISOString();
+  const log = options.log ?? (() => undefined);
+  const timeoutMs = benchmark.runTimeoutMs?.(options.quick) ?? (options.quick ? 30_000 : 120_000);
+  const cases: Case[] = benchmark.workloads.flatMap((w) =>
+    benchmark.contenders
+      .filter((c) => c.supports?.(w.name) ?? true)
+      .map((c) => {
+        const size = w.size(c.name, options.quick);
+        return { benchmark: benchmark.name, workload: w.name, contender: c.name, size, warmupSize: warmupSizeFor(size), timeoutMs };
+      }),
+  );
+  const samples = new Map<Case, Sample[]>(cases.map((c) => [c, []]));
+  // Rounds interleave the contenders and rotate who goes first, so drift on a shared machine (other
+  // load, disk cache, thermal) spreads over all of them instead of favouring one.
+  for (let round = 0; round < options.runs; round++) {
+    for (let i = 0; i < cases.length; i++) {
+      const c = cases[(i + round) % cases.length]!;
+      const sample = await measure(benchmark, c, options);
+      samples.get(c)!.push(sample);
+      const status = sample.failure ?? `${formatNumber(sample.rate)} ${benchmark.unit}${sample.errors > 0 ? ` (${sample.errors} errors)` : ''}`;
+      log(`[${benchmark.name}] run ${round + 1}/${options.runs} ${c.workload} / ${c.contender} (${c.size}): ${status}`);
+    }
+  }
+  const results: CaseResult[] = cases.map((c) => {
+    const all = samples.get(c)!;
+    const ok = all.filter((s) => s.failure === undefined);
+    return {
+      workload: c.workload,
+      contender: c.contender,
+      size: c.size,
+      samples: all,
+      rate: spread(ok.map((s) => s.rate)),
+      peakRssBytes: Math.max(0, ...all.map((s) => s.peakRssBytes)),
+      failures: all.length - ok.length,
+      errors: all.reduce((n, s) => n + s.errors, 0),
+    };
+  });
+  const find = (workload: string, contender: string) => results.find((r) => r.workload === workload && r.contender === contender);
+  const ratios: PairRatio[] = benchmark.workloads.flatMap((w) => {
+    const base = find(w.name, benchmark.baseline);
+    if (base === undefined) return [];
+    return results
+      .filter((r) => r.workload === w.name && r.contender !== benchmark.baseline)
+      .map((r) => ({ workload: w.name, baseline: benchmark.baseline, peer: r.contender, ratio: ratio(base.rate?.median, r.rate?.median) }));
+  });
+  const targets: TargetResult[] = (benchmark.targets ?? []).map((t) => {
+    const measured = find(t.workload, t.contender)?.rate?.median;
+    return { ...t, measured, met: measured !== undefined && measured >= t.atLeast };
+  });
+  return {
+    benchmark: benchmark.name,
+    description: benchmark.description,
+    unit: benchmark.unit,
+    baseline: benchmark.baseline,
+    runs: options.runs,
+    quick: options.quick,
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    workloads: benchmark.workloads.map(({ name, description }) => ({ name, description })),
+    contenders: benchmark.contenders.map(({ name, description }) => ({ name, description })),
+    cases: results,
+    ratios,
+    targets,
+  };
+}
+
+const warmupSizeFor = (size: number): number => Math.min(size, Math.max(20, Math.ceil(size / 20)));
+
+async function measure(benchmark: Benchmark, c: Case, options: RunnerOptions): Promise<Sample> {
+  const { timeoutMs, ...spec } = c;
+  if (options.isolation === 'inline') {
+    try {
+      return await runCase(benchmark, spec);
+    } catch (error) {
+      return failed(`${(error as Error).message}`);
+    }
+  }
+  return inChildProcess(spec, timeoutMs, options.workerEntry ?? process.argv[1]!);
+}
+
+const failed = (failure: string, peakRssBytes = 0): Sample => ({ operations: 0, errors: 0, elapsedMs: 0, rate: 0, peakRssBytes, failure });
+
+/** Message a worker sends back over IPC. */
+export type WorkerReply = { readonly sample: Sample } | { readonly error: string };
+
+function inChildProcess(spec: CaseSpec, timeoutMs: number, entry: string): Promise<Sample> {
+  return new Promise((resolve) => {
+    const child = fork(entry, ['__worker', JSON.stringify(spec)], {
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      execArgv: [...process.execArgv, '--expose-gc'],
+    });
+    let output = '';
+    const keepTail = (chunk: Buffer): void => {
+      output = (output + chunk.toString()).slice(-2_000); // peers may log a lot; keep the end for diagnosis
+    };
+    child.stdout?.on('data', keepTail);
+    child.stderr?.on('data', keepTail);
+    let reply: WorkerReply | undefined;
+    child.on('message', (m) => (reply = m as WorkerReply));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      if (reply !== undefined && 'sample' in reply) resolve(reply.sample);
+      else if (reply !== undefined) resolve(failed(reply.error));
+      else if (signal === 'SIGKILL') resolve(failed(`timed out after ${Math.round(timeoutMs / 1000)} s`));
+      else resolve(failed(`worker exited (${signal ?? code}) without a result: ${output.trim().split('\n').slice(-3).join(' | ')}`));
+    });
+  });
+}
+
+/** The worker side: run one case and report it to the parent. */
+export async function workerMain(benchmarks: readonly Benchmark[], specJson: string): Promise<void> {
+  const spec = JSON.parse(specJson) as CaseSpec;
+  let reply: WorkerReply;
+  try {
+    const benchmark = benchmarks.find((b) => b.name === spec.benchmark);
+    if (benchmark === undefined) throw new Error(`Unknown benchmark ${spec.benchmark}`);
+    reply = { sample: await runCase(benchmark, spec) };
+  } catch (error) {
+    reply = { error: (error as Error).stack ?? String(error) };
+  }
+  await new Promise<void>((resolve) => process.send!(reply, () => resolve()));
+  // Peers may leave handles (timers, connections) open: the result is sent, so end here.
+  process.exit(0);
+}
+
+export const formatNumber = (n: number): string =>
+  n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toLocaleString('en-US', { maximumSignificantDigits: 3 });
