@@ -103,7 +103,10 @@ export class Attacker {
     const solver = await highs();
     const bound = (sense: 'Minimize' | 'Maximize'): number => {
       const result = solver.solve(this.lp(x, sense), { output_flag: false });
-      if (result.Status === 'Unbounded') return sense === 'Maximize' ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
+      // The minimum is solved first and proves feasibility, so "infeasible or unbounded" on the max is unbounded.
+      if (result.Status === 'Unbounded' || (sense === 'Maximize' && result.Status === 'Primal infeasible or unbounded')) {
+        return sense === 'Maximize' ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
+      }
       if (result.Status !== 'Optimal') throw new Error(`attacker LP for ${cellId}: ${result.Status}`);
       return Math.round(result.ObjectiveValue);
     };
