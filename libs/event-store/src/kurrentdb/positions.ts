@@ -1,4 +1,4 @@
-import { START, type Position, type ReadPosition } from '@kurrent/kurrentdb-client';
+import type { Position, ReadPosition } from '@kurrent/kurrentdb-client';
 import { UnreadableEventError } from './kurrentdb-errors.js';
 
 /*
@@ -21,6 +21,7 @@ import { UnreadableEventError } from './kurrentdb-errors.js';
  * Offsets are bytes: a log would need 2^53 bytes (8 PiB) before a position stops being a safe integer.
  */
 
+// Type-only client imports: the public entry point re-exports this module without loading the client.
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
 /** The KurrentDB position of the event at `globalPosition`, to resume a $all read or subscription at it. */
@@ -33,7 +34,7 @@ export function toKurrentPosition(globalPosition: number): Position {
 }
 
 /** Where a forward $all read must start to see every event after `after` (-1: from the beginning). */
-export const toReadPosition = (after: number): ReadPosition => (after < 0 ? START : toKurrentPosition(after));
+export const toReadPosition = (after: number): ReadPosition => (after < 0 ? 'start' : toKurrentPosition(after));
 
 /** The port's globalPosition for an event KurrentDB reported at `position`. */
 export function toGlobalPosition(position: Position | undefined, streamId: string, eventId: string): number {

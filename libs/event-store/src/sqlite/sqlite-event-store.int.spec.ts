@@ -108,6 +108,28 @@ describe('SQLite event store', () => {
     await b.close();
   });
 
+  it('fails a whole group as unavailable while another connection holds the write lock, then recovers', async () => {
+    const path = freshPath();
+    const store = await openSqliteEventStore({ path, busyTimeoutMs: 50 });
+    await store.append('school-16SW', newEvents(1), { expectedVersion: 'no_stream' });
+    const locker = new BetterSqlite3(path);
+    locker.exec('BEGIN IMMEDIATE');
+    const settled = await Promise.allSettled([
+      store.append('school-16SW', newEvents(1), { expectedVersion: 0 }),
+      store.append('school-17AB', newEvents(1), { expectedVersion: 'no_stream' }),
+    ]);
+    expect(settled.map((s) => (s.status === 'rejected' ? (s.reason as { code?: string }).code : s.status))).toEqual([
+      'EVENT_STORE_UNAVAILABLE',
+      'EVENT_STORE_UNAVAILABLE',
+    ]);
+    locker.exec('ROLLBACK');
+    locker.close();
+    const retried = await store.append('school-16SW', newEvents(1), { expectedVersion: 0 });
+    expect(retried.nextExpectedVersion).toBe(1);
+    expect(await store.readStream('school-17AB')).toEqual([]);
+    await store.close();
+  });
+
   it('writes appends still queued when close is called', async () => {
     const path = freshPath();
     const store = await openSqliteEventStore({ path });
