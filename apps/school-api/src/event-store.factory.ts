@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { openSqliteEventStore, type EventStore } from '@npo/event-store';
+import { openKurrentDbEventStore } from '@npo/event-store/kurrentdb';
 import type { PlatformConfig } from '@npo/platform';
 
 /** The adapter the configuration asks for. */
@@ -10,7 +11,8 @@ export async function openConfiguredEventStore(config: PlatformConfig): Promise<
       await mkdir(config.dataDir, { recursive: true });
       return openSqliteEventStore({ path: join(config.dataDir, 'events.sqlite') });
     case 'kurrentdb':
-      throw new Error('NPO_EVENT_STORE=kurrentdb: the KurrentDB adapter is not part of this build yet; use sqlite.');
+      // The gRPC client and its native bridge load only here, on first use.
+      return openKurrentDbEventStore({ connectionString: config.eventStore.connectionString });
     default: {
       const unknown: never = config.eventStore;
       throw new Error(`unknown event store ${JSON.stringify(unknown)}`);
