@@ -180,18 +180,16 @@ class SqliteEventStore implements EventStore {
   #appendOne(p: PendingAppend, recordedAt: string, written: Map<string, number>, cursor: { nextGlobal: number }): AppendResult {
     const sql = this.#sql;
     const { streamId, events } = p;
-    // Only the first id is looked up on the hot path: a retry repeats it, and any other reused id
-    // trips the UNIQUE index below.
-    if (sql.locateId.get(events[0]!.id) !== undefined) {
-      const retry = resolveStoredIds(
-        streamId,
-        events.map((e) => e.id),
-        events.map((e) => sql.locateId.get(e.id)),
-      );
-      if (retry !== undefined) return retry;
-    }
     const current = written.get(streamId) ?? this.#streamHead(streamId);
-    assertExpectedVersion(streamId, p.expectedVersion, current);
+    try {
+      assertExpectedVersion(streamId, p.expectedVersion, current);
+    } catch (conflict) {
+      // A retry of an append that succeeded usually carries the version it was first sent with: look
+      // its ids up before calling it a conflict. The happy path never pays for this lookup.
+      const retry = this.#storedIds(streamId, events);
+      if (retry !== undefined) return retry;
+      throw conflict;
+    }
     const firstGlobal = cursor.nextGlobal;
     const positions: { id: string; streamPosition: number; globalPosition: number }[] = [];
     try {
@@ -203,10 +201,11 @@ class SqliteEventStore implements EventStore {
       });
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
-      // Undo this append only; the rest of the group goes on.
+      // Undo this append only; the rest of the group goes on. A taken event id makes it a retry (first
+      // result back) or a duplicate (thrown by #storedIds).
       sql.deleteFrom.run(firstGlobal);
-      const ids = events.map((e) => e.id);
-      resolveStoredIds(streamId, ids, ids.map((id) => sql.locateId.get(id)));
+      const retry = this.#storedIds(streamId, events);
+      if (retry !== undefined) return retry;
       // No id is taken, so the stream position was: our cached head was stale. Fail this append only.
       this.#streamHeads.delete(streamId);
       throw new EventStoreUnavailableError(`Stream ${streamId} changed concurrently; retry the append`, { cause: error });
@@ -215,6 +214,12 @@ class SqliteEventStore implements EventStore {
     const last = positions.at(-1)!;
     written.set(streamId, last.streamPosition);
     return { streamId, nextExpectedVersion: last.streamPosition, lastGlobalPosition: last.globalPosition, events: positions };
+  }
+
+  /** The original result if these ids are a stored append of this stream; throws if they are taken otherwise. */
+  #storedIds(streamId: string, events: readonly PreparedEvent[]): AppendResult | undefined {
+    const ids = events.map((e) => e.id);
+    return resolveStoredIds(streamId, ids, ids.map((id) => this.#sql.locateId.get(id)));
   }
 
   #streamHead(streamId: string): number {
