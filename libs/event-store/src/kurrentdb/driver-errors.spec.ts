@@ -87,7 +87,9 @@ describe('driver errors -> port errors', () => {
 
   it('recognises the driver errors the adapter branches on', () => {
     expect(isInvalidPositionError(invalidPosition)).toBe(true);
+    expect(isInvalidPositionError(new Error('Trying to read from an invalid position.'))).toBe(true); // bridge: text only
     expect(isInvalidPositionError(new UnknownError())).toBe(false);
+    expect(isInvalidPositionError(new UnavailableError())).toBe(false);
     expect(isStreamNotFoundError(new StreamNotFoundError(undefined, 'school-16SW'))).toBe(true);
     expect(isStreamNotFoundError(new UnavailableError())).toBe(false);
     expect(isWrongExpectedVersionError(new DriverWrongExpectedVersionError(undefined, { streamName: 's', expected: 'no_stream', current: 0n }))).toBe(true);

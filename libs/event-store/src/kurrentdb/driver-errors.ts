@@ -81,10 +81,13 @@ export function isTransientDriverError(error: unknown): boolean {
 }
 
 /**
- * The server refused a $all position that is not the start of a log record. The port accepts any
- * integer as `after`; only positions of events (or -1) are record starts.
+ * The server refused a $all position that is not the start of a log record (gRPC INVALID_ARGUMENT,
+ * "Trying to read from an invalid position."). The port accepts any integer as `after`; only positions
+ * of events (or -1) are record starts. The read-path bridge passes the status on as text only, hence
+ * the broad match; a caller falls back to a scan from the start once, so a misread costs one retry.
  */
-export const isInvalidPositionError = (error: unknown): boolean => error instanceof Error && /invalid position/i.test(error.message);
+export const isInvalidPositionError = (error: unknown): boolean =>
+  error instanceof Error && (/invalid position|invalid_?argument/i.test(error.message) || (error as { code?: unknown }).code === 3);
 
 /**
  * Hides the credentials of a connection string in a message (the client echoes parts of it in parse

@@ -167,6 +167,14 @@ describe('reconnecting $all subscription', () => {
     expect(h.opened).toEqual([{ commit: 15n, prepare: 15n }, START]);
   });
 
+  it('does not loop when even a scan from the start is refused', async () => {
+    const invalid = new UnknownError({ code: 3, message: '3 INVALID_ARGUMENT: Trying to read from an invalid position.' } as never);
+    const h = harness([fail(invalid)]);
+    const error = await collect(reconnectingSubscription(h.source, { after: 15 }), () => false).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(EventStoreUnavailableError);
+    expect(h.opened).toEqual([{ commit: 15n, prepare: 15n }, START]);
+  });
+
   it('skips what convert rejects (links, foreign streams) without ending', async () => {
     const h = harness([(s) => [s.write({ commitPosition: 1n }), s.write(resolved(2))]]);
     expect(await collect(reconnectingSubscription(h.source, {}), (p) => p.includes(2))).toEqual([2]);

@@ -96,7 +96,7 @@ export function reconnectingSubscription(source: SubscriptionSource, options: Su
         await subscription.close().catch(() => undefined);
       }
       if (stop.aborted) return;
-      if (isInvalidPositionError(failure)) {
+      if (isInvalidPositionError(failure) && from !== START) {
         // `after` was not the start of a log record (any integer is a valid checkpoint in the port):
         // scan from the beginning instead; the position check drops everything up to `after`.
         from = START;
