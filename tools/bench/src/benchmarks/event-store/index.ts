@@ -32,5 +32,5 @@ export const eventStoreBenchmark: Benchmark = {
     { workload: WORKLOADS.concurrent, contender: 'npo-sqlite', atLeast: 40_000 },
     { workload: WORKLOADS.batch, contender: 'npo-sqlite', atLeast: 150_000 },
   ],
-  runTimeoutMs: (quick) => (quick ? 20_000 : 60_000),
+  runTimeoutMs: (quick) => (quick ? 15_000 : 30_000),
 };
