@@ -1,0 +1,253 @@
+import { achterstandBands, sectorGroups, UNKNOWN_PROVINCE } from '@npo/analytics-model';
+import { scanDomains, severityLevels } from '@npo/contracts';
+import { codesInEdition, menukaartCategoryCodes, menukaartEditionFor, menukaartEntry, menukaartOrder } from '@npo/domain';
+import type { AmountCell, Cell, CountCell, Relation, ReleaseInput, Table } from '@npo/privacy';
+import type { EvaluationFacts, Reference, SchoolFacts, YearFacts } from '../facts/school-facts.js';
+import { poolRandomEffects, type PooledEffect } from '../stats/random-effects.js';
+import { cellId, EVIDENCE_SCOPE, measure, NATIONAL, unitId, type UnitKind } from './cell-ids.js';
+
+/** A unit a table describes; its population (number of schools) is public (DUO). */
+export interface UnitInfo {
+  readonly id: string;
+  readonly kind: UnitKind;
+  readonly code: string;
+  readonly population: number;
+  /** For gemeenten: name and province. */
+  readonly name?: string;
+  readonly province?: string;
+}
+
+export interface YearBasis {
+  readonly schoolYear: string;
+  readonly mrDeadline: string;
+  readonly interventions: readonly string[];
+  readonly units: readonly UnitInfo[];
+  /** Gemeente -> its own allocation (public). */
+  readonly gemeenteAllocations: Readonly<Record<string, number>>;
+}
+
+/** True statistics of the evidence view, published only when their guard count is. */
+export interface EvidenceStatistic {
+  readonly code: string;
+  /** The count cell that decides whether the statistic may be shown. */
+  readonly guard: string;
+  readonly meanExperiencedEffect: number | null;
+  readonly pooled: PooledEffect | null;
+}
+
+export interface ReportBasis {
+  readonly asOf: string;
+  readonly schoolYears: readonly string[];
+  readonly years: Readonly<Record<string, YearBasis>>;
+  readonly evidenceInterventions: readonly string[];
+  readonly nationalPopulation: number;
+}
+
+export interface ReportInput {
+  readonly release: ReleaseInput;
+  readonly basis: ReportBasis;
+  readonly statistics: readonly EvidenceStatistic[];
+}
+
+const sumOf = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0);
+
+interface UnitMembers {
+  readonly unit: UnitInfo;
+  readonly schools: readonly SchoolFacts[];
+}
+
+function unitsOf(year: YearFacts, reference: Reference): UnitMembers[] {
+  const all = year.schools;
+  const by = (key: (s: SchoolFacts) => string): Map<string, SchoolFacts[]> => {
+    const m = new Map<string, SchoolFacts[]>();
+    for (const s of all) {
+      const k = key(s);
+      const list = m.get(k);
+      if (list === undefined) m.set(k, [s]);
+      else list.push(s);
+    }
+    return m;
+  };
+  const units: UnitMembers[] = [{ unit: { id: NATIONAL, kind: 'nl', code: NATIONAL, population: all.length }, schools: all }];
+  for (const [code, schools] of [...by((s) => s.gemeente)].sort(([a], [b]) => a.localeCompare(b))) {
+    const ref = reference.gemeenten.get(code);
+    units.push({
+      unit: { id: unitId.gemeente(code), kind: 'gemeente', code, population: schools.length, name: ref?.name ?? code, province: ref?.province ?? UNKNOWN_PROVINCE },
+      schools,
+    });
+  }
+  // Breakdown units without schools are left out: their cells would be 0 by definition, nothing to
+  // protect and nothing to tell, and a cell pinned to 0 by its population can never meet a protection level.
+  const bySector = by((s) => s.sectorGroup);
+  for (const g of sectorGroups) {
+    const schools = bySector.get(g) ?? [];
+    if (schools.length > 0) units.push({ unit: { id: unitId.sector(g), kind: 'sector', code: g, population: schools.length }, schools });
+  }
+  const byBand = by((s) => s.band);
+  for (const b of achterstandBands) {
+    const schools = byBand.get(b.code) ?? [];
+    if (schools.length > 0) units.push({ unit: { id: unitId.band(b.code), kind: 'band', code: b.code, population: schools.length }, schools });
+  }
+  const byProvince = by((s) => s.province);
+  for (const p of [...reference.provinces.keys()].sort()) {
+    const schools = byProvince.get(p) ?? [];
+    if (schools.length > 0) units.push({ unit: { id: unitId.province(p), kind: 'province', code: p, population: schools.length }, schools });
+  }
+  return units;
+}
+
+/** Every cell of one unit in one year, and the relations inside it. */
+function unitTable(year: string, interventions: readonly string[], members: UnitMembers): Table {
+  const { unit, schools } = members;
+  const population = schools.length;
+  const id = (m: string): string => cellId(year, unit.id, m);
+  const cells: Cell[] = [];
+  const relations: Relation[] = [];
+  const count = (m: string, pick: (s: SchoolFacts) => boolean): string => {
+    const cell: CountCell = { id: id(m), kind: 'count', value: schools.filter(pick).length, population, dims: { unit: unit.id, measure: m } };
+    cells.push(cell);
+    return cell.id;
+  };
+  const amount = (m: string, perSchool: (s: SchoolFacts) => number): string => {
+    const contributions = schools.map(perSchool).filter((c) => c > 0);
+    const cell: AmountCell = { id: id(m), kind: 'amount', value: sumOf(contributions), contributions, population, dims: { unit: unit.id, measure: m } };
+    cells.push(cell);
+    return cell.id;
+  };
+
+  const submitted = count(measure.submitted, (s) => s.submitted);
+  const plan = count(measure.plan, (s) => s.choices.length > 0);
+  const approved = count(measure.approved, (s) => s.approved);
+  const inTime = count(measure.approvedInTime, (s) => s.approvedByDeadline);
+  relations.push(
+    { kind: 'linear', terms: [{ cell: plan, coef: 1 }, { cell: submitted, coef: -1 }], op: '<=', rhs: 0 },
+    { kind: 'linear', terms: [{ cell: approved, coef: 1 }, { cell: plan, coef: -1 }], op: '<=', rhs: 0 },
+    { kind: 'linear', terms: [{ cell: inTime, coef: 1 }, { cell: plan, coef: -1 }], op: '<=', rhs: 0 },
+  );
+
+  const categoryCounts: string[] = [];
+  const categoryAmounts: string[] = [];
+  for (const category of menukaartCategoryCodes) {
+    const codes = interventions.filter((c) => c.startsWith(category) && menukaartEntry(c)?.category === category);
+    if (codes.length === 0) continue;
+    const counts = codes.map((code) => count(measure.interventionCount(code), (s) => s.choices.some((c) => c.code === code)));
+    const amounts = codes.map((code) => amount(measure.interventionAmount(code), (s) => sumOf(s.choices.filter((c) => c.code === code).map((c) => c.cents))));
+    const catN = count(measure.categoryCount(category), (s) => s.choices.some((c) => c.category === category));
+    const catEur = amount(measure.categoryAmount(category), (s) => sumOf(s.choices.filter((c) => c.category === category).map((c) => c.cents)));
+    relations.push({ kind: 'union', total: catN, parts: counts }, { kind: 'sum', total: catEur, parts: amounts });
+    categoryCounts.push(catN);
+    categoryAmounts.push(catEur);
+  }
+  relations.push({ kind: 'union', total: plan, parts: categoryCounts });
+  const budget = amount(measure.budget, (s) => sumOf(s.choices.map((c) => c.cents)));
+  relations.push({ kind: 'sum', total: budget, parts: categoryAmounts });
+
+  const scanned = count(measure.scanned, (s) => s.scan !== null);
+  for (const domain of scanDomains) {
+    const parts = severityLevels.map((level) => count(measure.scanLevel(domain, level), (s) => s.scan?.[domain] === level));
+    relations.push({ kind: 'sum', total: scanned, parts });
+  }
+  relations.push({ kind: 'linear', terms: [{ cell: scanned, coef: 1 }, { cell: submitted, coef: -1 }], op: '<=', rhs: 0 });
+
+  amount(measure.funds, (s) => s.allocatedCents);
+  return { id: `${year}|${unit.id}`, title: `${year} ${unit.id}`, cells, relations };
+}
+
+/** The measures every unit of a year has (the same list for each, so partitions line up). */
+function measuresOf(table: Table, unit: string): string[] {
+  const prefix = `${table.id.split('|')[0]}|${unit}|`;
+  return table.cells.map((c) => c.id.slice(prefix.length));
+}
+
+/**
+ * Turns the as-of snapshot into the privacy library's release input: one table per (school year,
+ * unit), an evidence table, every public relation — within a unit (interventions -> category -> plan,
+ * budget sums, scan levels -> scanned) and across units (gemeenten, sectors, bands and provinces each
+ * partition the nation; gemeenten partition their province).
+ */
+export function buildReportInput(
+  releaseId: string,
+  asOf: string,
+  years: readonly YearFacts[],
+  evaluations: readonly EvaluationFacts[],
+  reference: Reference,
+): ReportInput {
+  const tables: Table[] = [];
+  const relations: Relation[] = [];
+  const yearBasis: Record<string, YearBasis> = {};
+  let nationalPopulation = 0;
+
+  for (const year of years) {
+    // A year without schools has nothing to publish (and no population to protect anything with).
+    if (year.schools.length === 0) continue;
+    const y = year.schoolYear;
+    const edition = menukaartEditionFor(y) ?? 'v1';
+    const interventions = codesInEdition(edition);
+    const members = unitsOf(year, reference);
+    const unitTables = new Map(members.map((m) => [m.unit.id, unitTable(y, interventions, m)]));
+    tables.push(...unitTables.values());
+    nationalPopulation = members[0]?.unit.population ?? 0;
+
+    const national = unitTables.get(NATIONAL);
+    if (national === undefined) continue;
+    const ofKind = (kind: UnitKind) => members.filter((m) => m.unit.kind === kind).map((m) => m.unit);
+    const gemeenten = ofKind('gemeente');
+    const partitions = [gemeenten, ofKind('sector'), ofKind('band'), ofKind('province')];
+    for (const m of measuresOf(national, NATIONAL)) {
+      const total = cellId(y, NATIONAL, m);
+      for (const parts of partitions) if (parts.length > 0) relations.push({ kind: 'sum', total, parts: parts.map((u) => cellId(y, u.id, m)) });
+      for (const province of ofKind('province')) {
+        const inProvince = gemeenten.filter((g) => g.province === province.code);
+        if (inProvince.length > 0) relations.push({ kind: 'sum', total: cellId(y, province.id, m), parts: inProvince.map((g) => cellId(y, g.id, m)) });
+      }
+    }
+    yearBasis[y] = {
+      schoolYear: y,
+      mrDeadline: reference.schoolYears.find((r) => r.code === y)?.mrDeadline ?? `${y.slice(0, 4)}-07-10`,
+      interventions,
+      units: members.map((m) => m.unit),
+      gemeenteAllocations: Object.fromEntries(year.gemeenteAllocations),
+    };
+  }
+
+  const evidence = evidenceTable(evaluations, nationalPopulation);
+  if (evidence.table.cells.length > 0) tables.push(evidence.table);
+
+  return {
+    release: { releaseId, tables, relations },
+    basis: {
+      asOf,
+      schoolYears: Object.keys(yearBasis).sort(),
+      years: yearBasis,
+      evidenceInterventions: evidence.codes,
+      nationalPopulation,
+    },
+    statistics: evidence.statistics,
+  };
+}
+
+function evidenceTable(evaluations: readonly EvaluationFacts[], population: number): { table: Table; statistics: EvidenceStatistic[]; codes: string[] } {
+  const codes = [...new Set(evaluations.map((e) => e.code))].sort((a, b) => menukaartOrder(a) - menukaartOrder(b));
+  const cells: Cell[] = [];
+  const relations: Relation[] = [];
+  const statistics: EvidenceStatistic[] = [];
+  const id = (m: string): string => cellId(EVIDENCE_SCOPE, NATIONAL, m);
+  for (const code of codes) {
+    const mine = evaluations.filter((e) => e.code === code);
+    const evaluated = id(measure.evaluated(code));
+    cells.push({ id: evaluated, kind: 'count', value: mine.length, population, dims: { code } });
+    const parts = (['yes', 'partly', 'no'] as const).map((value) => {
+      const cell: CountCell = { id: id(measure.implemented(code, value)), kind: 'count', value: mine.filter((e) => e.implementedAsPlanned === value).length, population, dims: { code } };
+      cells.push(cell);
+      return cell.id;
+    });
+    relations.push({ kind: 'sum', total: evaluated, parts });
+    const studies = mine.filter((e) => e.effectSize !== null && e.pupils !== null).map((e) => ({ effectSize: e.effectSize ?? 0, pupils: e.pupils ?? 0 }));
+    const measured = id(measure.measured(code));
+    cells.push({ id: measured, kind: 'count', value: studies.length, population, dims: { code } });
+    relations.push({ kind: 'linear', terms: [{ cell: measured, coef: 1 }, { cell: evaluated, coef: -1 }], op: '<=', rhs: 0 });
+    statistics.push({ code, guard: evaluated, meanExperiencedEffect: mine.length === 0 ? null : sumOf(mine.map((e) => e.experiencedEffect)) / mine.length, pooled: null });
+    statistics.push({ code, guard: measured, meanExperiencedEffect: null, pooled: poolRandomEffects(studies) ?? null });
+  }
+  return { table: { id: `${EVIDENCE_SCOPE}|${NATIONAL}`, title: 'evidence', cells, relations }, statistics, codes };
+}

@@ -1,0 +1,60 @@
+import { type AuditReport, type DisclosureParameters, type PatternEntry, type PriorRelease, type ProtectOptions, protectRelease, type ProtectedRelease, type SuppressionReason } from '@npo/privacy';
+import type { PooledEffect } from '../stats/random-effects.js';
+import type { ReportBasis, ReportInput } from './build-release-input.js';
+
+/** A published number, or null with the reason it is withheld (never 0 for a suppressed cell). */
+export type PublishedValue = { readonly value: number; readonly reason?: undefined } | { readonly value: null; readonly reason: SuppressionReason };
+
+export interface PublishedStatistic {
+  readonly code: string;
+  readonly guard: string;
+  readonly meanExperiencedEffect: number | null;
+  readonly pooled: PooledEffect | null;
+}
+
+/**
+ * Everything a report view may show, and nothing else: published cell values, suppression reasons,
+ * statistics whose guard count is published, public figures (populations, gemeente allocations), and
+ * how the disclosure control ran. This is what a release stores and what the API renders.
+ */
+export interface PublishedReport {
+  readonly releaseId: string;
+  readonly asOf: string;
+  readonly basis: ReportBasis;
+  readonly cells: Readonly<Record<string, PublishedValue>>;
+  readonly statistics: readonly PublishedStatistic[];
+  readonly disclosure: {
+    readonly parameters: DisclosureParameters;
+    readonly pattern: readonly PatternEntry[];
+    readonly audit: AuditReport;
+  };
+}
+
+export interface ProtectedReport {
+  readonly published: PublishedReport;
+  /** What a later release needs to stay consistent with this one (holds true values: keep private). */
+  readonly prior: PriorRelease;
+  readonly release: ProtectedRelease;
+}
+
+/** Runs the disclosure control over the whole report input and keeps only what may be published. */
+export async function protectReport(input: ReportInput, options: ProtectOptions = {}): Promise<ProtectedReport> {
+  const release = await protectRelease(input.release, options);
+  const cells: Record<string, PublishedValue> = {};
+  for (const table of release.tables) {
+    for (const cell of table.cells) cells[cell.id] = cell.suppressed ? { value: null, reason: cell.reason } : { value: cell.value };
+  }
+  const statistics = input.statistics.filter((s) => cells[s.guard]?.value !== null && cells[s.guard] !== undefined);
+  return {
+    published: {
+      releaseId: input.release.releaseId,
+      asOf: input.basis.asOf,
+      basis: input.basis,
+      cells,
+      statistics,
+      disclosure: { parameters: release.parameters, pattern: release.pattern, audit: release.audit },
+    },
+    prior: { input: input.release, suppressed: release.pattern.map((p) => p.cellId) },
+    release,
+  };
+}

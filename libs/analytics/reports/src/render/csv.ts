@@ -1,0 +1,48 @@
+import type { ReportDocument, ReportValue } from '../views/report-document.js';
+
+/*
+ * CSV for spreadsheets with a Dutch locale: semicolon-separated, decimal comma, UTF-8 with a BOM (so
+ * Excel reads the ë in Loopbaanoriëntatie right). Long format — one line per published number — so
+ * every table of a report fits one file and a suppressed number keeps its reason next to it.
+ */
+const header = ['rapport', 'schooljaar', 'peildatum', 'release', 'tabel', 'tabel_titel', 'rij', 'rij_omschrijving', 'kolom', 'kolom_omschrijving', 'eenheid', 'waarde', 'status'];
+
+const statusLabels: Readonly<Record<string, string>> = {
+  threshold: 'geheim (drempel)',
+  'all-or-nothing': 'geheim (alles of niets)',
+  dominance: 'geheim (dominantie)',
+  secondary: 'geheim (secundair)',
+};
+
+function field(value: string): string {
+  return /[;"\n\r]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
+}
+
+function formatNumber(value: number): string {
+  return Number.isInteger(value) ? String(value) : String(value).replace('.', ',');
+}
+
+function valueAndStatus(value: ReportValue | string | null | undefined): [string, string] {
+  if (value === null || value === undefined) return ['', ''];
+  if (typeof value === 'string') return [value, ''];
+  if (value.value !== null) return [formatNumber(value.value), ''];
+  return ['', value.suppressed ? (statusLabels[value.reason ?? 'secondary'] ?? 'geheim') : ''];
+}
+
+export function reportToCsv(doc: ReportDocument): string {
+  const lines = [header.join(';')];
+  const release = doc.release === null ? 'ad hoc' : String(doc.release.number ?? doc.release.id);
+  for (const table of doc.tables) {
+    for (const row of table.rows) {
+      for (const column of table.columns) {
+        const [value, status] = valueAndStatus(row.values[column.id]);
+        lines.push(
+          [doc.report, doc.schoolYear ?? '', doc.asOf, release, table.id, table.title, row.key, row.label, column.id, column.label, column.unit, value, status]
+            .map(field)
+            .join(';'),
+        );
+      }
+    }
+  }
+  return `\uFEFF${lines.join('\r\n')}\r\n`;
+}

@@ -1,0 +1,246 @@
+import { join } from 'node:path';
+import { AnalyticsDatabase, runProjector, storeEventFeed } from '@npo/analytics-model';
+import { appendSteps, ev, prng, school, type Step, tempDir } from '@npo/analytics-model/testing';
+import type { Sector } from '@npo/contracts';
+import { openSqliteEventStore } from '@npo/event-store';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cellId, measure } from './cells/cell-ids.js';
+import type { ReportInput } from './cells/build-release-input.js';
+import { protectReport, type ProtectedReport } from './cells/publish.js';
+import { reportToCsv } from './render/csv.js';
+import { reportInputAsOf } from './report-input.js';
+import type { ReportValue } from './views/report-document.js';
+import { evidenceReport, gemeenteReport, nationalReport } from './views/report-views.js';
+
+/*
+ * A small world described as plain data. Every expectation below is computed from this data with
+ * plain filters — never by the code under test — and compared with what the reports say.
+ */
+const Y = '2021-2022';
+interface FixtureSchool {
+  readonly brin: string;
+  readonly gemeente: string;
+  readonly sector: Sector;
+  readonly pupils: number;
+  readonly score: number;
+  readonly rekenen: 'none' | 'mild' | 'considerable' | 'severe' | null;
+  readonly choices: readonly (readonly [string, number])[];
+  /** Withdrawn on 2021-09-15 (after the MR decision, so consent lapses). */
+  readonly withdrawn: string | null;
+  /** MR approval date, or null. */
+  readonly approvedOn: string | null;
+  readonly fundsCents: number;
+  readonly measuredB3: number | null;
+}
+
+const rnd = prng(20211);
+const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)] as T;
+const plan: [string, number][] = [['GM0363', 26], ['GM0599', 22], ['GM0088', 1], ['GM0060', 3]];
+const letters = 'ABCDEFGHJKLMNPRSTUVWXYZ';
+const world: FixtureSchool[] = plan.flatMap(([gemeente, n], g) =>
+  Array.from({ length: n }, (_, i): FixtureSchool => {
+    const codes = ['B3', 'C1', 'E2', 'A3', 'D1'].filter((_c, k) => rnd() < [0.7, 0.6, 0.5, 0.3, 0.2][k]!);
+    const choices = codes.map((c) => [c, 100_000 * (5 + Math.floor(rnd() * 60))] as const);
+    const approved = choices.length > 0 && rnd() < 0.75;
+    const withdrawn = choices.length > 1 && rnd() < 0.25 ? (choices[choices.length - 1]?.[0] ?? null) : null;
+    return {
+      brin: `${10 + g}${letters[Math.floor(i / letters.length)]}${letters[i % letters.length]}`,
+      gemeente,
+      sector: pick(['bo', 'bo', 'bo', 'sbo', 'vo', 'so'] as const),
+      pupils: 100 + Math.floor(rnd() * 400),
+      score: pick([0, 5, 40, 90, 200]),
+      rekenen: rnd() < 0.85 ? pick(['none', 'mild', 'considerable', 'severe'] as const) : null,
+      choices,
+      withdrawn,
+      approvedOn: approved ? (rnd() < 0.6 ? '2021-06-20' : '2021-08-20') : null,
+      fundsCents: 10_000_000 + Math.floor(rnd() * 30_000_000),
+      measuredB3: codes.includes('B3') && rnd() < 0.6 ? Math.round((0.1 + rnd() * 0.5) * 100) / 100 : null,
+    };
+  }),
+);
+
+function stepsOf(s: FixtureSchool): Step[] {
+  const steps: Step[] = [ev.registered(school(s.brin, s.gemeente, { sector: s.sector, pupils: s.pupils, achterstandsscore: s.score }), '2021-03-01')];
+  if (s.rekenen !== null) steps.push(ev.scan(s.brin, Y, '2021-04-15', { rekenen: s.rekenen }));
+  for (const [code, cents] of s.choices) steps.push(ev.chosen(s.brin, Y, code, cents, '2021-05-10'));
+  if (s.approvedOn !== null) steps.push(ev.mr(s.brin, Y, 'approved', s.choices.length, s.approvedOn));
+  steps.push(ev.funds(s.brin, Y, s.fundsCents, '2021-08-15'));
+  if (s.withdrawn !== null) steps.push(ev.withdrawn(s.brin, Y, s.withdrawn, '2021-09-15'));
+  if (s.measuredB3 !== null) steps.push(ev.evaluated(s.brin, Y, 'B3', '2022-06-01', { measured: { effectSize: s.measuredB3, pupils: 60 }, experiencedEffect: 4 }));
+  return steps;
+}
+
+/** A school's active codes as of a date, from the fixture alone. */
+const activeCodes = (s: FixtureSchool, asOf: string): string[] =>
+  asOf < '2021-05-10' ? [] : s.choices.map(([c]) => c).filter((c) => !(c === s.withdrawn && asOf >= '2021-09-15'));
+const groupOf = (sector: Sector): string => (sector === 'bo' || sector === 'sbo' ? 'po' : sector === 'vo' || sector === 'pro' ? 'vo' : 'vso');
+
+describe('reports on a fixture with independently computed numbers', () => {
+  const dir = tempDir('analytics-reports');
+  let db: AnalyticsDatabase;
+  let late: ReportInput;
+  let early: ReportInput;
+  let protectedLate: ProtectedReport;
+
+  beforeAll(async () => {
+    const store = await openSqliteEventStore({ path: join(dir.path, 'events.sqlite') });
+    await appendSteps(store, world.flatMap(stepsOf));
+    await appendSteps(store, [ev.gemeenteFunds('GM0363', Y, 250_000_000, '2021-08-01')]);
+    db = await AnalyticsDatabase.open({ dir: join(dir.path, 'analytics') });
+    const feed = storeEventFeed(store);
+    const head = await feed.head();
+    await db.read((conn) => runProjector(conn, { feed, until: head }));
+    await store.close();
+    late = await db.read((conn) => reportInputAsOf(conn, '2022-07-31', 'test-late'));
+    early = await db.read((conn) => reportInputAsOf(conn, '2021-06-30', 'test-early'));
+    protectedLate = await protectReport(late);
+  }, 120_000);
+  afterAll(async () => {
+    await db.close();
+    dir.remove();
+  });
+
+  const valueIn = (input: ReportInput, id: string): number | undefined => {
+    for (const t of input.release.tables) for (const c of t.cells) if (c.id === id) return c.value;
+    return undefined;
+  };
+
+  it('counts uptake, budgets, consent and funds per unit exactly as the fixture says, as of two dates', () => {
+    for (const [input, asOf] of [
+      [late, '2022-07-31'],
+      [early, '2021-06-30'],
+    ] as const) {
+      for (const unit of ['NL', 'GM0363', 'GM0599', 'GM0060', 'sector:po', 'sector:vo', 'sector:vso', 'province:PV27', 'province:PV21']) {
+        const members = world.filter((s) =>
+          unit === 'NL'
+            ? true
+            : unit.startsWith('sector:')
+              ? groupOf(s.sector) === unit.slice(7)
+              : unit === 'province:PV27'
+                ? s.gemeente === 'GM0363'
+                : unit === 'province:PV21'
+                  ? ['GM0088', 'GM0060'].includes(s.gemeente)
+                  : unit === 'province:PV28'
+                    ? s.gemeente === 'GM0599'
+                    : s.gemeente === unit,
+        );
+        const id = (m: string) => cellId(Y, unit, m);
+        const label = `${unit} as of ${asOf}`;
+        for (const code of ['B3', 'C1', 'E2', 'A3', 'D1']) {
+          const choosers = members.filter((s) => activeCodes(s, asOf).includes(code));
+          expect(valueIn(input, id(measure.interventionCount(code))), `${label} ${code}`).toBe(choosers.length);
+          const cents = choosers.reduce((a, s) => a + (s.choices.find(([c]) => c === code)?.[1] ?? 0), 0);
+          expect(valueIn(input, id(measure.interventionAmount(code))), `${label} ${code} budget`).toBe(cents);
+        }
+        const withPlan = members.filter((s) => activeCodes(s, asOf).length > 0);
+        expect(valueIn(input, id(measure.plan)), `${label} plan`).toBe(withPlan.length);
+        // Category B holds only B3 here; category C only C1.
+        expect(valueIn(input, id(measure.categoryCount('B'))), `${label} B`).toBe(members.filter((s) => activeCodes(s, asOf).includes('B3')).length);
+        // Consent holds while no withdrawal has changed the plan since.
+        const approved = withPlan.filter((s) => s.approvedOn !== null && s.approvedOn <= asOf && !(s.withdrawn !== null && asOf >= '2021-09-15'));
+        expect(valueIn(input, id(measure.approved)), `${label} approved`).toBe(approved.length);
+        const inTime = withPlan.filter((s) => s.approvedOn !== null && s.approvedOn <= asOf && s.approvedOn <= '2021-07-10');
+        expect(valueIn(input, id(measure.approvedInTime)), `${label} in time`).toBe(inTime.length);
+        const funds = asOf >= '2021-08-15' ? members.reduce((a, s) => a + s.fundsCents, 0) : 0;
+        expect(valueIn(input, id(measure.funds)), `${label} funds`).toBe(funds);
+        const scanned = members.filter((s) => s.rekenen !== null);
+        expect(valueIn(input, id(measure.scanned)), `${label} scanned`).toBe(scanned.length);
+        expect(valueIn(input, id(measure.scanLevel('rekenen', 'severe'))), `${label} severe`).toBe(scanned.filter((s) => s.rekenen === 'severe').length);
+      }
+    }
+  });
+
+  it('publishes only true values, suppresses tiny gemeenten, and derives shares from published counts', async () => {
+    const cells = protectedLate.published.cells;
+    const truth = new Map(late.release.tables.flatMap((t) => t.cells.map((c) => [c.id, c.value] as const)));
+    let published = 0;
+    for (const [id, v] of Object.entries(cells)) {
+      if (v.value === null) expect(['threshold', 'all-or-nothing', 'dominance', 'secondary']).toContain(v.reason);
+      else {
+        expect(v.value, id).toBe(truth.get(id));
+        published++;
+      }
+    }
+    expect(published).toBeGreaterThan(50);
+    // Schiermonnikoog has one school: nothing about it can be published.
+    const schier = Object.entries(cells).filter(([id]) => id.startsWith(`${Y}|GM0088|`));
+    expect(schier.length).toBeGreaterThan(0);
+    expect(schier.every(([, v]) => v.value === null)).toBe(true);
+
+    const doc = gemeenteReport(protectedLate.published, 'GM0363', Y, null);
+    const interventions = doc.tables.find((t) => t.id === 'interventies');
+    const b3 = interventions?.rows.find((r) => r.key === 'B3');
+    const ams = world.filter((s) => s.gemeente === 'GM0363');
+    const b3n = ams.filter((s) => activeCodes(s, '2022-07-31').includes('B3')).length;
+    const count = b3?.values['gemeente-scholen'] as ReportValue;
+    const share = b3?.values['gemeente-aandeel'] as ReportValue;
+    if (count.value === null) expect(share.value).toBeNull();
+    else {
+      expect(count.value).toBe(b3n);
+      expect(share.value).toBeCloseTo(b3n / ams.length, 4);
+    }
+    const national = b3?.values['nederland-scholen'] as ReportValue;
+    expect(national.value).toBe(world.filter((s) => activeCodes(s, '2022-07-31').includes('B3')).length);
+    const overview = doc.tables.find((t) => t.id === 'overzicht');
+    expect((overview?.rows.find((r) => r.key === 'schools')?.values['gemeente-waarde'] as ReportValue).value).toBe(ams.length);
+    expect((overview?.rows.find((r) => r.key === 'gemeenteFunds')?.values['gemeente-waarde'] as ReportValue).value).toBe(250_000_000);
+  });
+
+  it('breaks the national report down by sector, band and province and shows the trend', () => {
+    const doc = nationalReport(protectedLate.published, Y, { id: 'test-late', number: 1 });
+    expect(doc.tables.map((t) => t.id)).toEqual(['overzicht', 'interventies', 'scan', 'naar-sector', 'naar-achterstand', 'naar-provincie', 'trend']);
+    const sectors = doc.tables.find((t) => t.id === 'naar-sector');
+    for (const row of sectors?.rows ?? []) {
+      expect((row.values['scholen'] as ReportValue).value).toBe(world.filter((s) => groupOf(s.sector) === row.key).length);
+    }
+    const provinces = doc.tables.find((t) => t.id === 'naar-provincie');
+    expect(provinces?.rows.map((r) => r.label)).toEqual(['Fryslân', 'Noord-Holland', 'Zuid-Holland']);
+    const trend = doc.tables.find((t) => t.id === 'trend');
+    expect(trend?.rows.map((r) => r.key)).toEqual([Y]);
+    expect(() => nationalReport(protectedLate.published, '2024-2025', null)).toThrow(/no data for school year 2024-2025/);
+  });
+
+  it('pools the measured B3 effects with DerSimonian-Laird and sets them beside the international figures', () => {
+    const measured = world.filter((s) => s.measuredB3 !== null && activeCodes(s, '2022-07-31').includes('B3'));
+    const studies = world.filter((s) => s.measuredB3 !== null).map((s) => s.measuredB3 as number);
+    expect(studies.length).toBeGreaterThanOrEqual(5);
+    expect(measured.length).toBeGreaterThan(0);
+    // Independent DL with n = 60 pupils per school.
+    const v = studies.map((g) => 4 / 60 + (g * g) / 120);
+    const w = v.map((x) => 1 / x);
+    const sw = w.reduce((a, b) => a + b, 0);
+    const fixed = studies.reduce((a, g, i) => a + w[i]! * g, 0) / sw;
+    const q = studies.reduce((a, g, i) => a + w[i]! * (g - fixed) ** 2, 0);
+    const c = sw - w.reduce((a, x) => a + x * x, 0) / sw;
+    const tau2 = Math.max(0, (q - (studies.length - 1)) / c);
+    const ws = v.map((x) => 1 / (x + tau2));
+    const est = studies.reduce((a, g, i) => a + ws[i]! * g, 0) / ws.reduce((a, b) => a + b, 0);
+
+    const doc = evidenceReport(protectedLate.published, null);
+    const row = doc.tables[0]?.rows.find((r) => r.key === 'B3');
+    expect(row?.values['maanden']).toEqual({ value: 4 });
+    expect((row?.values['gemeten'] as ReportValue).value).toBe(studies.length);
+    expect((row?.values['effectgrootte'] as ReportValue).value).toBeCloseTo(est, 3);
+    const lower = (row?.values['ci-onder'] as ReportValue).value ?? Number.NaN;
+    const upper = (row?.values['ci-boven'] as ReportValue).value ?? Number.NaN;
+    expect(lower).toBeLessThan(est);
+    expect(upper).toBeGreaterThan(est);
+    expect((row?.values['ervaren-effect'] as ReportValue).value).toBe(4);
+    // No evaluation of C2 exists: nothing is claimed about it.
+    expect(doc.tables[0]?.rows.find((r) => r.key === 'C2')?.values['effectgrootte']).toBeNull();
+  });
+
+  it('renders CSV for a Dutch spreadsheet: BOM, semicolons, decimal comma, suppressed cells empty with a reason', () => {
+    const doc = gemeenteReport(protectedLate.published, 'GM0060', Y, { id: 'r', number: 7 });
+    const csv = reportToCsv(doc);
+    expect(csv.startsWith('\uFEFFrapport;schooljaar;peildatum;release;')).toBe(true);
+    const lines = csv.trim().split('\r\n');
+    const cells = lines.slice(1).map((l) => l.split(';'));
+    expect(cells.every((c) => c.length === 13)).toBe(true);
+    const ameland = cells.filter((c) => c[4] === 'interventies' && c[8]?.startsWith('gemeente-') && c[10] === 'count');
+    expect(ameland.length).toBeGreaterThan(0);
+    expect(ameland.every((c) => c[11] === '' && c[12]?.startsWith('geheim'))).toBe(true);
+    const share = cells.find((c) => c[8] === 'nederland-aandeel' && c[11] !== '' && c[11] !== '0' && c[11] !== '1');
+    expect(share?.[11]).toMatch(/^0,\d+$/);
+  });
+});

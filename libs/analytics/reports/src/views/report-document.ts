@@ -1,0 +1,95 @@
+import type { SuppressionReason } from '@npo/privacy';
+import type { PublishedReport } from '../cells/publish.js';
+
+/** One number in a report: published, or null with the reason it is withheld. */
+export interface ReportValue {
+  readonly value: number | null;
+  readonly suppressed?: true;
+  readonly reason?: SuppressionReason;
+}
+
+export type ColumnUnit = 'count' | 'share' | 'cents' | 'effect-size' | 'months' | 'score' | 'text';
+
+export interface ReportColumn {
+  readonly id: string;
+  readonly label: string;
+  readonly unit: ColumnUnit;
+}
+
+export interface ReportRow {
+  readonly key: string;
+  readonly label: string;
+  /** Hierarchy level, for indentation (total > category > intervention). */
+  readonly level?: 'total' | 'category' | 'intervention';
+  readonly values: Readonly<Record<string, ReportValue | string | null>>;
+}
+
+export interface ReportTable {
+  readonly id: string;
+  readonly title: string;
+  readonly rowHeader: string;
+  readonly columns: readonly ReportColumn[];
+  readonly rows: readonly ReportRow[];
+}
+
+export interface ReleaseReference {
+  readonly id: string;
+  readonly number?: number;
+  readonly createdAt?: string;
+}
+
+export interface ReportDocument {
+  readonly report: 'national' | 'gemeente' | 'evidence';
+  readonly title: string;
+  readonly asOf: string;
+  readonly schoolYear?: string;
+  readonly gemeente?: { readonly code: string; readonly name: string; readonly province: string };
+  /** The release the numbers come from; null for an ad-hoc report (ocw/admin only). */
+  readonly release: ReleaseReference | null;
+  readonly notes: readonly string[];
+  readonly tables: readonly ReportTable[];
+}
+
+export const SHARE_DECIMALS = 4;
+
+/** Reads published values out of a report; never sees a suppressed cell's true value (it is not there). */
+export class Values {
+  constructor(private readonly report: PublishedReport) {}
+
+  cell(id: string): ReportValue {
+    const v = this.report.cells[id];
+    if (v === undefined) return { value: null };
+    return v.value === null ? { value: null, suppressed: true, reason: v.reason } : { value: v.value };
+  }
+
+  /**
+   * count / denominator. A share is the count in disguise (the population is public), so it is withheld
+   * whenever the count is, or the denominator when that is itself a withheld cell.
+   */
+  share(countId: string, denominator: string | number): ReportValue {
+    const count = this.cell(countId);
+    if (count.value === null) return count;
+    const whole = typeof denominator === 'number' ? { value: denominator } : this.cell(denominator);
+    if (whole.value === null) return whole.suppressed ? { value: null, suppressed: true, ...(whole.reason === undefined ? {} : { reason: whole.reason }) } : { value: null };
+    if (whole.value === 0) return { value: null };
+    return { value: Number((count.value / whole.value).toFixed(SHARE_DECIMALS)) };
+  }
+
+  /** A public figure (a population, a gemeente's own allocation). */
+  figure(value: number | null | undefined): ReportValue {
+    return { value: value ?? null };
+  }
+
+  /** A statistic shown only when the count it rests on is published. */
+  guarded(guardId: string, value: number | null | undefined): ReportValue {
+    const guard = this.cell(guardId);
+    if (guard.value === null) return guard.suppressed ? guard : { value: null };
+    return { value: value ?? null };
+  }
+}
+
+export const standardNotes = [
+  'Gegevens op schoolniveau worden nooit gepubliceerd. Een getal dat tot een school herleidbaar zou zijn, is weggelaten (waarde null, met de reden).',
+  'Drempel: minder dan 5 scholen; alles-of-niets: 0 of alle scholen van een eenheid met minder dan 20 scholen; dominantie: een bedrag dat door één of twee scholen wordt bepaald; secundair: weggelaten omdat het anders uit totalen terug te rekenen is.',
+  'Aandelen zijn fracties (0-1); bedragen in eurocent.',
+];
