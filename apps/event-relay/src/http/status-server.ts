@@ -1,0 +1,80 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface StatusSource {
+  /** Prometheus text exposition. */
+  metrics(): Promise<string>;
+  /** Checks by name; all true means ready. */
+  readiness(): Promise<Readonly<Record<string, boolean>>>;
+}
+
+export interface StatusServer {
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+const READY_CHECK_TIMEOUT_MS = 2_000;
+
+function send(response: ServerResponse, status: number, contentType: string, body: string): void {
+  response.writeHead(status, { 'content-type': contentType, 'cache-control': 'no-store' });
+  response.end(body);
+}
+
+async function answer(request: IncomingMessage, response: ServerResponse, source: StatusSource): Promise<void> {
+  const path = (request.url ?? '/').split('?')[0];
+  if (request.method !== 'GET' && request.method !== 'HEAD') return send(response, 405, 'application/json', JSON.stringify({ status: 405, title: 'Method Not Allowed' }));
+  switch (path) {
+    case '/health/live':
+      return send(response, 200, 'application/json', JSON.stringify({ status: 'up' }));
+    case '/health/ready': {
+      let checks: Readonly<Record<string, boolean>>;
+      try {
+        let timer: NodeJS.Timeout | undefined;
+        checks = await Promise.race([
+          source.readiness(),
+          new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('readiness timed out')), READY_CHECK_TIMEOUT_MS))),
+        ]).finally(() => clearTimeout(timer));
+      } catch {
+        checks = { readiness: false };
+      }
+      const up = Object.values(checks).every(Boolean);
+      const body = { status: up ? 'up' : 'down', checks: Object.fromEntries(Object.entries(checks).map(([k, v]) => [k, v ? 'up' : 'down'])) };
+      return send(response, up ? 200 : 503, 'application/json', JSON.stringify(body));
+    }
+    case '/metrics':
+      return send(response, 200, 'text/plain; version=0.0.4; charset=utf-8', await source.metrics());
+    default:
+      return send(response, 404, 'application/json', JSON.stringify({ status: 404, title: 'Not Found' }));
+  }
+}
+
+/**
+ * The relay serves no API, only health and metrics: a bare node:http server is all it needs (no auth:
+ * bind it to a private interface, like every NPO service's /metrics).
+ */
+export async function startStatusServer(source: StatusSource, host: string, port: number): Promise<StatusServer> {
+  const server: Server = createServer((request, response) => {
+    answer(request, response, source).catch((error: unknown) => {
+      if (!response.headersSent) send(response, 500, 'application/json', JSON.stringify({ status: 500, detail: error instanceof Error ? error.message : String(error) }));
+      else response.destroy();
+    });
+  });
+  server.keepAliveTimeout = 5_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port: bound } = server.address() as AddressInfo;
+  const shownHost = host.includes(':') ? `[${host}]` : host;
+  return {
+    url: `http://${shownHost}:${bound}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}

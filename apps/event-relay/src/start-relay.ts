@@ -1,0 +1,106 @@
+import { join } from 'node:path';
+import type { EventStore } from '@npo/event-store';
+import { createKafkaMessaging, type Messaging } from '@npo/messaging';
+import { createLogger, type PlatformLogger } from '@npo/platform';
+import { CheckpointFile } from './checkpoint/checkpoint-file.js';
+import type { RelayConfig } from './config/relay-config.js';
+import { openConfiguredEventStore } from './event-store.factory.js';
+import { startStatusServer } from './http/status-server.js';
+import { RelayMetrics } from './metrics/relay-metrics.js';
+import { EventRelay } from './relay/event-relay.js';
+
+export interface StartRelayOptions {
+  /** Default: the store the configuration names (then owned and closed by the relay). */
+  readonly store?: EventStore;
+  readonly messaging?: Messaging;
+  readonly logger?: PlatformLogger;
+}
+
+export interface RunningRelay {
+  readonly relay: EventRelay;
+  readonly metrics: RelayMetrics;
+  readonly checkpoint: CheckpointFile;
+  /** Base URL of /metrics and /health/*. */
+  readonly url: string;
+  readonly topicCreated: boolean;
+  /** Finishes the page in flight, saves the checkpoint, disconnects, closes the store it opened. */
+  close(): Promise<'drained' | 'timed-out'>;
+}
+
+/** Ensures the topic, starts the relay loop and the status server. */
+export async function startRelay(config: RelayConfig, options: StartRelayOptions = {}): Promise<RunningRelay> {
+  const logger = options.logger ?? createLogger({ name: 'event-relay', level: config.platform.logLevel });
+  const messaging =
+    options.messaging ??
+    createKafkaMessaging({
+      brokers: config.brokers,
+      clientId: 'npo-event-relay',
+      logger: (level, message, fields) => logger[level]({ ...fields, component: 'kafka' }, message),
+    });
+  const ownsStore = options.store === undefined;
+  const store = options.store ?? (await openConfiguredEventStore(config.platform));
+  try {
+    const admin = messaging.admin();
+    await admin.connect();
+    let created: 'created' | 'exists';
+    try {
+      created = await admin.ensureTopic(config.topic);
+    } finally {
+      await admin.disconnect();
+    }
+    logger.info({ topic: config.topic.topic, partitions: config.topic.partitions, replicationFactor: config.topic.replicationFactor, created }, 'topic ready');
+
+    const checkpoint = new CheckpointFile(join(config.platform.dataDir, 'event-relay'), config.topic.topic);
+    const metrics = new RelayMetrics({ storeHead: () => store.headPosition() });
+    const relay = new EventRelay({
+      store,
+      messaging,
+      topic: config.topic.topic,
+      checkpoint,
+      batchSize: config.batchSize,
+      metrics,
+      log: (level, message, fields) => logger[level](fields ?? {}, message),
+    });
+    await relay.start();
+    logger.info({ position: relay.position, checkpoint: checkpoint.path }, 'relay started');
+    let server;
+    try {
+      server = await startStatusServer(
+        {
+          metrics: () => metrics.text(),
+          readiness: async () => {
+            let storeUp = true;
+            try {
+              await store.headPosition();
+            } catch {
+              storeUp = false;
+            }
+            return { 'event-store': storeUp, kafka: relay.ready };
+          },
+        },
+        config.platform.host,
+        config.port,
+      );
+    } catch (error) {
+      await relay.stop();
+      throw error;
+    }
+    return {
+      relay,
+      metrics,
+      checkpoint,
+      url: server.url,
+      topicCreated: created === 'created',
+      close: async () => {
+        const outcome = await relay.stop();
+        logger.info({ position: relay.position, outcome }, 'relay stopped');
+        await server.close();
+        if (ownsStore) await store.close();
+        return outcome;
+      },
+    };
+  } catch (error) {
+    if (ownsStore) await store.close();
+    throw error;
+  }
+}

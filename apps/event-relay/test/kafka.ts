@@ -1,0 +1,67 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createKafkaMessaging, decodeEnvelope, type Messaging, type ReceivedMessage } from '@npo/messaging';
+import type { RecordedEvent } from '@npo/contracts';
+import { inject } from 'vitest';
+
+export const kafka = inject('kafka');
+/** For `describe.skipIf(...)`; printed once per file so a skipped run says why. */
+export const skipReason = kafka.skipReason;
+if (skipReason) console.warn(`Kafka integration tests skipped: ${skipReason}`);
+
+export function messaging(clientId = 'event-relay-int'): Messaging {
+  return createKafkaMessaging({ brokers: kafka.brokers, clientId });
+}
+
+/** Topics and data dirs are never reused between runs: the broker keeps its data. */
+export const unique = (prefix: string): string => `${prefix}-${randomUUID().slice(0, 8)}`;
+
+export async function waitFor(what: string, condition: () => boolean | Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(50);
+  }
+}
+
+export interface TopicContents {
+  readonly messages: readonly ReceivedMessage[];
+  readonly events: readonly RecordedEvent[];
+  /** Messages that did not decode as envelopes (there should be none). */
+  readonly undecodable: number;
+}
+
+/** Every message of `topic` from the beginning: waits until the log ends hold `atLeast` messages in total. */
+export async function readTopic(m: Messaging, topic: string, atLeast: number): Promise<TopicContents> {
+  const admin = m.admin();
+  await admin.connect();
+  try {
+    await waitFor(`${atLeast} messages in ${topic}`, async () => {
+      const offsets = await admin.partitionOffsets(topic);
+      return offsets.reduce((n, o) => n + Number(o.high - o.low), 0) >= atLeast;
+    });
+    const ends = await admin.partitionOffsets(topic);
+    const total = ends.reduce((n, o) => n + Number(o.high - o.low), 0);
+    const messages: ReceivedMessage[] = [];
+    const consumer = m.consumer({ groupId: unique('reader'), topics: [topic], offsets: { kind: 'kafka', fromBeginning: true }, maxWaitMs: 200 });
+    await consumer.start(async (batch) => {
+      messages.push(...batch.messages);
+    });
+    try {
+      await waitFor(`reading ${total} messages of ${topic}`, () => messages.length >= total);
+    } finally {
+      await consumer.stop();
+    }
+    const events: RecordedEvent[] = [];
+    let undecodable = 0;
+    const inLogOrder = [...messages].sort((a, b) => a.partition - b.partition || Number(a.offset - b.offset));
+    for (const message of inLogOrder) {
+      const decoded = decodeEnvelope(message);
+      if (decoded.ok) events.push(decoded.event);
+      else undecodable++;
+    }
+    return { messages: inLogOrder, events, undecodable };
+  } finally {
+    await admin.disconnect();
+  }
+}
