@@ -16,6 +16,11 @@ export interface FeedEntry {
    * Kafka. Unknown on purpose: the projector decodes and validates it, and quarantines what fails.
    */
   readonly payload: unknown;
+  /**
+   * Set by a feed that could not read the entry itself (a Kafka message that is not JSON, or whose
+   * headers or key contradict its value): the projector quarantines it with this reason.
+   */
+  readonly problem?: string;
 }
 
 export interface FeedBatch {

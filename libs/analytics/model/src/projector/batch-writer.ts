@@ -134,7 +134,7 @@ export class BatchWriter {
         heads.advance(env.streamId, env.streamPosition);
       }
       if (env.globalPosition !== null) lastGlobal = Math.max(lastGlobal ?? -1, env.globalPosition);
-      const problem = envelopeProblem(env);
+      const problem = entry.problem ?? envelopeProblem(env);
       if (problem !== null) {
         quarantine(entry, env, problem);
         continue;
