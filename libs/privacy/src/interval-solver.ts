@@ -20,6 +20,9 @@ export interface Extreme {
 }
 
 const RATE_EPSILON = 1e-9;
+const BOUND_EPSILON = 1e-9;
+/** Largest column value the solver sees after scaling. */
+const SCALE_TARGET = 2 ** 17;
 
 let runtime: Promise<Highs> | undefined;
 
@@ -48,6 +51,8 @@ export function loadHighs(): Promise<Highs> {
  */
 export class IntervalSolver {
   private readonly models = new Map<number, ComponentModel>();
+  private readonly atUpper = new Set<number>();
+  private readonly atLower = new Set<number>();
   solves = 0;
 
   constructor(
@@ -62,6 +67,12 @@ export class IntervalSolver {
   }
 
   extreme(variable: number, sense: Sense): Extreme {
+    // A feasible point seen earlier already put this cell at its public bound: that is its optimum, and
+    // stays so, because suppressing more cells only enlarges the feasible set.
+    if ((sense === 'max' ? this.atUpper : this.atLower).has(variable)) {
+      const v = this.system.variables[variable];
+      if (v !== undefined) return { value: sense === 'max' ? v.upper : v.lower, blockers: [] };
+    }
     const component = this.system.componentOf[variable] ?? -1;
     const spec = this.system.components[component];
     if (spec === undefined) throw new Error(`variable ${variable} has no component`);
@@ -74,7 +85,7 @@ export class IntervalSolver {
     }
     let model = this.models.get(component);
     if (model === undefined) {
-      model = new ComponentModel(this.highs, this.system, spec.variables, spec.rows, this.suppressed);
+      model = new ComponentModel(this.highs, this.system, spec.variables, spec.rows, this.suppressed, this.atLower, this.atUpper);
       this.models.set(component, model);
     }
     this.solves++;
@@ -91,6 +102,11 @@ class ComponentModel {
   private readonly model: Model;
   private readonly local = new Map<number, number>();
   private objective: number | null = null;
+  /**
+   * All columns of the component are divided by one power of two (exact in floating point), so euro
+   * cents in the billions reach the solver as numbers its absolute tolerances suit.
+   */
+  private readonly scale: number;
 
   constructor(
     private readonly highs: Highs,
@@ -98,18 +114,22 @@ class ComponentModel {
     private readonly variables: readonly number[],
     rows: readonly number[],
     private readonly suppressed: ReadonlySet<number>,
+    private readonly atLower: Set<number>,
+    private readonly atUpper: Set<number>,
   ) {
     variables.forEach((v, i) => this.local.set(v, i));
+    const largest = variables.reduce((m, v) => Math.max(m, system.variables[v]?.value ?? 0), 0);
+    this.scale = largest > SCALE_TARGET ? 2 ** Math.ceil(Math.log2(largest / SCALE_TARGET)) : 1;
     const inf = highs.infinity;
-    const bound = (x: number): number => (x === Number.POSITIVE_INFINITY ? inf : x === Number.NEGATIVE_INFINITY ? -inf : x);
+    const bound = (x: number): number => (x === Number.POSITIVE_INFINITY ? inf : x === Number.NEGATIVE_INFINITY ? -inf : x / this.scale);
     const colLower = new Float64Array(variables.length);
     const colUpper = new Float64Array(variables.length);
     variables.forEach((v, i) => {
       const variable = system.variables[v];
       if (variable === undefined) throw new Error(`unknown variable ${v}`);
       const free = isFree(variable, suppressed);
-      colLower[i] = free ? variable.lower : variable.value;
-      colUpper[i] = free ? bound(variable.upper) : variable.value;
+      colLower[i] = bound(free ? variable.lower : variable.value);
+      colUpper[i] = bound(free ? variable.upper : variable.value);
     });
     const starts: number[] = [0];
     const indices: number[] = [];
@@ -152,9 +172,9 @@ class ComponentModel {
     const i = this.local.get(variable);
     const v = this.system.variables[variable];
     if (i === undefined || v === undefined) return;
-    const upper = v.upper === Number.POSITIVE_INFINITY ? this.highs.infinity : v.upper;
-    if (free) this.model.changeColBounds(i, v.lower, upper);
-    else this.model.changeColBounds(i, v.value, v.value);
+    const upper = v.upper === Number.POSITIVE_INFINITY ? this.highs.infinity : v.upper / this.scale;
+    if (free) this.model.changeColBounds(i, v.lower / this.scale, upper);
+    else this.model.changeColBounds(i, v.value / this.scale, v.value / this.scale);
   }
 
   extreme(variable: number, sense: Sense): Extreme {
@@ -168,7 +188,15 @@ class ComponentModel {
     const { objectiveSense, modelStatus } = this.highs.constants;
     this.model.changeObjectiveSense(sense === 'min' ? objectiveSense.minimize : objectiveSense.maximize);
     this.model.run();
-    const status = this.model.getModelStatus();
+    let status = this.model.getModelStatus();
+    if (status !== modelStatus.optimal && status !== modelStatus.unbounded) {
+      // Numerical trouble on the warm-started primal path: solve this one from scratch with HiGHS's defaults.
+      this.model.clearSolver();
+      this.model.options.set({ presolve: 'choose', simplex_strategy: 1 });
+      this.model.run();
+      status = this.model.getModelStatus();
+      this.model.options.set({ presolve: 'off', simplex_strategy: 4 });
+    }
     const unboundedValue = sense === 'max' ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
     if (status === modelStatus.unbounded) return { value: unboundedValue, blockers: [] };
     if (status === modelStatus.unboundedOrInfeasible) {
@@ -180,14 +208,21 @@ class ComponentModel {
     if (status !== modelStatus.optimal) {
       throw new SolverError(status, `no optimum while bounding ${this.system.variables[variable]?.cellId ?? variable} (infeasible input?)`);
     }
-    const { colDual } = this.model.getSolution();
+    const { colDual, colValue } = this.model.getSolution();
     const blockers: Blocker[] = [];
     this.variables.forEach((v, k) => {
-      const rate = colDual[k] ?? 0;
       const variable = this.system.variables[v];
-      if (variable !== undefined && !isFree(variable, this.suppressed) && Math.abs(rate) > RATE_EPSILON) blockers.push({ variable: v, rate });
+      if (variable === undefined) return;
+      if (isFree(variable, this.suppressed)) {
+        const x = colValue[k] ?? Number.NaN;
+        if (Math.abs(x - variable.upper / this.scale) <= BOUND_EPSILON) this.atUpper.add(v);
+        if (Math.abs(x - variable.lower / this.scale) <= BOUND_EPSILON) this.atLower.add(v);
+        return;
+      }
+      const rate = colDual[k] ?? 0;
+      if (Math.abs(rate) > RATE_EPSILON) blockers.push({ variable: v, rate });
     });
-    return { value: this.model.getObjectiveValue(), blockers };
+    return { value: this.model.getObjectiveValue() * this.scale, blockers };
   }
 
   dispose(): void {

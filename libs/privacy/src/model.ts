@@ -136,7 +136,7 @@ export interface AuditEntry {
 export interface AuditReport {
   readonly ok: boolean;
   readonly cells: readonly AuditEntry[];
-  /** Number of LPs solved for the final audit (cells without relations need none). */
+  /** LPs solved for the final audit (none for a cell without relations or already seen at its public bound). */
   readonly lpSolves: number;
   /** LPs solved in all, secondary suppression included. */
   readonly totalLpSolves: number;
