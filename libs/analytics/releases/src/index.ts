@@ -1,0 +1,2 @@
+export * from './release-store.js';
+export * from './release-service.js';

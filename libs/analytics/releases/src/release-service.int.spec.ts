@@ -1,0 +1,73 @@
+import { readFileSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import { AnalyticsDatabase, runProjector, storeEventFeed } from '@npo/analytics-model';
+import { appendSteps, generateHistory, tempDir } from '@npo/analytics-model/testing';
+import { openSqliteEventStore } from '@npo/event-store';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ReleaseRequestError, ReleaseService } from './release-service.js';
+import { ReleaseStore, ReleaseStoreError } from './release-store.js';
+
+describe('releases', () => {
+  const dir = tempDir('analytics-releases');
+  const releasesDir = join(dir.path, 'releases');
+  let db: AnalyticsDatabase;
+  let service: ReleaseService;
+  const store = new ReleaseStore(releasesDir);
+
+  beforeAll(async () => {
+    const events = await openSqliteEventStore({ path: join(dir.path, 'events.sqlite') });
+    await appendSteps(events, generateHistory(80, 21));
+    db = await AnalyticsDatabase.open({ dir: join(dir.path, 'analytics') });
+    const feed = storeEventFeed(events);
+    const head = await feed.head();
+    await db.read((conn) => runProjector(conn, { feed, until: head }));
+    await events.close();
+    service = new ReleaseService({ db, store, codeVersion: 'test-1.0', clock: () => new Date('2022-09-01T12:00:00Z') });
+  }, 60_000);
+  afterAll(async () => {
+    await db.close();
+    dir.remove();
+  });
+
+  it('numbers, logs and freezes a release; stores no value it suppressed', { timeout: 120_000 }, async () => {
+    const first = await service.create({ asOf: '2022-07-31', createdBy: 'ocw:test' });
+    expect(first.metadata).toMatchObject({ number: 1, id: 'R000001', asOf: '2022-07-31', createdBy: 'ocw:test', codeVersion: 'test-1.0', auditOk: true });
+    expect(first.metadata.suppressedCells).toBeGreaterThan(0);
+    const releaseFile = join(releasesDir, '000001', 'release.json');
+    expect(statSync(releaseFile).mode & 0o777).toBe(0o444);
+    expect(statSync(join(releasesDir, '000001', 'prior.json')).mode & 0o777).toBe(0o400);
+    const text = readFileSync(releaseFile, 'utf8');
+    expect(text).not.toContain('contributions');
+    const log = readFileSync(join(releasesDir, 'log.ndjson'), 'utf8').trim().split('\n');
+    expect(log).toHaveLength(1);
+    expect(JSON.parse(log[0] ?? '{}')).toMatchObject({ number: 1, sha256: createHash('sha256').update(text).digest('hex') });
+
+    const stored = await store.get(1);
+    for (const p of stored?.report.disclosure.pattern ?? []) expect(stored?.report.cells[p.cellId]).toEqual({ value: null, reason: p.reason });
+    expect(stored?.metadata.sha256).toBe(first.metadata.sha256);
+  });
+
+  it('keeps the pattern of the earlier release and numbers concurrent requests one after another', { timeout: 180_000 }, async () => {
+    const [a, b] = await Promise.all([
+      service.create({ asOf: '2022-07-31', createdBy: 'ocw:a' }),
+      service.create({ asOf: '2022-08-31', createdBy: 'ocw:b' }),
+    ]);
+    expect([a.metadata.number, b.metadata.number]).toEqual([2, 3]);
+    const first = await store.get(1);
+    const suppressedBefore = new Set(first?.report.disclosure.pattern.map((p) => p.cellId));
+    const suppressedNow = new Set(a.report.disclosure.pattern.map((p) => p.cellId));
+    // Same data, same populations: nothing suppressed in release 1 is published in release 2.
+    for (const id of suppressedBefore) expect(suppressedNow.has(id), id).toBe(true);
+    expect((await store.list()).map((m) => m.number)).toEqual([1, 2, 3]);
+    expect((await store.latest())?.metadata.number).toBe(3);
+  });
+
+  it('refuses a date in the future, a malformed date and a taken number', async () => {
+    await expect(service.create({ asOf: '2022-09-02', createdBy: 'ocw:x' })).rejects.toBeInstanceOf(ReleaseRequestError);
+    await expect(service.create({ asOf: '31-07-2022', createdBy: 'ocw:x' })).rejects.toBeInstanceOf(ReleaseRequestError);
+    const existing = await store.get(1);
+    if (existing === undefined) throw new Error('release 1 missing');
+    await expect(store.create(1, { ...existing.metadata }, existing.report, { input: { releaseId: 'x', tables: [] }, suppressed: [] })).rejects.toBeInstanceOf(ReleaseStoreError);
+  });
+});

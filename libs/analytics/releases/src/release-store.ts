@@ -1,0 +1,161 @@
+import { createHash } from 'node:crypto';
+import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
+import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { PublishedReport } from '@npo/analytics-reports';
+import type { PriorRelease } from '@npo/privacy';
+
+/*
+ * Releases live in files under <NPO_DATA_DIR>/releases, not in the analytics DuckDB: a rebuild replaces
+ * that file, a release must outlive it. Layout:
+ *   000001/release.json   the published release (what anyone may read), read-only once written
+ *   000001/prior.json     the unprotected input, kept (0400) only so later releases can stay consistent
+ *                         with this one's suppression pattern; never served
+ *   log.ndjson            one line per release: number, times, parameters digest, code version, sha256
+ * A release directory appears by renaming a complete temporary directory to its number, so a reader
+ * never sees half a release and two writers cannot take the same number.
+ */
+
+export interface ReleaseMetadata {
+  readonly number: number;
+  readonly id: string;
+  readonly createdAt: string;
+  /** Principal that asked for it (`ocw:<sub>`, `schedule`, ...). */
+  readonly createdBy: string;
+  readonly asOf: string;
+  readonly schoolYears: readonly string[];
+  readonly codeVersion: string;
+  readonly suppressedCells: number;
+  readonly publishedCells: number;
+  readonly auditOk: boolean;
+  /** sha256 of release.json as written. */
+  readonly sha256?: string;
+}
+
+export interface StoredRelease {
+  readonly metadata: ReleaseMetadata;
+  readonly report: PublishedReport;
+}
+
+export class ReleaseStoreError extends Error {
+  readonly code: 'release-number-taken' | 'release-corrupt';
+  constructor(code: ReleaseStoreError['code'], message: string) {
+    super(message);
+    this.name = 'ReleaseStoreError';
+    this.code = code;
+  }
+}
+
+const NUMBER_DIR = /^\d{6}$/;
+export const releaseIdOf = (n: number): string => `R${String(n).padStart(6, '0')}`;
+const dirOf = (n: number): string => String(n).padStart(6, '0');
+
+function writeDurably(path: string, text: string, mode: number): void {
+  const fd = openSync(path, 'wx', mode);
+  try {
+    writeSync(fd, text);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function fsyncDir(path: string): void {
+  const fd = openSync(path, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+// JSON has no Infinity; the audit uses it for "no upper bound". Written as null, read back as Infinity.
+const replacer = (_key: string, value: unknown): unknown => (value === Number.POSITIVE_INFINITY ? null : value);
+
+export class ReleaseStore {
+  constructor(readonly dir: string) {}
+
+  async numbers(): Promise<number[]> {
+    const names = await readdir(this.dir).catch((error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? [] : Promise.reject(error)));
+    return names
+      .filter((n) => NUMBER_DIR.test(n))
+      .map(Number)
+      .sort((a, b) => a - b);
+  }
+
+  async nextNumber(): Promise<number> {
+    return ((await this.numbers()).at(-1) ?? 0) + 1;
+  }
+
+  async list(): Promise<ReleaseMetadata[]> {
+    const out: ReleaseMetadata[] = [];
+    for (const n of await this.numbers()) {
+      const release = await this.get(n);
+      if (release === undefined) throw new ReleaseStoreError('release-corrupt', `release ${n} has no release.json`);
+      out.push(release.metadata);
+    }
+    return out;
+  }
+
+  async get(number: number): Promise<StoredRelease | undefined> {
+    let text: string;
+    try {
+      text = await readFile(join(this.dir, dirOf(number), 'release.json'), 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw error;
+    }
+    const stored = JSON.parse(text) as StoredRelease;
+    for (const entry of stored.report.disclosure.audit.cells) {
+      if ((entry as { upper: number | null }).upper === null) (entry as { upper: number }).upper = Number.POSITIVE_INFINITY;
+    }
+    return { metadata: { ...stored.metadata, sha256: createHash('sha256').update(text).digest('hex') }, report: stored.report };
+  }
+
+  async latest(): Promise<StoredRelease | undefined> {
+    const last = (await this.numbers()).at(-1);
+    return last === undefined ? undefined : this.get(last);
+  }
+
+  /** Every earlier release's private input with its pattern, oldest first (for tracker protection). */
+  async priors(): Promise<PriorRelease[]> {
+    const out: PriorRelease[] = [];
+    for (const n of await this.numbers()) {
+      const text = await readFile(join(this.dir, dirOf(n), 'prior.json'), 'utf8');
+      out.push(JSON.parse(text) as PriorRelease);
+    }
+    return out;
+  }
+
+  /** Writes release `number` and appends it to the log. Fails if the number is taken. */
+  async create(number: number, metadata: Omit<ReleaseMetadata, 'number' | 'id' | 'sha256'>, report: PublishedReport, prior: PriorRelease): Promise<StoredRelease> {
+    await mkdir(this.dir, { recursive: true });
+    const full: ReleaseMetadata = { number, id: releaseIdOf(number), ...metadata };
+    const tmp = join(this.dir, `.${dirOf(number)}.${process.pid}.tmp`);
+    await rm(tmp, { recursive: true, force: true });
+    await mkdir(tmp, { mode: 0o755 });
+    const text = `${JSON.stringify({ metadata: full, report }, replacer)}\n`;
+    writeDurably(join(tmp, 'release.json'), text, 0o444);
+    writeDurably(join(tmp, 'prior.json'), JSON.stringify(prior), 0o400);
+    fsyncDir(tmp);
+    try {
+      await rename(tmp, join(this.dir, dirOf(number)));
+    } catch (error) {
+      await rm(tmp, { recursive: true, force: true });
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOTEMPTY' || code === 'EEXIST') throw new ReleaseStoreError('release-number-taken', `release ${number} exists already`);
+      throw error;
+    }
+    fsyncDir(this.dir);
+    const sha256 = createHash('sha256').update(text).digest('hex');
+    const logLine = `${JSON.stringify({ ...full, sha256 })}\n`;
+    const fd = openSync(join(this.dir, 'log.ndjson'), 'a', 0o644);
+    try {
+      writeSync(fd, logLine);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    return { metadata: { ...full, sha256 }, report };
+  }
+}
