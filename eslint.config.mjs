@@ -21,7 +21,7 @@ const depConstraints = [
 ];
 
 export default tseslint.config(
-  { ignores: ['**/vitest.config.ts', 'vitest.shared.ts', '**/dist/**', '**/node_modules/**', '**/*.timestamp*', 'bench-results/**', 'data/**'] },
+  { ignores: ['**/vitest.config.ts', '**/vitest.*.config.ts', 'vitest.shared.ts', '**/dist/**', '**/node_modules/**', '**/*.timestamp*', 'bench-results/**', 'data/**'] },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts', '**/*.mjs', '**/*.js'],

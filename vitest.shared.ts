@@ -18,7 +18,7 @@ export function projectConfig(overrides: TestOptions = {}): ViteUserConfig {
       // `npm test` sums these JSON reports into one closing line (tools/scripts/test.mjs).
       reporters: process.env['NPO_TEST_RESULTS_DIR'] ? ['default', 'json'] : ['default'],
       outputFile: process.env['NPO_TEST_RESULTS_DIR']
-        ? { json: join(process.env['NPO_TEST_RESULTS_DIR'], `${basename(dirname(process.cwd()))}-${basename(process.cwd())}.json`) }
+        ? { json: join(process.env['NPO_TEST_RESULTS_DIR'], `${basename(dirname(process.cwd()))}-${basename(process.cwd())}-${process.env['npm_lifecycle_event'] ?? 'test'}.json`) }
         : {},
       ...overrides,
     },

@@ -1,4 +1,3 @@
-// eslint-disable-next-line @nx/enforce-module-boundaries -- the shared vitest config is a root file, not a project
 import { projectConfig } from '../../vitest.shared.js';
 
 // Real HTTP on ephemeral ports, real SQLite files in temp dirs, and the built API as a child process

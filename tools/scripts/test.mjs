@@ -20,7 +20,7 @@ rmSync(resultsDir, { recursive: true, force: true });
 mkdirSync(resultsDir, { recursive: true });
 
 let status = nx(['run-many', '-t', 'lint', 'typecheck', 'build']);
-if (status === 0) status = nx(['run-many', '-t', 'test', '--parallel=1']);
+if (status === 0) status = nx(['run-many', '-t', 'test', 'e2e', '--parallel=1']);
 
 let passed = 0, failed = 0, skipped = 0;
 if (existsSync(resultsDir)) {
