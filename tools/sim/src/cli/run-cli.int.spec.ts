@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openSqliteEventStore } from '@npo/event-store';
 import { afterAll, describe, expect, it } from 'vitest';
+import { seedDemo } from '../seed-demo.js';
 import { runCli } from './run-cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'npo-sim-cli-'));
@@ -20,6 +21,23 @@ describe('sim CLI', () => {
       await store.close();
     }
     expect(await runCli(argv('--scale', 'demo', '--target', 'store', '--data-dir', dataDir, '--quiet'))).toBe(1);
+    // `npm start` seeds with --if-empty: a store with data is left as it is, and that is success.
+    expect(await runCli(argv('--scale', 'demo', '--target', 'store', '--data-dir', dataDir, '--quiet', '--if-empty'))).toBe(0);
+  });
+
+  it('seeds the same demo world as seedDemo() by default', async () => {
+    const dataDir = join(dir, 'same');
+    expect(await runCli(argv('--target', 'store', '--data-dir', dataDir, '--quiet', '--now', '2026-01-01T00:00:00Z'))).toBe(0);
+    const cliStore = await openSqliteEventStore({ path: join(dataDir, 'events.sqlite') });
+    const apiStore = await openSqliteEventStore({ path: join(dir, 'seeded.sqlite') });
+    try {
+      await seedDemo(apiStore, () => new Date('2026-01-01T00:00:00Z'));
+      const ids = async (s: typeof cliStore) => (await s.readAll()).map((e) => e.id);
+      expect(await ids(cliStore)).toEqual(await ids(apiStore));
+    } finally {
+      await cliStore.close();
+      await apiStore.close();
+    }
   });
 
   it('writes NDJSON to a file, the same bytes for the same seed and --now', async () => {

@@ -5,6 +5,7 @@ import { finished } from 'node:stream/promises';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { openSqliteEventStore } from '@npo/event-store';
 import { createSimulation } from '../pipeline/simulation.js';
+import { DEMO_SEED } from '../seed-demo.js';
 import { sendOverHttp } from '../targets/http-target.js';
 import { ndjsonFormats, writeNdjson, type NdjsonFormat } from '../targets/ndjson-target.js';
 import { writeToStore } from '../targets/store-target.js';
@@ -29,6 +30,7 @@ export interface CliOptions {
   readonly batch: number;
   readonly now?: Date;
   readonly quiet: boolean;
+  readonly ifEmpty: boolean;
 }
 
 const positiveInt = (name: string) => (value: string): number => {
@@ -57,7 +59,7 @@ export function buildProgram(env: NodeJS.ProcessEnv = process.env): Command {
     .description('Generate a realistic, seeded NPO world and write it to the event store, the school API or NDJSON.')
     .addOption(new Option('--scale <scale>', 'world size').choices(simScales).default('demo'))
     .option('--events <n>', 'stop after N events (stress: the world is sized for N; default 10,000,000)', positiveInt('events'))
-    .option('--seed <n>', 'random seed: the same seed gives the same world and the same output', seedInt, 42)
+    .option('--seed <n>', 'random seed: the same seed gives the same world and the same output', seedInt, DEMO_SEED)
     .addOption(new Option('--target <target>', 'where the run goes').choices(simTargets).default('store'))
     .option('--data-dir <dir>', 'data dir: SQLite store (store target), signing key (http target)', env['NPO_DATA_DIR'] ?? './data')
     .option('--api <url>', 'school API base URL (http target)', url, `http://127.0.0.1:${env['NPO_API_PORT'] ?? '3000'}`)
@@ -68,6 +70,7 @@ export function buildProgram(env: NodeJS.ProcessEnv = process.env): Command {
     .option('--batch <n>', 'events per group commit (store target)', positiveInt('batch'), 5000)
     .option('--now <instant>', 'generate nothing after this instant (default: the current time)', instant)
     .option('--quiet', 'no progress bar', false)
+    .option('--if-empty', 'store target: do nothing (exit 0) when the store already holds events', false)
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 }
@@ -101,6 +104,12 @@ export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv = p
         await mkdir(dirname(path), { recursive: true });
         const store = await openSqliteEventStore({ path });
         try {
+          const head = await store.headPosition();
+          if (head >= 0 && o.ifEmpty) {
+            progress.stop();
+            report(`sim: ${path} already holds ${fmt(head + 1)} events; nothing written (--if-empty)`);
+            return 0;
+          }
           const r = await writeToStore(store, simulation.steps(), { batchEvents: o.batch, onProgress: (n) => progress.update(n) });
           events = r.events;
           detail = `${fmt(r.events)} events on ${fmt(r.streams)} streams into ${path}`;

@@ -46,7 +46,7 @@ export interface Simulation {
 }
 
 export const DEFAULT_STRESS_EVENTS = 10_000_000;
-const DEFAULT_STRESS_BLOCK = 20_000;
+const DEFAULT_STRESS_BLOCK = 10_000;
 
 export class SimulationOptionsError extends Error {
   readonly code = 'sim-options-invalid' as const;
