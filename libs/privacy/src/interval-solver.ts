@@ -15,8 +15,11 @@ export interface Blocker {
 export interface Extreme {
   /** The optimum of the LP relaxation (unrounded); +-Infinity when unbounded. */
   readonly value: number;
-  /** Published variables with a non-zero reduced cost at the optimum. */
-  readonly blockers: readonly Blocker[];
+  /**
+   * Published variables with a non-zero reduced cost at the optimum; null when the value was known without
+   * a solve (ask again with `force` to get them).
+   */
+  readonly blockers: readonly Blocker[] | null;
 }
 
 const RATE_EPSILON = 1e-9;
@@ -51,33 +54,45 @@ export function loadHighs(): Promise<Highs> {
  */
 export class IntervalSolver {
   private readonly models = new Map<number, ComponentModel>();
-  private readonly atUpper = new Set<number>();
-  private readonly atLower = new Set<number>();
+  /** Largest / smallest value each variable took in any feasible point seen so far (feasible points stay feasible). */
+  private readonly seenMax: Float64Array;
+  private readonly seenMin: Float64Array;
+  private equalityRows: number[][] | null = null;
   solves = 0;
 
   constructor(
     private readonly highs: Highs,
     private readonly system: LinearSystem,
     private readonly suppressed: ReadonlySet<number>,
-  ) {}
+  ) {
+    this.seenMax = new Float64Array(system.variables.length).fill(Number.NEGATIVE_INFINITY);
+    this.seenMin = new Float64Array(system.variables.length).fill(Number.POSITIVE_INFINITY);
+  }
 
   /** Call after adding `variable` to the suppressed set the solver was built with. */
   relax(variable: number): void {
     this.models.get(this.system.componentOf[variable] ?? -1)?.setBounds(variable, true);
   }
 
-  extreme(variable: number, sense: Sense): Extreme {
-    // A feasible point seen earlier already put this cell at its public bound: that is its optimum, and
-    // stays so, because suppressing more cells only enlarges the feasible set.
-    if ((sense === 'max' ? this.atUpper : this.atLower).has(variable)) {
-      const v = this.system.variables[variable];
-      if (v !== undefined) return { value: sense === 'max' ? v.upper : v.lower, blockers: [] };
+  /**
+   * The min or max of one cell. Without `force`, a value seen in an earlier feasible point that already
+   * meets a valid bound (public bounds, or one equality with the other cells at their extremes) is the
+   * optimum and is returned without a solve: suppressing more cells only enlarges the feasible set, so
+   * the point stays feasible, and no point can beat a valid bound.
+   */
+  extreme(variable: number, sense: Sense, force = false): Extreme {
+    const v = this.system.variables[variable];
+    if (v === undefined) throw new Error(`unknown variable ${variable}`);
+    if (!force && isFree(v, this.suppressed)) {
+      const seen = sense === 'max' ? (this.seenMax[variable] ?? Number.NEGATIVE_INFINITY) : (this.seenMin[variable] ?? Number.POSITIVE_INFINITY);
+      const bound = this.cheapBound(variable, sense);
+      if (Math.abs(seen - bound) <= BOUND_EPSILON * Math.max(1, Math.abs(bound)) || (sense === 'max' ? seen > bound : seen < bound)) {
+        return { value: bound, blockers: null };
+      }
     }
     const component = this.system.componentOf[variable] ?? -1;
     const spec = this.system.components[component];
     if (spec === undefined) throw new Error(`variable ${variable} has no component`);
-    const v = this.system.variables[variable];
-    if (v === undefined) throw new Error(`unknown variable ${variable}`);
     if (spec.rows.length === 0) {
       // Nothing relates this cell to anything: only its public bounds (or its value, if published) hold.
       const free = isFree(v, this.suppressed);
@@ -85,11 +100,64 @@ export class IntervalSolver {
     }
     let model = this.models.get(component);
     if (model === undefined) {
-      model = new ComponentModel(this.highs, this.system, spec.variables, spec.rows, this.suppressed, this.atLower, this.atUpper);
+      model = new ComponentModel(this.highs, this.system, spec.variables, spec.rows, this.suppressed, this.seenMin, this.seenMax);
       this.models.set(component, model);
     }
     this.solves++;
     return model.extreme(variable, sense);
+  }
+
+  /** The farthest this (free) cell has gone in that direction in any feasible point so far: the optimum is at least this. */
+  seen(variable: number, sense: Sense): number {
+    return sense === 'max' ? (this.seenMax[variable] ?? Number.NEGATIVE_INFINITY) : (this.seenMin[variable] ?? Number.POSITIVE_INFINITY);
+  }
+
+  /** A valid bound from the public bounds and each single equality the cell is in. */
+  private cheapBound(variable: number, sense: Sense): number {
+    const v = this.system.variables[variable];
+    if (v === undefined) return sense === 'max' ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
+    let best = sense === 'max' ? v.upper : v.lower;
+    for (const r of this.equalitiesOf(variable)) {
+      const row = this.system.rows[r];
+      if (row === undefined) continue;
+      let a = 0;
+      let othersMin = 0;
+      let othersMax = 0;
+      row.cols.forEach((c, k) => {
+        const coef = row.coefs[k] ?? 0;
+        if (c === variable) {
+          a += coef;
+          return;
+        }
+        const other = this.system.variables[c];
+        if (other === undefined) return;
+        const free = isFree(other, this.suppressed);
+        const lo = free ? other.lower : other.value;
+        const hi = free ? other.upper : other.value;
+        othersMin += coef > 0 ? coef * lo : coef * hi;
+        othersMax += coef > 0 ? coef * hi : coef * lo;
+      });
+      if (a === 0) continue;
+      // a * x = rhs - others, others in [othersMin, othersMax]
+      const fromMin = (row.lower - othersMin) / a;
+      const fromMax = (row.lower - othersMax) / a;
+      const hi = Math.max(fromMin, fromMax);
+      const lo = Math.min(fromMin, fromMax);
+      if (sense === 'max' && !Number.isNaN(hi)) best = Math.min(best, hi);
+      if (sense === 'min' && !Number.isNaN(lo)) best = Math.max(best, lo);
+    }
+    return best;
+  }
+
+  private equalitiesOf(variable: number): readonly number[] {
+    if (this.equalityRows === null) {
+      const index: number[][] = this.system.variables.map(() => []);
+      this.system.rows.forEach((row, r) => {
+        if (row.lower === row.upper) for (const c of row.cols) index[c]?.push(r);
+      });
+      this.equalityRows = index;
+    }
+    return this.equalityRows[variable] ?? [];
   }
 
   dispose(): void {
@@ -114,8 +182,8 @@ class ComponentModel {
     private readonly variables: readonly number[],
     rows: readonly number[],
     private readonly suppressed: ReadonlySet<number>,
-    private readonly atLower: Set<number>,
-    private readonly atUpper: Set<number>,
+    private readonly seenMin: Float64Array,
+    private readonly seenMax: Float64Array,
   ) {
     variables.forEach((v, i) => this.local.set(v, i));
     const largest = variables.reduce((m, v) => Math.max(m, system.variables[v]?.value ?? 0), 0);
@@ -209,20 +277,26 @@ class ComponentModel {
       throw new SolverError(status, `no optimum while bounding ${this.system.variables[variable]?.cellId ?? variable} (infeasible input?)`);
     }
     const { colDual, colValue } = this.model.getSolution();
+    this.record(colValue);
     const blockers: Blocker[] = [];
     this.variables.forEach((v, k) => {
       const variable = this.system.variables[v];
-      if (variable === undefined) return;
-      if (isFree(variable, this.suppressed)) {
-        const x = colValue[k] ?? Number.NaN;
-        if (Math.abs(x - variable.upper / this.scale) <= BOUND_EPSILON) this.atUpper.add(v);
-        if (Math.abs(x - variable.lower / this.scale) <= BOUND_EPSILON) this.atLower.add(v);
-        return;
-      }
+      if (variable === undefined || isFree(variable, this.suppressed)) return;
       const rate = colDual[k] ?? 0;
       if (Math.abs(rate) > RATE_EPSILON) blockers.push({ variable: v, rate });
     });
     return { value: this.model.getObjectiveValue() * this.scale, blockers };
+  }
+
+  /** Every optimum is also a feasible point: remember how far each free cell went in it. */
+  private record(colValue: Float64Array): void {
+    this.variables.forEach((v, k) => {
+      const variable = this.system.variables[v];
+      if (variable === undefined || !isFree(variable, this.suppressed)) return;
+      const x = (colValue[k] ?? Number.NaN) * this.scale;
+      if (x > (this.seenMax[v] ?? Number.POSITIVE_INFINITY)) this.seenMax[v] = x;
+      if (x < (this.seenMin[v] ?? Number.NEGATIVE_INFINITY)) this.seenMin[v] = x;
+    });
   }
 
   dispose(): void {

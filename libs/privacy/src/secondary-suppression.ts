@@ -85,11 +85,15 @@ export class SecondarySuppression {
    * rounded bound reached, or null when no published cell can widen it further.
    */
   private push(v: number, sense: Sense, target: number): number | null {
+    // A feasible point seen while solving for other cells may already prove the target reachable.
+    const seen = sense === 'max' ? roundUpper(this.solver.seen(v, sense)) : roundLower(this.solver.seen(v, sense));
+    if (sense === 'max' ? seen >= target : seen <= target) return seen;
     for (;;) {
-      const extreme = this.solver.extreme(v, sense);
+      let extreme = this.solver.extreme(v, sense);
       const bound = sense === 'max' ? roundUpper(extreme.value) : roundLower(extreme.value);
       if (sense === 'max' ? bound >= target : bound <= target) return bound;
-      const complement = this.cheapestBlocker(extreme.blockers, sense);
+      if (extreme.blockers === null) extreme = this.solver.extreme(v, sense, true);
+      const complement = this.cheapestBlocker(extreme.blockers ?? [], sense);
       if (complement === null) return null;
       this.suppress(complement);
     }
