@@ -138,4 +138,46 @@ describe('audit', () => {
     expect(issues).toMatch(/e: value 100 is not the sum of its contributions \(90\)/);
     expect(issues).toMatch(/mixes counts and amounts/);
   });
+
+  it('uses union relations: schools in a category are at least each intervention and at most their sum', async () => {
+    const input: ReleaseInput = {
+      releaseId: 'union',
+      tables: [
+        {
+          id: 't',
+          cells: [
+            { id: 'B', kind: 'count', value: 10, population: 40 },
+            { id: 'B1', kind: 'count', value: 3, population: 40 },
+            { id: 'B3', kind: 'count', value: 8, population: 40 },
+          ],
+          relations: [{ kind: 'union', total: 'B', parts: ['B1', 'B3'] }],
+        },
+      ],
+    };
+    // B1 <= B = 10 and B <= B1 + B3 gives B1 >= 2: the attacker knows at least 2 schools chose B1.
+    const audit = await auditPattern(input, ['B1']);
+    expect(audit.cells[0]).toMatchObject({ cellId: 'B1', lower: 2, upper: 10, ok: false });
+    const released = await protectRelease(input);
+    expect(released.audit.cells.find((c) => c.cellId === 'B1')).toMatchObject({ lower: 0, ok: true });
+  });
+
+  it('bounds an unrelated suppressed amount by its public upper bound, or not at all', async () => {
+    const amount = (upperBound?: number): ReleaseInput => ({
+      releaseId: 'eur',
+      tables: [
+        {
+          id: 't',
+          cells: [{ id: 'x', kind: 'amount', value: 300_000, contributions: [100_000, 200_000], ...(upperBound === undefined ? {} : { upperBound }) }],
+        },
+      ],
+    });
+    expect((await protectRelease(amount(5_000_000))).audit.cells[0]).toMatchObject({ lower: 0, upper: 5_000_000, reason: 'threshold', ok: true });
+    expect((await protectRelease(amount())).audit.cells[0]).toMatchObject({ lower: 0, upper: Infinity, ok: true });
+  });
+
+  it('rejects a pattern or a prior release that names cells the release does not have', async () => {
+    await expect(auditPattern(category, ['B9'])).rejects.toBeInstanceOf(InvalidReleaseInputError);
+    await expect(protectRelease(category, { priorReleases: [{ input: category, suppressed: ['nope'] }] })).rejects.toBeInstanceOf(InvalidReleaseInputError);
+  });
 });
+
