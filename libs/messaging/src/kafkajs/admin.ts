@@ -1,6 +1,10 @@
-import { ConfigResourceTypes, type Admin, type Kafka } from 'kafkajs';
+import kafkajs, { type Admin, type Kafka } from 'kafkajs';
 import { TopicMismatchError } from '../errors.js';
 import type { PartitionOffsets, TopicAdmin, TopicDescription, TopicSpec } from '../port/admin.js';
+
+// kafkajs is CommonJS and Node's ESM loader does not see this export by name (vitest's interop does),
+// so the built library takes it from the default export.
+const { ConfigResourceTypes } = kafkajs;
 
 // Kafka's ConfigSource: 1 is DYNAMIC_TOPIC_CONFIG, a value set on the topic itself.
 const TOPIC_CONFIG_SOURCE = 1;
