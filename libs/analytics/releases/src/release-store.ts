@@ -9,6 +9,7 @@ import type { PriorRelease } from '@npo/privacy';
  * Releases live in files under <NPO_DATA_DIR>/releases, not in the analytics DuckDB: a rebuild replaces
  * that file, a release must outlive it. Layout:
  *   000001/release.json   the published release (what anyone may read), read-only once written
+ *   000001/metadata.json  its metadata alone, for listings
  *   000001/prior.json     the unprotected input, kept (0400) only so later releases can stay consistent
  *                         with this one's suppression pattern; never served
  *   log.ndjson            one line per release: number, times, parameters digest, code version, sha256
@@ -90,9 +91,11 @@ export class ReleaseStore {
   async list(): Promise<ReleaseMetadata[]> {
     const out: ReleaseMetadata[] = [];
     for (const n of await this.numbers()) {
-      const release = await this.get(n);
-      if (release === undefined) throw new ReleaseStoreError('release-corrupt', `release ${n} has no release.json`);
-      out.push(release.metadata);
+      try {
+        out.push(JSON.parse(await readFile(join(this.dir, dirOf(n), 'metadata.json'), 'utf8')) as ReleaseMetadata);
+      } catch (error) {
+        throw new ReleaseStoreError('release-corrupt', `release ${n}: metadata.json unreadable (${error instanceof Error ? error.message : String(error)})`);
+      }
     }
     return out;
   }
@@ -135,7 +138,10 @@ export class ReleaseStore {
     await rm(tmp, { recursive: true, force: true });
     await mkdir(tmp, { mode: 0o755 });
     const text = `${JSON.stringify({ metadata: full, report }, replacer)}\n`;
+    const sha256 = createHash('sha256').update(text).digest('hex');
     writeDurably(join(tmp, 'release.json'), text, 0o444);
+    // The small metadata file lets a listing skip parsing every release.
+    writeDurably(join(tmp, 'metadata.json'), `${JSON.stringify({ ...full, sha256 })}\n`, 0o444);
     writeDurably(join(tmp, 'prior.json'), JSON.stringify(prior), 0o400);
     fsyncDir(tmp);
     try {
@@ -147,7 +153,6 @@ export class ReleaseStore {
       throw error;
     }
     fsyncDir(this.dir);
-    const sha256 = createHash('sha256').update(text).digest('hex');
     const logLine = `${JSON.stringify({ ...full, sha256 })}\n`;
     const fd = openSync(join(this.dir, 'log.ndjson'), 'a', 0o644);
     try {

@@ -101,16 +101,18 @@ function unitTable(year: string, interventions: readonly string[], members: Unit
   const { unit, schools } = members;
   const population = schools.length;
   const id = (m: string): string => cellId(year, unit.id, m);
+  // The statistic without its year: a later release keeps the pattern of the same figure of any year.
+  const key = (m: string): string => `${unit.id}|${m}`;
   const cells: Cell[] = [];
   const relations: Relation[] = [];
   const count = (m: string, pick: (s: SchoolFacts) => boolean): string => {
-    const cell: CountCell = { id: id(m), kind: 'count', value: schools.filter(pick).length, population, dims: { unit: unit.id, measure: m } };
+    const cell: CountCell = { id: id(m), key: key(m), kind: 'count', value: schools.filter(pick).length, population, dims: { unit: unit.id, measure: m } };
     cells.push(cell);
     return cell.id;
   };
   const amount = (m: string, perSchool: (s: SchoolFacts) => number): string => {
     const contributions = schools.map(perSchool).filter((c) => c > 0);
-    const cell: AmountCell = { id: id(m), kind: 'amount', value: sumOf(contributions), contributions, population, dims: { unit: unit.id, measure: m } };
+    const cell: AmountCell = { id: id(m), key: key(m), kind: 'amount', value: sumOf(contributions), contributions, population, dims: { unit: unit.id, measure: m } };
     cells.push(cell);
     return cell.id;
   };

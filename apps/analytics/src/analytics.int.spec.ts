@@ -1,0 +1,116 @@
+import { join } from 'node:path';
+import { appendSteps, ev, generateHistory, school, tempDir } from '@npo/analytics-model/testing';
+import { openSqliteEventStore, type EventStore } from '@npo/event-store';
+import { loadConfig, TokenService } from '@npo/platform';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runAnalyticsCli } from './cli.js';
+import { startAnalytics, type RunningAnalytics } from './start-analytics.js';
+
+/*
+ * The service as main.ts starts it: a SQLite event store file and DuckDB generations in a temp data
+ * dir, real HTTP on an ephemeral loopback port, tokens signed with the data dir's key.
+ */
+describe('analytics service over HTTP', () => {
+  const dir = tempDir('analytics-app');
+  let store: EventStore;
+  let app: RunningAnalytics;
+  let tokens: TokenService;
+  const token = async (request: Parameters<TokenService['issueToken']>[0]): Promise<string> => tokens.issueToken(request);
+  const get = async (path: string, bearer?: string) =>
+    fetch(`${app.url}${path}`, bearer === undefined ? {} : { headers: { authorization: `Bearer ${bearer}` } });
+
+  beforeAll(async () => {
+    store = await openSqliteEventStore({ path: join(dir.path, 'events.sqlite'), pollIntervalMs: 20 });
+    await appendSteps(store, generateHistory(90, 17));
+    const config = loadConfig({ NPO_DATA_DIR: dir.path, NPO_LOG_LEVEL: 'silent' });
+    tokens = await TokenService.fromDataDir(dir.path);
+    app = await startAnalytics(config, { port: 0, shutdownHooks: false, store, watchIntervalMs: 50 });
+    await app.runtime.caughtUp();
+  }, 60_000);
+  afterAll(async () => {
+    await app.close();
+    await store.close();
+    dir.remove();
+  });
+
+  it('serves nothing but health before the first release, and only ocw/admin may release', async () => {
+    expect((await get('/health/ready')).status).toBe(200);
+    const none = await get('/v1/reports/national');
+    expect(none.status).toBe(404);
+    expect(none.headers.get('content-type')).toContain('application/problem+json');
+
+    const post = (bearer?: string) =>
+      fetch(`${app.url}/v1/releases`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(bearer ? { authorization: `Bearer ${bearer}` } : {}) },
+        body: JSON.stringify({ asOf: '2022-07-31' }),
+      });
+    expect((await post()).status).toBe(401);
+    expect((await post(await token({ role: 'gemeente', gemeente: 'GM0363' }))).status).toBe(403);
+    const created = await post(await token({ role: 'ocw' }));
+    expect(created.status).toBe(201);
+    expect(await created.json()).toMatchObject({ number: 1, asOf: '2022-07-31', auditOk: true, createdBy: expect.stringMatching(/^ocw:/) });
+    const list = (await (await get('/v1/releases')).json()) as { releases: { number: number }[] };
+    expect(list.releases.map((r) => r.number)).toEqual([1]);
+    const one = (await (await get('/v1/releases/1')).json()) as { disclosure: { audit: { ok: boolean }; pattern: unknown[] } };
+    expect(one.disclosure.audit.ok).toBe(true);
+    expect(one.disclosure.pattern.length).toBeGreaterThan(0);
+  }, 120_000);
+
+  it('publishes the released national and evidence reports to everyone, as JSON and CSV', async () => {
+    const res = await get('/v1/reports/national?schoolYear=2021-2022');
+    expect(res.status).toBe(200);
+    const doc = (await res.json()) as { release: { number: number }; schoolYear: string; tables: { id: string }[] };
+    expect(doc.release.number).toBe(1);
+    expect(doc.tables.map((t) => t.id)).toContain('naar-provincie');
+    const csv = await get('/v1/reports/national.csv');
+    expect(csv.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    expect(csv.headers.get('content-disposition')).toContain('release-1');
+    expect((await csv.text()).split('\r\n')[0]).toContain('rapport;schooljaar;peildatum');
+    expect((await get('/v1/reports/evidence')).status).toBe(200);
+    expect((await get('/v1/reports/evidence.csv')).status).toBe(200);
+    expect((await get('/v1/reports/national?schoolYear=2030-2031')).status).toBe(404);
+    expect((await get('/v1/reports/national?schoolYear=2021')).status).toBe(400);
+  });
+
+  it('gives a gemeente its own report only; ocw any', async () => {
+    const own = await token({ role: 'gemeente', gemeente: 'GM0363' });
+    expect((await get('/v1/reports/gemeenten/GM0363')).status).toBe(401);
+    const mine = await get('/v1/reports/gemeenten/GM0363', own);
+    expect(mine.status).toBe(200);
+    expect(((await mine.json()) as { gemeente: { name: string } }).gemeente.name).toBe('Amsterdam');
+    expect((await get('/v1/reports/gemeenten/GM0599', own)).status).toBe(403);
+    expect((await get('/v1/reports/gemeenten/GM0599.csv', own)).status).toBe(403);
+    const csv = await get('/v1/reports/gemeenten/GM0363.csv', own);
+    expect(csv.status).toBe(200);
+    expect(await csv.text()).toContain('gemeente-scholen');
+    expect((await get('/v1/reports/gemeenten/GM0599', await token({ role: 'ocw' }))).status).toBe(200);
+    expect((await get('/v1/reports/gemeenten/GM9999', await token({ role: 'ocw' }))).status).toBe(404);
+  });
+
+  it('computes ad-hoc as-of reports for ocw and admin only', async () => {
+    expect((await get('/v1/reports/national?asOf=2021-06-30')).status).toBe(401);
+    expect((await get('/v1/reports/national?asOf=2021-06-30', await token({ role: 'gemeente', gemeente: 'GM0363' }))).status).toBe(403);
+    const adHoc = await get('/v1/reports/national?asOf=2021-06-30', await token({ role: 'admin' }));
+    expect(adHoc.status, adHoc.status === 200 ? '' : await adHoc.clone().text()).toBe(200);
+    const doc = (await adHoc.json()) as { release: null; asOf: string };
+    expect(doc).toMatchObject({ release: null, asOf: '2021-06-30' });
+    expect((await get('/v1/reports/national?asOf=2021-06-30&release=1', await token({ role: 'admin' }))).status).toBe(400);
+  }, 120_000);
+
+  it('keeps answering while a rebuild swaps in a new generation, then projects new events into it', async () => {
+    const io = { out: () => undefined, err: () => undefined };
+    const rebuilding = runAnalyticsCli(['rebuild', '--no-progress'], { NPO_DATA_DIR: dir.path }, io);
+    const during = await get('/v1/reports/national');
+    expect(during.status).toBe(200);
+    expect(await rebuilding).toBe(0);
+    await expect.poll(() => app.runtime.db.generation, { timeout: 10_000 }).toBe(2);
+    await appendSteps(store, [ev.registered(school('98ZZ', 'GM0088'), '2022-09-01')]);
+    await app.runtime.caughtUp();
+    const status = await get('/v1/analytics/status', await token({ role: 'admin' }));
+    expect(await status.json()).toMatchObject({ generation: 2, lag: 0 });
+    const metrics = await (await get('/metrics')).text();
+    expect(metrics).toMatch(/npo_analytics_generation\{[^}]*\} 2/);
+    expect((await get('/v1/reports/national')).status).toBe(200);
+  }, 120_000);
+});

@@ -1,0 +1,97 @@
+import { SingleBar } from 'cli-progress';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { rebuildAnalytics } from '@npo/analytics-model';
+import { ConfigError, type Env, loadConfig } from '@npo/platform/config';
+import { analyticsDir, schemaOptions } from './analytics-runtime.js';
+import { openConfiguredEventStore } from './event-store.factory.js';
+import { configuredFeed } from './feed.factory.js';
+
+export interface CliIo {
+  readonly out: (text: string) => void;
+  readonly err: (text: string) => void;
+  /** Where the progress bar draws (a TTY redraws in place; anything else gets a line now and then). */
+  readonly progress?: NodeJS.WritableStream;
+}
+
+const positiveInt = (value: string): number => {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError('must be a whole number >= 1');
+  return n;
+};
+
+const fmt = (n: number): string => n.toLocaleString('en-US');
+
+async function rebuild(env: Env, options: { batchSize?: number; progress: boolean }, io: CliIo): Promise<void> {
+  const config = loadConfig(env);
+  const store = await openConfiguredEventStore(config);
+  try {
+    const feed = configuredFeed(config, store);
+    const bar = new SingleBar({
+      format: 'rebuild |{bar}| {percentage}% | {value}/{total} positions | {eta_formatted} left',
+      stream: io.progress ?? process.stderr,
+      noTTYOutput: true,
+      notTTYSchedule: 2000,
+      hideCursor: true,
+    });
+    let started = false;
+    const result = await rebuildAnalytics({
+      dir: analyticsDir(config.dataDir),
+      feed,
+      schema: await schemaOptions(config),
+      ...(options.batchSize === undefined ? {} : { maxBatchSize: options.batchSize }),
+      onProgress: (done, total) => {
+        if (!options.progress) return;
+        if (!started) {
+          bar.start(total, done);
+          started = true;
+        } else bar.update(done);
+      },
+    });
+    if (started) bar.stop();
+    const events = result.projection.applied + result.projection.quarantined;
+    const seconds = result.durationMs / 1000;
+    io.out(
+      `rebuilt analytics generation ${result.generation} from ${fmt(events)} events (${fmt(result.projection.quarantined)} quarantined) ` +
+        `in ${seconds.toFixed(1)} s (${fmt(Math.round(events / Math.max(seconds, 0.001)))} events/s)\n` +
+        `swapped in: ${result.path}\n` +
+        'a running analytics service switches to it within a second and catches up the events appended meanwhile\n',
+    );
+  } finally {
+    await store.close();
+  }
+}
+
+/** `npm run analytics -- <command>`; returns the exit status, never calls process.exit. */
+export async function runAnalyticsCli(argv: readonly string[], env: Env, io: CliIo): Promise<number> {
+  let task: Promise<void> | undefined;
+  const program = new Command()
+    .name('npm run analytics --')
+    .description('Maintenance of the analytics store (DuckDB under NPO_DATA_DIR/analytics).')
+    .exitOverride()
+    .configureOutput({ writeOut: io.out, writeErr: io.err });
+  program
+    .command('rebuild')
+    .description('Replay the whole event history into a fresh DuckDB file and swap it in atomically; a running service keeps answering.')
+    .option('--batch-size <n>', 'events per transaction', positiveInt)
+    .option('--no-progress', 'no progress bar')
+    .action((opts: { batchSize?: number; progress: boolean }) => {
+      task = rebuild(env, opts, io);
+    });
+  try {
+    program.parse(argv, { from: 'user' });
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    throw error;
+  }
+  if (task === undefined) {
+    io.err(program.helpInformation());
+    return 2;
+  }
+  try {
+    await task;
+    return 0;
+  } catch (error) {
+    io.err(`${error instanceof ConfigError ? '' : 'error: '}${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
+}

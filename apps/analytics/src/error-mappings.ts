@@ -1,0 +1,23 @@
+import { AnalyticsClosedError } from '@npo/analytics-model';
+import { ReportNotFoundError } from '@npo/analytics-reports';
+import { ReleaseRequestError, ReleaseStoreError } from '@npo/analytics-releases';
+import { mapError, problems, type AnyErrorMapping } from '@npo/platform';
+import { InvalidParametersError, InvalidReleaseInputError, ReleaseRefusedError } from '@npo/privacy';
+
+/** Errors of the analytics libraries as problem details. */
+export const analyticsErrorMappings: readonly AnyErrorMapping[] = [
+  mapError(ReportNotFoundError, (e) => problems.notFound(e.message)),
+  mapError(ReleaseRequestError, (e) => ({ status: 400, kind: 'validation-failed', detail: e.message })),
+  mapError(InvalidParametersError, (e) => ({ status: 400, kind: 'validation-failed', detail: e.message, extensions: { issues: e.issues } })),
+  mapError(ReleaseStoreError, (e) => (e.code === 'release-number-taken' ? problems.conflict(e.message) : { status: 500, kind: 'internal-error', detail: e.message })),
+  // The audit found a suppressed cell it cannot protect: nothing is published.
+  mapError(ReleaseRefusedError, (e) => ({
+    status: 422,
+    kind: 'release-refused',
+    title: 'Release refused by the disclosure audit',
+    detail: e.message,
+    extensions: { cells: e.cells.map((c) => c.cellId) },
+  })),
+  mapError(InvalidReleaseInputError, (e) => ({ status: 500, kind: 'internal-error', detail: `the report tables are inconsistent: ${e.message}` })),
+  mapError(AnalyticsClosedError, () => problems.unavailable('The analytics store is closing.')),
+];

@@ -1,0 +1,55 @@
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
+import type { ReleaseMetadata } from '@npo/analytics-releases';
+import type { DisclosureOverrides } from '@npo/privacy';
+import { NotFoundError, Public, Roles, ZodBody, ZodValidationPipe } from '@npo/platform';
+import type { FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { AnalyticsRuntime } from '../analytics-runtime.js';
+import { ANALYTICS_RUNTIME } from '../tokens.js';
+import { type CreateReleaseBody, createReleaseBodySchema } from './query.js';
+
+const numberPipe = new ZodValidationPipe(z.coerce.number().int().positive().max(1_000_000_000));
+
+@Controller('v1/releases')
+export class ReleasesController {
+  constructor(@Inject(ANALYTICS_RUNTIME) private readonly runtime: AnalyticsRuntime) {}
+
+  /** The release log: number, as-of date, who, when, code version, how much was suppressed. */
+  @Get()
+  @Public()
+  async list(): Promise<{ releases: ReleaseMetadata[] }> {
+    return { releases: await this.runtime.releases.list() };
+  }
+
+  /** One release's metadata and its disclosure record (parameters, suppression pattern, audit). */
+  @Get(':number')
+  @Public()
+  async one(@Param('number', numberPipe) number: number) {
+    const stored = await this.runtime.releases.get(number);
+    if (stored === undefined) throw new NotFoundError(`Release ${number} does not exist.`, 'RELEASE_NOT_FOUND');
+    const { disclosure, basis } = stored.report;
+    return {
+      ...stored.metadata,
+      schoolYears: basis.schoolYears,
+      disclosure: {
+        parameters: disclosure.parameters,
+        pattern: disclosure.pattern,
+        audit: { ok: disclosure.audit.ok, lpSolves: disclosure.audit.lpSolves, totalLpSolves: disclosure.audit.totalLpSolves, cells: disclosure.audit.cells },
+      },
+    };
+  }
+
+  @Post()
+  @Roles('ocw', 'admin')
+  @HttpCode(201)
+  async create(@Body(new ZodBody(createReleaseBodySchema)) body: CreateReleaseBody, @Req() request: FastifyRequest): Promise<ReleaseMetadata> {
+    const principal = request.principal;
+    const asOf = body.asOf ?? new Date().toISOString().slice(0, 10);
+    const release = await this.runtime.releaseService.create({
+      asOf,
+      createdBy: principal === undefined ? 'unknown' : `${principal.role}:${principal.sub}`,
+      ...(body.parameters === undefined ? {} : { parameters: body.parameters as DisclosureOverrides }),
+    });
+    return release.metadata;
+  }
+}

@@ -1,0 +1,47 @@
+import 'reflect-metadata';
+import { createNestApp, createLogger, type CreateNestAppOptions, type PlatformConfig, type RunningNestApp } from '@npo/platform';
+import { registerAnalyticsMetrics } from './analytics-metrics.js';
+import { AnalyticsModule } from './analytics.module.js';
+import { AnalyticsRuntime, type AnalyticsRuntimeOptions } from './analytics-runtime.js';
+import { analyticsErrorMappings } from './error-mappings.js';
+
+export interface StartAnalyticsOptions
+  extends Pick<CreateNestAppOptions, 'port' | 'host' | 'logDestination' | 'logger' | 'shutdownHooks' | 'tokens'>,
+    AnalyticsRuntimeOptions {}
+
+export interface RunningAnalytics extends RunningNestApp {
+  readonly runtime: AnalyticsRuntime;
+}
+
+/** Boots the analytics service: projector, reports, releases; listens on NPO_ANALYTICS_PORT. */
+export async function startAnalytics(config: PlatformConfig, options: StartAnalyticsOptions = {}): Promise<RunningAnalytics> {
+  const logger = options.logger ?? createLogger({ name: 'analytics', level: config.logLevel, destination: options.logDestination });
+  const runtime = await AnalyticsRuntime.open(config, { ...options, logger });
+  try {
+    const running = await createNestApp(AnalyticsModule.forRoot(runtime), config, {
+      ...options,
+      logger,
+      name: 'analytics',
+      port: options.port ?? config.analyticsPort,
+      errorMappings: analyticsErrorMappings,
+      beforeListen: (_app, context) => {
+        context.readiness.register('analytics-store', async () => {
+          await runtime.db.read((conn) => conn.run('SELECT 1'));
+        });
+        context.readiness.register('projector', () => runtime.projection.status.lastError === null);
+        registerAnalyticsMetrics(context.metrics.registry, runtime);
+      },
+    });
+    return {
+      ...running,
+      runtime,
+      close: async () => {
+        await running.close();
+        await runtime.close();
+      },
+    };
+  } catch (error) {
+    await runtime.close();
+    throw error;
+  }
+}
