@@ -21,7 +21,13 @@ const positiveInt = (value: string): number => {
 
 const fmt = (n: number): string => n.toLocaleString('en-US');
 
-async function rebuild(env: Env, options: { batchSize?: number; progress: boolean }, io: CliIo): Promise<void> {
+interface RebuildOptions {
+  batchSize?: number;
+  progress: boolean;
+  memoryLimit: string;
+}
+
+async function rebuild(env: Env, options: RebuildOptions, io: CliIo): Promise<void> {
   const config = loadConfig(env);
   const store = await openConfiguredEventStore(config);
   try {
@@ -38,6 +44,7 @@ async function rebuild(env: Env, options: { batchSize?: number; progress: boolea
       dir: analyticsDir(config.dataDir),
       feed,
       schema: await schemaOptions(config),
+      settings: { memory_limit: options.memoryLimit },
       ...(options.batchSize === undefined ? {} : { maxBatchSize: options.batchSize }),
       onProgress: (done, total) => {
         if (!options.progress) return;
@@ -74,7 +81,8 @@ export async function runAnalyticsCli(argv: readonly string[], env: Env, io: Cli
     .description('Replay the whole event history into a fresh DuckDB file and swap it in atomically; a running service keeps answering.')
     .option('--batch-size <n>', 'events per transaction', positiveInt)
     .option('--no-progress', 'no progress bar')
-    .action((opts: { batchSize?: number; progress: boolean }) => {
+    .option('--memory-limit <size>', "DuckDB's memory limit for the rebuild (DuckDB syntax: 256MB, 1GB)", '256MB')
+    .action((opts: RebuildOptions) => {
       task = rebuild(env, opts, io);
     });
   try {

@@ -15,10 +15,10 @@ export function messaging(clientId = 'kafka-feed-int', brokers: readonly string[
 /** Topics and groups are never reused between runs: the broker keeps its data. */
 export const unique = (prefix: string): string => `${prefix}-${randomUUID().slice(0, 8)}`;
 
-export async function waitFor(what: string, condition: () => boolean | Promise<boolean>, timeoutMs = 90_000): Promise<void> {
+export async function waitFor(what: string, condition: () => boolean | Promise<boolean>, timeoutMs = 90_000, pollMs = 100): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(100);
+    await sleep(pollMs);
   }
 }
