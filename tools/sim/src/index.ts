@@ -14,7 +14,15 @@ export {
   type SimStep,
 } from './pipeline/simulation.js';
 export { SimulatedCommandRejectedError } from './pipeline/stream-validator.js';
-export { writeToStore, StoreNotEmptyError, type StoreWriteOptions, type StoreWriteResult } from './targets/store-target.js';
+export { writeToStore, writeBatches, StoreNotEmptyError, type StoreWriteOptions, type StoreWriteResult } from './targets/store-target.js';
+export { storeBatches, type StoreBatch, type PendingAppend } from './targets/store-batches.js';
+export {
+  writeSimulationToStore,
+  workerAvailable,
+  GenerationWorkerError,
+  type SimulationToStoreOptions,
+  type SimulationToStoreResult,
+} from './targets/simulation-to-store.js';
 export { writeNdjson, requestLine, eventLines, ndjsonFormats, type NdjsonFormat, type NdjsonWriteOptions } from './targets/ndjson-target.js';
 export { sendOverHttp, type HttpTargetOptions, type HttpRunResult, type HttpFailure, type TokenProvider } from './targets/http-target.js';
 export { tokenProviderFromDataDir, type DataDirTokenOptions } from './targets/tokens.js';

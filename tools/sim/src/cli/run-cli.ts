@@ -8,10 +8,10 @@ import { createSimulation } from '../pipeline/simulation.js';
 import { DEMO_SEED } from '../seed-demo.js';
 import { sendOverHttp } from '../targets/http-target.js';
 import { ndjsonFormats, writeNdjson, type NdjsonFormat } from '../targets/ndjson-target.js';
-import { writeToStore } from '../targets/store-target.js';
+import { writeSimulationToStore } from '../targets/simulation-to-store.js';
 import { tokenProviderFromDataDir } from '../targets/tokens.js';
 import { simScales, type SimScale } from '../world/world-types.js';
-import { createProgress } from './progress.js';
+import { createProgress, type Progress } from './progress.js';
 
 export const simTargets = ['store', 'http', 'ndjson'] as const;
 export type SimTarget = (typeof simTargets)[number];
@@ -90,11 +90,21 @@ export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv = p
   const toStdout = o.target === 'ndjson' && o.out === undefined;
   const report = (line: string) => (toStdout ? process.stderr : process.stdout).write(`${line}\n`);
   const started = performance.now();
-  const simulation = createSimulation({ scale: o.scale, seed: o.seed, now: o.now ?? new Date(), ...(o.events === undefined ? {} : { maxEvents: o.events }) });
-  const { world } = simulation;
-  const planned = (performance.now() - started) / 1000;
-  const progress = createProgress({ total: simulation.estimatedEvents, unit: 'events', enabled: !o.quiet && process.stderr.isTTY === true });
-  const header = `sim ${o.scale} seed ${o.seed}: ${fmt(world.schools.length)} schools, ${fmt(world.gemeenten.length)} gemeenten`;
+  const simulationOptions = { scale: o.scale, seed: o.seed, now: o.now ?? new Date(), ...(o.events === undefined ? {} : { maxEvents: o.events }) };
+  let planned = 0;
+  let progress: Progress = createProgress({ total: 0, unit: 'events', enabled: false });
+  let header = `sim ${o.scale} seed ${o.seed}`;
+  const onStart = (info: { estimatedEvents: number; schools: number; gemeenten: number }) => {
+    planned = (performance.now() - started) / 1000;
+    header = `sim ${o.scale} seed ${o.seed}: ${fmt(info.schools)} schools, ${fmt(info.gemeenten)} gemeenten`;
+    progress = createProgress({ total: info.estimatedEvents, unit: 'events', enabled: !o.quiet && process.stderr.isTTY === true });
+  };
+  // Store runs generate on a worker thread; the other targets generate here.
+  const inThread = () => {
+    const simulation = createSimulation(simulationOptions);
+    onStart({ estimatedEvents: simulation.estimatedEvents, schools: simulation.world.schools.length, gemeenten: simulation.world.gemeenten.length });
+    return simulation;
+  };
   try {
     let events = 0;
     let detail = '';
@@ -110,9 +120,9 @@ export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv = p
             report(`sim: ${path} already holds ${fmt(head + 1)} events; nothing written (--if-empty)`);
             return 0;
           }
-          const r = await writeToStore(store, simulation.steps(), { batchEvents: o.batch, onProgress: (n) => progress.update(n) });
+          const r = await writeSimulationToStore(store, simulationOptions, { batchEvents: o.batch, onStart, onProgress: (n) => progress.update(n) });
           events = r.events;
-          detail = `${fmt(r.events)} events on ${fmt(r.streams)} streams into ${path}`;
+          detail = `${fmt(r.events)} events on ${fmt(r.streams)} streams into ${path}${r.worker ? ' (generated on a worker thread)' : ''}`;
         } finally {
           await store.close();
         }
@@ -120,7 +130,7 @@ export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv = p
       }
       case 'ndjson': {
         const out = o.out === undefined ? process.stdout : createWriteStream(o.out);
-        const r = await writeNdjson(simulation.steps(), out, { format: o.format, onProgress: (n) => progress.update(n) });
+        const r = await writeNdjson(inThread().steps(), out, { format: o.format, onProgress: (n) => progress.update(n) });
         if (out !== process.stdout) {
           out.end();
           await finished(out);
@@ -134,7 +144,7 @@ export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv = p
           onKeyCreated: (path) => process.stderr.write(`sim: no signing key in ${o.dataDir}; generated ${path}. The API must use the same data dir.\n`),
         });
         let done = 0;
-        const r = await sendOverHttp(simulation.steps(), {
+        const r = await sendOverHttp(inThread().steps(), {
           baseUrl: o.api,
           tokens,
           concurrency: o.concurrency,
