@@ -1,0 +1,86 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { openSqliteEventStore } from '@npo/event-store';
+import { afterAll, describe, expect, it } from 'vitest';
+import { appendLoad } from './events.js';
+import { kafka, messaging, readTopic, skipReason, unique, waitFor } from './kafka.js';
+
+const builtRelay = fileURLToPath(new URL('../dist/main.js', import.meta.url));
+
+interface Run {
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  readonly output: () => string;
+  kill(signal: NodeJS.Signals): void;
+}
+
+function runBuiltRelay(dataDir: string, topic: string): Run {
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('NPO_') && k !== 'KAFKA_BROKERS'));
+  const child = spawn(process.execPath, [builtRelay], {
+    env: { ...inherited, NPO_DATA_DIR: dataDir, KAFKA_BROKERS: kafka.brokers.join(','), NPO_KAFKA_TOPIC: topic, NPO_RELAY_PORT: '0', NPO_RELAY_BATCH: '100', NPO_LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (c: Buffer) => (output = (output + c.toString()).slice(-8_000)));
+  child.stderr.on('data', (c: Buffer) => (output = (output + c.toString()).slice(-8_000)));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
+  return { exited, output: () => output, kill: (signal) => child.kill(signal) };
+}
+
+async function savedPosition(dataDir: string, topic: string): Promise<number> {
+  try {
+    return (JSON.parse(await readFile(join(dataDir, 'event-relay', `${topic}.checkpoint.json`), 'utf8')) as { globalPosition: number }).globalPosition;
+  } catch {
+    return -1;
+  }
+}
+
+describe.skipIf(skipReason !== null)('the built relay process', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'relay-process-'));
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('on SIGTERM finishes the batch in flight, saves its checkpoint and exits 0: Kafka holds exactly the events up to it, and a restart adds the rest without repeats', async () => {
+    expect(existsSync(builtRelay), `${builtRelay} is missing: build first (npx nx run @npo/event-relay:build)`).toBe(true);
+    const store = await openSqliteEventStore({ path: join(dataDir, 'events.sqlite') });
+    await appendLoad(store, 8_000, 50, 20);
+    const head = await store.headPosition();
+    const topic = unique('relay-sigterm');
+    const m = messaging('relay-process-int');
+
+    const first = runBuiltRelay(dataDir, topic);
+    await waitFor('some batches to be published', async () => (await savedPosition(dataDir, topic)) >= 1_000);
+    first.kill('SIGTERM');
+    expect(await first.exited, first.output()).toEqual({ code: 0, signal: null });
+    const stoppedAt = await savedPosition(dataDir, topic);
+    expect(stoppedAt).toBeLessThan(head); // it really stopped mid-stream
+
+    const upTo = (await store.readAll()).filter((e) => e.globalPosition <= stoppedAt);
+    const published = await readTopic(m, topic, upTo.length);
+    expect(published.events.map((e) => e.id).sort()).toEqual(upTo.map((e) => e.id).sort());
+
+    const second = runBuiltRelay(dataDir, topic);
+    await waitFor('the restarted relay to publish the rest', async () => (await savedPosition(dataDir, topic)) >= head);
+    second.kill('SIGTERM');
+    expect((await second.exited).code).toBe(0);
+    const all = await store.readAll();
+    const everything = await readTopic(m, topic, all.length);
+    expect(everything.events).toHaveLength(all.length);
+    expect(new Set(everything.events.map((e) => e.id)).size).toBe(all.length);
+    await store.close();
+  });
+
+  it('refuses a bad configuration with one message naming every variable, and exits 1', async () => {
+    const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('NPO_')));
+    const child = spawn(process.execPath, [builtRelay], { env: { ...inherited, NPO_KAFKA_PARTITIONS: 'many', NPO_RELAY_PORT: '-1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(code).toBe(1);
+    expect(stderr).toContain('NPO_KAFKA_PARTITIONS');
+    expect(stderr).toContain('NPO_RELAY_PORT');
+    expect(stderr).not.toContain('    at '); // no stack trace
+  });
+});
