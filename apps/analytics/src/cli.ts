@@ -31,7 +31,7 @@ async function rebuild(env: Env, options: RebuildOptions, io: CliIo): Promise<vo
   const config = loadConfig(env);
   const store = await openConfiguredEventStore(config);
   try {
-    const feed = configuredFeed(config, store);
+    const feed = configuredFeed(config, store, 'rebuild');
     const bar = new SingleBar({
       format: 'rebuild |{bar}| {percentage}% | {value}/{total} positions | {eta_formatted} left',
       stream: io.progress ?? process.stderr,
