@@ -47,7 +47,18 @@ export function findingsFor(need: number, latents: FindingLatents, yearIndex: nu
   return out;
 }
 
-const interceptCache = new Map<string, number>();
+// Keyed by code, group and year; solving once per key keeps the bisection off the hot path.
+const interceptCache = new Map<string, Map<SectorGroup, Map<ProgrammeSchoolYear, number>>>();
+
+function interceptFor(code: string, group: SectorGroup, year: ProgrammeSchoolYear, solve: () => number): number {
+  let byGroup = interceptCache.get(code);
+  if (byGroup === undefined) interceptCache.set(code, (byGroup = new Map()));
+  let byYear = byGroup.get(group);
+  if (byYear === undefined) byGroup.set(group, (byYear = new Map()));
+  let a = byYear.get(year);
+  if (a === undefined) byYear.set(year, (a = solve()));
+  return a;
+}
 
 /**
  * Probability that a school with these findings chooses `code`. The intercept is solved so that the
@@ -60,12 +71,8 @@ export function choiceProbability(code: string, group: SectorGroup, year: Progra
   const target = behaviour.share[group] * laterYearShareFactor[year];
   if (target <= 0) return 0;
   if (behaviour.driver === undefined) return target;
-  const key = `${code}|${group}|${year}`;
-  let intercept = interceptCache.get(key);
-  if (intercept === undefined) {
-    intercept = calibratedIntercept(target, severitySlope, findingsDistribution(behaviour.driver, yearIndexOf(year)));
-    interceptCache.set(key, intercept);
-  }
+  const driver = behaviour.driver;
+  const intercept = interceptFor(code, group, year, () => calibratedIntercept(target, severitySlope, findingsDistribution(driver, yearIndexOf(year))));
   return logistic(intercept + severitySlope * severityIndex(findings[behaviour.driver]));
 }
 

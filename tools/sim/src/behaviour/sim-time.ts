@@ -8,9 +8,16 @@ import type { Rng } from '../random/prng.js';
 export const MINUTE = 60_000;
 export const DAY = 86_400_000;
 
+// The same few hundred dates are parsed millions of times at national scale.
+const dayCache = new Map<string, number>();
+
 export const dayStart = (isoDate: string): number => {
-  const ms = Date.parse(`${isoDate}T00:00:00.000Z`);
-  if (Number.isNaN(ms)) throw new RangeError(`not a date: ${isoDate}`);
+  let ms = dayCache.get(isoDate);
+  if (ms === undefined) {
+    ms = Date.parse(`${isoDate}T00:00:00.000Z`);
+    if (Number.isNaN(ms)) throw new RangeError(`not a date: ${isoDate}`);
+    if (dayCache.size < 100_000) dayCache.set(isoDate, ms);
+  }
   return ms;
 };
 
