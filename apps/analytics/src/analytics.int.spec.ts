@@ -114,3 +114,20 @@ describe('analytics service over HTTP', () => {
     expect((await get('/v1/reports/national')).status).toBe(200);
   }, 120_000);
 });
+
+describe('analytics service in demo mode', () => {
+  it('makes release 1 by itself once the projector has caught up', async () => {
+    const dir = tempDir('analytics-demo');
+    const store = await openSqliteEventStore({ path: join(dir.path, 'events.sqlite') });
+    await appendSteps(store, generateHistory(30, 5));
+    const app = await startAnalytics(loadConfig({ NPO_DATA_DIR: dir.path, NPO_LOG_LEVEL: 'silent', NPO_DEMO: '1' }), { port: 0, shutdownHooks: false, store });
+    try {
+      await expect.poll(async () => (await app.runtime.releases.list()).map((r) => r.createdBy), { timeout: 90_000, interval: 500 }).toEqual(['demo']);
+      expect((await fetch(`${app.url}/v1/reports/national`)).status).toBe(200);
+    } finally {
+      await app.close();
+      await store.close();
+      dir.remove();
+    }
+  }, 120_000);
+});
