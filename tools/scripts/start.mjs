@@ -7,17 +7,16 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 const root = new URL('../..', import.meta.url).pathname;
+const join = (...parts) => resolve(root, ...parts);
 const env = {
   ...process.env,
   NPO_DATA_DIR: resolve(process.env.NPO_DATA_DIR ?? join('data')),
   NPO_DEMO: process.env.NPO_DEMO ?? '1',
 };
-function join(...parts) {
-  return resolve(root, ...parts);
-}
 
 const services = [
   { name: 'school-api', project: '@npo/school-api', entry: 'apps/school-api/dist/main.js', port: Number(env.NPO_API_PORT ?? 3000) },
+  { name: 'analytics', project: '@npo/analytics', entry: 'apps/analytics/dist/main.js', port: Number(env.NPO_ANALYTICS_PORT ?? 3001) },
 ];
 const tools = ['@npo/token-cli', '@npo/sim'];
 
@@ -90,16 +89,20 @@ for (const s of services) {
 const demo = {
   'school 16SW': await tokens.issueToken({ role: 'school', brin: '16SW', sub: '16SW' }, { expiresIn: '12h' }),
   ocw: await tokens.issueToken({ role: 'ocw', sub: 'demo-ocw' }, { expiresIn: '12h' }),
-  'gemeente GM0363': await tokens.issueToken({ role: 'gemeente', gemeente: 'GM0363', sub: 'GM0363' }, { expiresIn: '12h' }),
+  'gemeente GM0074': await tokens.issueToken({ role: 'gemeente', gemeente: 'GM0074', sub: 'GM0074' }, { expiresIn: '12h' }),
 };
 const api = `http://127.0.0.1:${services[0].port}`;
+const analytics = `http://127.0.0.1:${services[1].port}`;
 process.stdout.write(`
 NPO evidence platform (embedded mode) — data in ${env.NPO_DATA_DIR}
   School API   ${api}        docs ${api}/docs   OpenAPI ${api}/openapi.json
+  Analytics    ${analytics}   national report ${analytics}/v1/reports/national (.csv)   evidence ${analytics}/v1/reports/evidence
 Demo tokens (12 h; more with: npm run token -- --role school --brin 16SW):
 ${Object.entries(demo)
   .map(([who, t]) => `  ${who.padEnd(16)} ${t}`)
   .join('\n')}
-Try: curl -H "Authorization: Bearer <ocw token>" ${api}/v1/schools/16SW
+Try: curl ${analytics}/v1/reports/national
+     curl -H "Authorization: Bearer <gemeente token>" ${analytics}/v1/reports/gemeenten/GM0074
+     curl -H "Authorization: Bearer <ocw token>" ${api}/v1/schools/16SW
 Ctrl-C stops everything.
 `);
