@@ -12,6 +12,8 @@ const env = {
   ...process.env,
   NPO_DATA_DIR: resolve(process.env.NPO_DATA_DIR ?? join('data')),
   NPO_DEMO: process.env.NPO_DEMO ?? '1',
+  // Request logs would bury the URLs and tokens printed below; NPO_LOG_LEVEL=info brings them back.
+  NPO_LOG_LEVEL: process.env.NPO_LOG_LEVEL ?? 'warn',
 };
 
 const services = [
