@@ -36,6 +36,8 @@ export async function writeReport(dir: string, report: Report): Promise<string> 
 
 const mib = (bytes: number): string => `${Math.round(bytes / 1024 / 1024)} MiB`;
 const times = (r: number | undefined): string => (r === undefined ? 'n/a (peer failed)' : `${r >= 10 ? Math.round(r) : r.toFixed(2)}x`);
+const pairText = (ratioOfMedians: number | undefined, paired: number | undefined): string =>
+  ratioOfMedians === undefined ? times(undefined) : `${times(ratioOfMedians)} (${times(paired)})`;
 
 export function toMarkdown(report: Report): string {
   const lines = [
@@ -44,7 +46,7 @@ export function toMarkdown(report: Report): string {
     `${report.runs} run(s)${report.quick ? ', quick' : ''}, ${report.machine.cpus} x ${report.machine.cpuModel}, Node ${report.machine.node}. ` +
       `Command: \`${report.command}\``,
     '',
-    `| workload | contender | ops/run | ${report.unit} (median) | min – max | peak RSS | ${report.baseline} vs this |`,
+    `| workload | contender | ops/run | ${report.unit} (median) | min – max | peak RSS | ${report.baseline} vs this (per-round median) |`,
     '|---|---|--:|--:|--:|--:|--:|',
   ];
   for (const c of report.cases) {
@@ -52,7 +54,7 @@ export function toMarkdown(report: Report): string {
     const rate =
       c.rate === undefined ? 'failed' : formatNumber(c.rate.median) + (c.failures > 0 ? ` (${c.failures} failed)` : '') + (c.errors > 0 ? ` (${c.errors} errors)` : '');
     const range = c.rate === undefined ? '' : `${formatNumber(c.rate.min)} – ${formatNumber(c.rate.max)}`;
-    const vs = c.contender === report.baseline ? 'baseline' : times(pair?.ratio);
+    const vs = c.contender === report.baseline ? 'baseline' : pairText(pair?.ratio, pair?.pairedRatio);
     lines.push(`| ${c.workload} | ${c.contender} | ${c.size.toLocaleString('en-US')} | ${rate} | ${range} | ${mib(c.peakRssBytes)} | ${vs} |`);
   }
   const failures = report.cases.flatMap((c) =>

@@ -111,3 +111,21 @@ describe('runBenchmark', () => {
     expect(result.cases.find((x) => x.workload === 'w2' && x.contender === 'broken')?.samples[0]?.failure).toMatch(/cannot start/);
   });
 });
+
+describe('paired ratio', () => {
+  it('is the median of the per-round ratios of baseline to peer', async () => {
+    const result = await runBenchmark(benchmark([]), { runs: 3, quick: true, isolation: 'inline' });
+    expect(result.ratios).toHaveLength(2);
+    for (const pair of result.ratios) {
+      const base = result.cases.find((c) => c.workload === pair.workload && c.contender === 'ours')!.samples;
+      const peer = result.cases.find((c) => c.workload === pair.workload && c.contender === pair.peer)!.samples;
+      const perRound = base.map((b, i) => b.rate / peer[i]!.rate).sort((a, b) => a - b);
+      expect(pair.pairedRatio).toBeCloseTo(perRound[1]!, 10);
+    }
+  });
+
+  it('leaves out rounds in which the peer failed', async () => {
+    const result = await runBenchmark(benchmark([], [fake('broken', [], { throws: true })]), { runs: 2, quick: true, isolation: 'inline' });
+    expect(result.ratios.filter((r) => r.peer === 'broken').map((r) => r.pairedRatio)).toEqual([undefined, undefined]);
+  });
+});

@@ -35,6 +35,11 @@ export interface PairRatio {
   readonly peer: string;
   /** baseline median / peer median; undefined when the peer produced no rate. */
   readonly ratio: number | undefined;
+  /**
+   * Median over rounds of (baseline rate / peer rate) in the same round. Both ran minutes apart at most,
+   * so this is the steadier figure when the machine's load drifts.
+   */
+  readonly pairedRatio: number | undefined;
 }
 
 export interface TargetResult {
@@ -109,7 +114,13 @@ export async function runBenchmark(benchmark: Benchmark, options: RunnerOptions)
     if (base === undefined) return [];
     return results
       .filter((r) => r.workload === w.name && r.contender !== benchmark.baseline)
-      .map((r) => ({ workload: w.name, baseline: benchmark.baseline, peer: r.contender, ratio: ratio(base.rate?.median, r.rate?.median) }));
+      .map((r) => ({
+        workload: w.name,
+        baseline: benchmark.baseline,
+        peer: r.contender,
+        ratio: ratio(base.rate?.median, r.rate?.median),
+        pairedRatio: pairedRatio(base.samples, r.samples),
+      }));
   });
   const targets: TargetResult[] = (benchmark.targets ?? []).map((t) => {
     const measured = find(t.workload, t.contender)?.rate?.median;
@@ -130,6 +141,15 @@ export async function runBenchmark(benchmark: Benchmark, options: RunnerOptions)
     ratios,
     targets,
   };
+}
+
+function pairedRatio(base: readonly Sample[], peer: readonly Sample[]): number | undefined {
+  const perRound = base.flatMap((b, i) => {
+    const p = peer[i];
+    const r = p === undefined || b.failure !== undefined || p.failure !== undefined ? undefined : ratio(b.rate, p.rate);
+    return r === undefined ? [] : [r];
+  });
+  return spread(perRound)?.median;
 }
 
 const warmupSizeFor = (size: number): number => Math.min(size, Math.max(20, Math.ceil(size / 20)));
