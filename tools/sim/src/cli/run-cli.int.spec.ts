@@ -1,4 +1,5 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openSqliteEventStore } from '@npo/event-store';
@@ -52,6 +53,15 @@ describe('sim CLI', () => {
     const first = JSON.parse(text.split('\n')[0]!) as { method: string; path: string; auth: { role: string } };
     // Registration by the funder comes first (February 2021), before any school acts.
     expect(first).toMatchObject({ method: 'PUT', path: expect.stringMatching(/^\/v1\/schools\/\d{2}[A-Z]{2}$/), auth: { role: 'ocw' } });
+  });
+
+  it('fails fast when the API cannot be reached', async () => {
+    // A port that was just free: nothing listens, the connection is refused at once.
+    const server = createServer();
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as AddressInfo).port;
+    await new Promise<void>((r) => server.close(() => r()));
+    expect(await runCli(argv('--target', 'http', '--api', `http://127.0.0.1:${port}`, '--data-dir', join(dir, 'http'), '--quiet'))).toBe(1);
   });
 
   it('rejects unknown options and values with a usage error', async () => {

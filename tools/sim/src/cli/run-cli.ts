@@ -140,6 +140,12 @@ export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv = p
         break;
       }
       case 'http': {
+        // Any HTTP answer will do; a refused connection should fail now, not after every request's retries.
+        try {
+          await fetch(o.api, { signal: AbortSignal.timeout(5_000) });
+        } catch (error) {
+          throw new Error(`cannot reach the school API at ${o.api} (${(error as Error).cause instanceof Error ? ((error as Error).cause as Error).message : (error as Error).message})`);
+        }
         const tokens = await tokenProviderFromDataDir(o.dataDir, {
           onKeyCreated: (path) => process.stderr.write(`sim: no signing key in ${o.dataDir}; generated ${path}. The API must use the same data dir.\n`),
         });
