@@ -164,7 +164,8 @@ describe('HTTP target', () => {
   });
 
   it('fails a request whose token the API does not accept, without retrying it', async () => {
-    const other = await TokenService.fromDataDir(mkdtempSync(join(tmpdir(), 'npo-sim-otherkey-')));
+    const otherDir = mkdtempSync(join(tmpdir(), 'npo-sim-otherkey-'));
+    const other = await TokenService.fromDataDir(otherDir);
     const api = await startFakeApi(other, { unavailable: () => false, loseAnswer: () => false });
     try {
       const tokens = await tokenProviderFromDataDir(dataDir);
@@ -175,6 +176,7 @@ describe('HTTP target', () => {
       expect(result.retries).toBe(0);
     } finally {
       await api.close();
+      rmSync(otherDir, { recursive: true, force: true });
     }
   });
 });
