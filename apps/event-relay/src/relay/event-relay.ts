@@ -151,21 +151,38 @@ export class EventRelay {
         const producer = await this.#connectedProducer();
         this.#set('publishing');
         stage = 'read';
-        for await (const page of this.options.store.subscribeToAll({ after: position, maxBatchSize: this.options.batchSize, signal })) {
-          stage = 'publish';
-          await this.#publish(producer, page);
-          const last = page.at(-1)!.globalPosition;
-          try {
-            await this.options.checkpoint.save(last);
-          } catch (error) {
-            throw new RelayCheckpointError(error);
+        const pages = this.options.store.subscribeToAll({ after: position, maxBatchSize: this.options.batchSize, signal })[Symbol.asyncIterator]();
+        try {
+          let next = pages.next();
+          for (;;) {
+            const read = await next;
+            if (read.done === true) break;
+            const page = read.value;
+            stage = 'publish';
+            const sent = this.#publish(producer, page);
+            // Read (and parse) the next page while Kafka works on this one; it is only published,
+            // and checkpointed, after this one was acknowledged. Reading waits a turn so that this
+            // page's request is encoded and on the wire first.
+            await new Promise((resolve) => setImmediate(resolve));
+            next = pages.next();
+            next.catch(() => undefined); // surfaced when awaited; not unhandled if the send fails first
+            await sent;
+            const last = page.at(-1)!.globalPosition;
+            try {
+              await this.options.checkpoint.save(last);
+            } catch (error) {
+              throw new RelayCheckpointError(error);
+            }
+            position = last;
+            this.#advanced(last);
+            this.#lastError = null;
+            this.#set('publishing');
+            delay = initialDelay;
+            stage = 'read';
           }
-          position = last;
-          this.#advanced(last);
-          this.#lastError = null;
-          this.#set('publishing');
-          delay = initialDelay;
-          stage = 'read';
+        } finally {
+          // Not awaited: a read-ahead may be waiting for the next append; the subscription ends then.
+          void pages.return?.(undefined).catch(() => undefined);
         }
       } catch (error) {
         if (error instanceof RelayCheckpointError) throw error;
