@@ -31,7 +31,7 @@ export function appServices(settings: StackSettings): readonly AppService[] {
       project: '@npo/school-api',
       entry: 'apps/school-api/dist/main.js',
       port: settings.ports.api,
-      env: { ...common, NPO_API_PORT: String(settings.ports.api), NPO_DEMO: settings.demo ? '1' : '0' },
+      env: { ...common, NPO_API_PORT: String(settings.ports.api) },
     },
     {
       name: 'event-relay',

@@ -39,7 +39,7 @@ function banner(stack: Stack, outcomes: readonly StartOutcome[]): string {
 /** Parses argv (node, script, ...args) and runs the command; resolves to the exit code. */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   let code: number = exitCodes.ok;
-  const open = () => Stack.open(io.env, { repoRoot: io.repoRoot, log: (line) => io.out(`${line}\n`) });
+  const open = (forUp = false) => Stack.open(io.env, { repoRoot: io.repoRoot, forUp, log: (line) => io.out(`${line}\n`) });
   const service = new Argument('<service>', 'which service').choices(stackServiceNames);
   const program = new Command('stack')
     .description('Full mode without Docker: Kafka, school-api, event-relay and analytics as processes on 127.0.0.1 (NPO_STACK_DIR, default ./data-stack).')
@@ -50,7 +50,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .description('build the apps, start what is not running, wait until each is ready')
     .option('--no-build', 'use the apps as built')
     .action(async (options: { build: boolean }) => {
-      const stack = await open();
+      const stack = await open(true);
       const outcomes = await stack.up({ build: options.build });
       io.out(`${banner(stack, outcomes)}\n`);
     });

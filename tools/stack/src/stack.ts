@@ -57,15 +57,16 @@ export class Stack {
   }
 
   /**
-   * The stack of the directory the environment names. While anything of it runs, the settings recorded
-   * by `up` win over the environment (the ports are those the processes listen on).
+   * The stack of the directory the environment names, with the settings `up` recorded in it: the ports
+   * are those its processes listen on, whatever the environment says now. `forUp`: the environment's
+   * settings instead, unless part of the stack still runs (a second `up` only starts what is missing).
    */
-  static async open(env: Readonly<Record<string, string | undefined>>, options: Omit<StackOptions, 'env'>): Promise<Stack> {
+  static async open(env: Readonly<Record<string, string | undefined>>, options: Omit<StackOptions, 'env'> & { readonly forUp?: boolean }): Promise<Stack> {
     const fromEnv = stackSettingsFromEnv(env, options.repoRoot);
     const recorded = readState(stackPaths(fromEnv).stateFile);
     if (recorded !== undefined) {
       const previous = new Stack({ ...recorded.settings, dir: fromEnv.dir }, { ...options, env });
-      if (await previous.anythingRunning()) return previous;
+      if (!options.forUp || (await previous.anythingRunning())) return previous;
     }
     return new Stack(fromEnv, { ...options, env });
   }
