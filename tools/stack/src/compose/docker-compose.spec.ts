@@ -2,15 +2,15 @@ import 'reflect-metadata';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { kafkaFeedConfigFromEnv } from '@npo/analytics-kafka-feed';
 import { kafkaVersion } from '@npo/kafka-local';
-import { createNestApp, loadConfig, platformEnvSchema, platformEnvVariables, type Env, type PlatformConfig } from '@npo/platform';
+import { createNestApp, loadConfig, platformEnvSchema, platformEnvVariables } from '@npo/platform';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { parseDotenv } from './dotenv.test-support.js';
 import { envOf, execForm, instructionsOf, parseDockerfile, type DockerStage } from './dockerfile.test-support.js';
 import { interpolateDocument, type VariableUse } from './interpolate.test-support.js';
+import { loadRelayDist, repoRoot } from '../relay-dist.test-support.js';
 
 /*
  * docker-compose.yml cannot be run here (no Docker), so it is checked against the apps instead: each
@@ -19,7 +19,7 @@ import { interpolateDocument, type VariableUse } from './interpolate.test-suppor
  * and real servers, the dependency graph, volumes, pinned images and hard-coded secrets.
  */
 
-const root = fileURLToPath(new URL('../../../../', import.meta.url));
+const root = repoRoot;
 const READINESS_PATH = '/health/ready';
 
 // --- the files -------------------------------------------------------------------------------------
@@ -133,21 +133,7 @@ const app = (packageName: string): AppImage => {
   return found;
 };
 
-/*
- * The relay is an app, which a tool may not import as a library (module boundaries), so its config
- * loader and status server are taken from its build output, the code its container runs. The Nx test
- * target builds it first.
- */
-interface RelayModule {
-  loadRelayConfig(env: Env, options?: { cwd?: string }): { platform: PlatformConfig; brokers: readonly string[]; topic: { topic: string; partitions: number }; port: number };
-  relayEnvSchema: { shape: Record<string, unknown> };
-  DEFAULT_RELAY_PORT: number;
-  startStatusServer(source: { metrics(): Promise<string>; readiness(): Promise<Record<string, boolean>> }, host: string, port: number): Promise<{ url: string; close(): Promise<void> }>;
-}
-const relayDist = join(root, 'apps/event-relay/dist/index.js');
-const haveRelay = existsSync(relayDist);
-if (!haveRelay) console.warn(`[compose check] the event-relay checks are skipped: ${relativeToRoot(relayDist)} is missing (build @npo/event-relay; the Nx test target does)`);
-const relay = haveRelay ? ((await import(pathToFileURL(relayDist).href)) as RelayModule) : undefined;
+const relay = await loadRelayDist();
 
 function relativeToRoot(path: string): string {
   return relative(root, path);
@@ -161,7 +147,6 @@ function listenPort(image: AppImage): { port: number; variable: string; fallback
     case '@npo/analytics':
       return { port: loadConfig(image.env).analyticsPort, variable: 'NPO_ANALYTICS_PORT', fallback: loadConfig({}).analyticsPort };
     case '@npo/event-relay':
-      if (relay === undefined) throw new Error('event-relay is not built');
       return { port: relay.loadRelayConfig(image.env).port, variable: 'NPO_RELAY_PORT', fallback: relay.DEFAULT_RELAY_PORT };
     default:
       throw new Error(`unknown app ${image.packageName}`);
@@ -266,9 +251,9 @@ describe('docker-compose.yml and .env.example', () => {
       expect(loadConfig(app('@npo/school-api').env).eventStore.kind).toBe('kurrentdb');
     });
 
-    it.skipIf(!haveRelay)("event-relay: the relay's loader (platform and relay variables), reading KurrentDB, publishing to the compose broker", () => {
+    it("event-relay: the relay's loader (platform and relay variables), reading KurrentDB, publishing to the compose broker", () => {
       const env = app('@npo/event-relay').env;
-      const config = relay!.loadRelayConfig(env);
+      const config = relay.loadRelayConfig(env);
       expect(config.platform.eventStore.kind).toBe('kurrentdb');
       // Not the relay's loopback default: the broker the compose file names.
       expect(env['KAFKA_BROKERS']).toBeDefined();
@@ -283,13 +268,13 @@ describe('docker-compose.yml and .env.example', () => {
       // Read back: a misspelt variable would leave the defaults in place.
       if (env['NPO_KAFKA_TOPIC'] !== undefined) expect(feed.topic).toBe(env['NPO_KAFKA_TOPIC']);
       if (env['NPO_KAFKA_GROUP'] !== undefined) expect(feed.groupId).toBe(env['NPO_KAFKA_GROUP']);
-      if (relay !== undefined) expect(feed.topic).toBe(relay.loadRelayConfig(app('@npo/event-relay').env).topic.topic);
+      expect(feed.topic).toBe(relay.loadRelayConfig(app('@npo/event-relay').env).topic.topic);
     });
 
-    it.skipIf(!haveRelay)('sets no NPO_/KAFKA_/EVENTSTORE_ variable the app does not read (a typo would pass the schemas silently)', () => {
+    it('sets no NPO_/KAFKA_/EVENTSTORE_ variable the app does not read (a typo would pass the schemas silently)', () => {
       const known: Record<string, readonly string[]> = {
         '@npo/school-api': platformEnvVariables,
-        '@npo/event-relay': [...platformEnvVariables, ...Object.keys(relay!.relayEnvSchema.shape)],
+        '@npo/event-relay': [...platformEnvVariables, ...Object.keys(relay.relayEnvSchema.shape)],
         '@npo/analytics': [...platformEnvVariables, 'NPO_KAFKA_TOPIC', 'NPO_KAFKA_GROUP'],
       };
       for (const image of appImages) {
@@ -364,8 +349,8 @@ describe('docker-compose.yml and .env.example', () => {
         }
       });
 
-      it.skipIf(!haveRelay)("on the relay's status server", async () => {
-        const server = await relay!.startStatusServer({ metrics: async () => '', readiness: async () => ({ store: true }) }, '127.0.0.1', 0);
+      it("on the relay's status server", async () => {
+        const server = await relay.startStatusServer({ metrics: async () => '', readiness: async () => ({ store: true }) }, '127.0.0.1', 0);
         try {
           expect((await fetch(`${server.url}${READINESS_PATH}`)).status).toBe(200);
           expect((await fetch(`${server.url}/health/nope`)).status).toBe(404);
