@@ -5,9 +5,9 @@ import { openSqliteEventStore, type EventStore } from '@npo/event-store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyticsState, projectFromStore, storeLogChecksum } from './support/analytics-state.js';
 import { CommandDriver } from './support/command-driver.js';
-import { kafka, messaging, skipReason, unique } from './support/kafka.js';
+import { kafka, messaging, skipReason, unique, waitFor } from './support/kafka.js';
 import { drained } from './support/pipeline.js';
-import { startProjectorProcess, startRelayProcess, type Child } from './support/processes.js';
+import { startAnalyticsProcess, startProjectorProcess, startRelayProcess, type Child } from './support/processes.js';
 
 /*
  * The whole full-mode path with the real pieces: commands decided by the domain and appended to a
@@ -60,5 +60,25 @@ describe.skipIf(skipReason !== null)('pipeline: commands -> store -> relay -> Ka
     const reference = await projectFromStore(store, join(dir.path, 'reference'));
     expect(state.facts).toEqual(reference.facts);
     for (const table of ['school_version', 'scan', 'choice', 'mr_decision', 'school_allocation', 'evaluation']) expect(state.facts[table]?.rows).toBeGreaterThan(0);
+  });
+
+  it('the analytics service started with NPO_FEED=kafka projects the relay topic: its metrics show every event and no lag', async () => {
+    const topic = unique('npo.events.service');
+    const { relay } = await startRelayProcess({ dataDir, brokers: kafka.brokers, topic });
+    children.push(relay);
+    // Its own data dir (the DuckDB generations are per directory), the same store file is not needed.
+    const serviceDir = join(dir.path, 'service');
+    mkdirSync(serviceDir, { recursive: true });
+    const { analytics, url } = await startAnalyticsProcess({ dataDir: serviceDir, brokers: kafka.brokers, topic, groupId: unique('analytics-service') });
+    children.push(analytics);
+    const all = await store.readAll();
+    const metric = async (name: string): Promise<number> => Number(new RegExp(`^${name}\\{[^}]*\\} (\\S+)$`, 'm').exec(await (await fetch(`${url}/metrics`)).text())?.[1]);
+    await waitFor(`the service to project ${all.length} events`, async () => (await metric('npo_analytics_projected_events')) >= all.length, 90_000);
+    expect(await metric('npo_analytics_projected_events')).toBe(all.length);
+    expect(await metric('npo_analytics_projection_lag_events')).toBe(0);
+    expect(await metric('npo_analytics_quarantined_events')).toBe(0);
+    // Nest's shutdown hooks end the process by re-raising the signal once they are done.
+    expect(await analytics.kill('SIGTERM')).toMatchObject({ signal: 'SIGTERM' });
+    expect(await relay.kill('SIGTERM')).toEqual({ code: 0, signal: null });
   });
 });

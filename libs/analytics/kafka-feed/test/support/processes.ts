@@ -6,6 +6,8 @@ const libRoot = fileURLToPath(new URL('../..', import.meta.url));
 const repoRoot = fileURLToPath(new URL('../../../../..', import.meta.url));
 /** The relay as deployed: its build output (the Nx test target of this project builds it first). */
 export const builtRelay = `${repoRoot}apps/event-relay/dist/main.js`;
+/** The analytics service as deployed (the Nx test target builds it first). */
+export const builtAnalytics = `${repoRoot}apps/analytics/dist/main.js`;
 
 export interface Child {
   readonly child: ChildProcess;
@@ -130,4 +132,34 @@ export function lastCheckpoint(projector: Child): Map<number, number> {
     if (Array.isArray(checkpoint)) return new Map(checkpoint as [number, number][]);
   }
   return new Map();
+}
+
+/** The built analytics service with NPO_FEED=kafka on `dataDir`; resolves with its base URL once it listens. */
+export async function startAnalyticsProcess(env: { readonly dataDir: string; readonly brokers: readonly string[]; readonly topic: string; readonly groupId: string }): Promise<{ readonly analytics: Child; readonly url: string }> {
+  if (!existsSync(builtAnalytics)) throw new Error(`${builtAnalytics} is missing: build it first (npx nx run @npo/analytics:build)`);
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('NPO_') && k !== 'KAFKA_BROKERS'));
+  const child = spawn(process.execPath, [builtAnalytics], {
+    env: {
+      ...inherited,
+      NPO_DATA_DIR: env.dataDir,
+      NPO_FEED: 'kafka',
+      KAFKA_BROKERS: env.brokers.join(','),
+      NPO_KAFKA_TOPIC: env.topic,
+      NPO_KAFKA_GROUP: env.groupId,
+      NPO_ANALYTICS_PORT: '0',
+      NPO_LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const analytics = watch(child);
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    const match = /analytics listening on (http:\/\/\S+)/.exec(analytics.output());
+    if (match?.[1] !== undefined) return { analytics, url: match[1] };
+    if (child.exitCode !== null || Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`the analytics service did not start:\n${analytics.output()}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
