@@ -91,18 +91,23 @@ async function observe(): Promise<Convergence> {
   };
 }
 
+/** When each part first caught up, in ms after `converged` began (reported, not asserted). */
+let milestones: Record<string, number> = {};
+
 /** Polls until the relay has published everything accepted and analytics shows all of it. */
 async function converged(timeoutMs: number): Promise<Convergence> {
-  const until = Date.now() + timeoutMs;
+  const started = Date.now();
+  const until = started + timeoutMs;
+  milestones = {};
+  const mark = (name: string, reached: boolean) => {
+    if (reached && milestones[name] === undefined) milestones[name] = Date.now() - started;
+  };
   let last: Convergence | undefined;
   while (Date.now() < until) {
     last = await observe();
-    if (
-      last.relayCheckpoint === sender.maxGlobalPosition &&
-      last.status?.lag === 0 &&
-      last.schools === sender.schools &&
-      last.gemeenteFunds === sender.fundsCents
-    ) {
+    mark('relay', last.relayCheckpoint === sender.maxGlobalPosition);
+    mark('report', last.schools === sender.schools && last.gemeenteFunds === sender.fundsCents);
+    if (last.relayCheckpoint === sender.maxGlobalPosition && last.status?.lag === 0 && last.schools === sender.schools && last.gemeenteFunds === sender.fundsCents) {
       return last;
     }
     await sleep(500);
@@ -189,7 +194,7 @@ describe('npm run stack: full mode as processes', () => {
 
     const catchingUp = Date.now();
     const seen = await converged(120_000);
-    console.info(`[stack e2e] analytics caught up ${Date.now() - catchingUp} ms after the last command (${sender.eventIds.size} events in all)`);
+    console.info(`[stack e2e] caught up ${Date.now() - catchingUp} ms after the last command (${JSON.stringify(milestones)}; ${sender.eventIds.size} events in all)`);
     expect(seen.schools).toBe(sender.schools);
     expect(seen.gemeenteFunds).toBe(sender.fundsCents);
     expect(seen.status?.quarantinedInFile).toBe(0);
