@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AnalyticsDatabase } from '@npo/analytics-model';
 import { openSqliteEventStore } from '@npo/event-store';
-import { freePorts } from '@npo/kafka-local';
+import { checkPrerequisites, freePorts } from '@npo/kafka-local';
 import { TokenService } from '@npo/platform';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { logTail } from '../src/log-tail.js';
@@ -21,15 +21,18 @@ import { stackCli, type CliResult } from './support/stack-cli.js';
  * commands keep coming, and in the end the analytics projection holds exactly the store's events.
  */
 
-const dir = mkdtempSync(join(tmpdir(), 'npo-stack-e2e-'));
-const paths = stackPaths({ dir });
-let env: Record<string, string | undefined>;
+let dir: string;
+let paths: ReturnType<typeof stackPaths>;
+let env: Record<string, string | undefined> | undefined;
 let ports: { api: number; analytics: number; relay: number };
 let sender: CommandSender;
 let ocw: string;
 let up: CliResult | undefined;
 
-const cli = async (...args: string[]): Promise<CliResult> => stackCli(args, env);
+const cli = async (...args: string[]): Promise<CliResult> => {
+  if (env === undefined) throw new Error('the stack environment is not set up');
+  return stackCli(args, env);
+};
 const logs = (): string =>
   (['school-api', 'event-relay', 'analytics'] as const).map((s) => `--- ${s}\n${logTail(join(paths.logDir, `${s}.log`), 8)}`).join('\n') + `\n--- kafka\n${logTail(join(paths.kafkaDir, 'broker.log'), 5)}`;
 
@@ -117,34 +120,47 @@ async function converged(timeoutMs: number): Promise<Convergence> {
   );
 }
 
-beforeAll(async () => {
-  const [api, analytics, relay, kafka, controller] = await freePorts(5);
-  ports = { api: api!, analytics: analytics!, relay: relay! };
-  env = {
-    ...process.env,
-    NPO_STACK_DIR: dir,
-    NPO_API_PORT: String(api),
-    NPO_ANALYTICS_PORT: String(analytics),
-    NPO_RELAY_PORT: String(relay),
-    NPO_STACK_KAFKA_PORT: String(kafka),
-    NPO_STACK_KAFKA_CONTROLLER_PORT: String(controller),
-    NPO_LOG_LEVEL: 'warn',
-  };
-  up = await cli('up', '--no-build');
-  if (up.code !== 0) throw new Error(`stack up failed (${up.code}):\n${up.stdout}${up.stderr}\n${logs()}`);
-  const tokens = await TokenService.fromDataDir(paths.dataDir);
-  ocw = await tokens.issueToken({ role: 'ocw', sub: 'stack-e2e' }, { expiresIn: '1h' });
-  sender = new CommandSender(`http://127.0.0.1:${ports.api}`, tokens);
-});
+// The broker needs Java 17+ and Maven; without them the suite says so and skips, except in CI, which has them.
+const missing = await checkPrerequisites().then(
+  () => null,
+  (error: unknown) => (error instanceof Error ? error.message : String(error)),
+);
+if (missing !== null && Boolean(process.env['CI']) && process.env['CI'] !== 'false') throw new Error(`CI runs the stack e2e test with a real broker: ${missing}`);
+if (missing !== null) console.warn(`[stack e2e] skipped: the Kafka broker cannot run here (${missing})`);
 
-afterAll(async () => {
-  await sender?.stop().catch(() => undefined);
-  const down = await cli('down');
-  if (down.code !== 0) console.warn(`stack down: ${down.code}\n${down.stdout}${down.stderr}`);
-  rmSync(dir, { recursive: true, force: true });
-});
+describe.skipIf(missing !== null)('npm run stack: full mode as processes', () => {
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'npo-stack-e2e-'));
+    paths = stackPaths({ dir });
+    const [api, analytics, relay, kafka, controller] = await freePorts(5);
+    ports = { api: api!, analytics: analytics!, relay: relay! };
+    env = {
+      ...process.env,
+      NPO_STACK_DIR: dir,
+      NPO_API_PORT: String(api),
+      NPO_ANALYTICS_PORT: String(analytics),
+      NPO_RELAY_PORT: String(relay),
+      NPO_STACK_KAFKA_PORT: String(kafka),
+      NPO_STACK_KAFKA_CONTROLLER_PORT: String(controller),
+      NPO_LOG_LEVEL: 'warn',
+    };
+    up = await cli('up', '--no-build');
+    if (up.code !== 0) throw new Error(`stack up failed (${up.code}):\n${up.stdout}${up.stderr}\n${logs()}`);
+    const tokens = await TokenService.fromDataDir(paths.dataDir);
+    ocw = await tokens.issueToken({ role: 'ocw', sub: 'stack-e2e' }, { expiresIn: '1h' });
+    sender = new CommandSender(`http://127.0.0.1:${ports.api}`, tokens);
+  });
 
-describe('npm run stack: full mode as processes', () => {
+  afterAll(async () => {
+    await sender?.stop().catch(() => undefined);
+    // Only with this test's own stack directory in the environment: never the default ./data-stack.
+    if (env !== undefined) {
+      const down = await cli('down');
+      if (down.code !== 0) console.warn(`stack down: ${down.code}\n${down.stdout}${down.stderr}`);
+    }
+    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+  });
+
   it('up starts the broker and the three apps, and status reports each running and ready', async () => {
     expect(up?.stdout).toContain(`School API  http://127.0.0.1:${ports.api}`);
     const status = await cli('status', '--json');
