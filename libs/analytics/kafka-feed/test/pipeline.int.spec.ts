@@ -77,7 +77,6 @@ describe.skipIf(skipReason !== null)('pipeline: commands -> store -> relay -> Ka
     expect(await metric('npo_analytics_projected_events')).toBe(all.length);
     expect(await metric('npo_analytics_projection_lag_events')).toBe(0);
     expect(await metric('npo_analytics_quarantined_events')).toBe(0);
-    // Nest's shutdown hooks end the process by re-raising the signal once they are done.
     expect(await analytics.kill('SIGTERM')).toEqual({ code: 0, signal: null }); // closes runtime and consumer, then exits 0
     expect(await relay.kill('SIGTERM')).toEqual({ code: 0, signal: null });
   });
