@@ -9,10 +9,9 @@ import {
   type SchemaOptions,
 } from '@npo/analytics-model';
 import { ReleaseService, ReleaseStore } from '@npo/analytics-releases';
-import type { EventStore } from '@npo/event-store';
+import { openConfiguredEventStore, type EventStore } from '@npo/event-store';
 import type { PlatformConfig, PlatformLogger } from '@npo/platform';
 import { codeVersion } from './code-version.js';
-import { openConfiguredEventStore } from './event-store.factory.js';
 import { configuredFeed } from './feed.factory.js';
 import { extraGemeenten } from './reference-file.js';
 

@@ -3,7 +3,7 @@ import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { rebuildAnalytics } from '@npo/analytics-model';
 import { ConfigError, type Env, loadConfig } from '@npo/platform/config';
 import { analyticsDir, schemaOptions } from './analytics-runtime.js';
-import { openConfiguredEventStore } from './event-store.factory.js';
+import { openConfiguredEventStore } from '@npo/event-store';
 import { configuredFeed } from './feed.factory.js';
 
 export interface CliIo {

@@ -1,10 +1,9 @@
 import { join } from 'node:path';
-import type { EventStore } from '@npo/event-store';
+import { openConfiguredEventStore, type EventStore } from '@npo/event-store';
 import { createKafkaMessaging, type Messaging } from '@npo/messaging';
 import { createLogger, type PlatformLogger } from '@npo/platform';
 import { CheckpointFile } from './checkpoint/checkpoint-file.js';
 import type { RelayConfig } from './config/relay-config.js';
-import { openConfiguredEventStore } from './event-store.factory.js';
 import { startStatusServer } from './http/status-server.js';
 import { RelayMetrics } from './metrics/relay-metrics.js';
 import { EventRelay } from './relay/event-relay.js';

@@ -1,10 +1,9 @@
 import 'reflect-metadata';
 import { SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
-import type { EventStore } from '@npo/event-store';
+import { openConfiguredEventStore, type EventStore } from '@npo/event-store';
 import { createNestApp, loadOrCreateSigningKey, signingKeyDir, type CreateNestAppOptions, type PlatformConfig, type RunningNestApp } from '@npo/platform';
 import { v7 as uuidv7 } from 'uuid';
 import { schoolApiErrorMappings } from './error-mappings.js';
-import { openConfiguredEventStore } from './event-store.factory.js';
 import { buildOpenApiDocument } from './http/openapi.js';
 import { VerifiedTokenCache } from './http/verified-token-cache.js';
 import { SchoolApiModule } from './school-api.module.js';

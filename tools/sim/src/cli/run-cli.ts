@@ -3,7 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { finished } from 'node:stream/promises';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { openSqliteEventStore } from '@npo/event-store';
+import { openSqliteEventStore, SQLITE_EVENT_STORE_FILE } from '@npo/event-store';
 import { createSimulation } from '../pipeline/simulation.js';
 import { DEMO_SEED } from '../seed-demo.js';
 import { sendOverHttp } from '../targets/http-target.js';
@@ -110,7 +110,7 @@ export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv = p
     let detail = '';
     switch (o.target) {
       case 'store': {
-        const path = resolve(join(o.dataDir, 'events.sqlite'));
+        const path = resolve(join(o.dataDir, SQLITE_EVENT_STORE_FILE));
         await mkdir(dirname(path), { recursive: true });
         const store = await openSqliteEventStore({ path });
         try {

@@ -1,13 +1,12 @@
 import { createServer } from 'node:net';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EventStoreUnavailableError } from '@npo/event-store';
-import { loadConfig } from '@npo/platform';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openConfiguredEventStore } from './event-store.factory.js';
+import { openConfiguredEventStore, SQLITE_EVENT_STORE_FILE } from './configured-event-store.js';
+import { EventStoreUnavailableError } from './errors.js';
 
-const dataDir = mkdtempSync(join(tmpdir(), 'npo-school-api-store-'));
+const dataDir = mkdtempSync(join(tmpdir(), 'npo-configured-store-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 /** A loopback port nothing listens on. */
@@ -21,17 +20,17 @@ async function refusedPort(): Promise<number> {
 
 describe('openConfiguredEventStore', () => {
   it('opens the SQLite store by default', async () => {
-    const store = await openConfiguredEventStore(loadConfig({ NPO_DATA_DIR: dataDir }));
+    const store = await openConfiguredEventStore({ dataDir: join(dataDir, 'nested'), eventStore: { kind: 'sqlite' } });
     expect(await store.headPosition()).toBe(-1);
     await store.close();
+    expect(existsSync(join(dataDir, 'nested', SQLITE_EVENT_STORE_FILE))).toBe(true);
   });
 
-  it('selects the KurrentDB adapter with NPO_EVENT_STORE=kurrentdb and fails fast when the server is unreachable', async () => {
-    const config = loadConfig({
-      NPO_DATA_DIR: dataDir,
-      NPO_EVENT_STORE: 'kurrentdb',
-      EVENTSTORE_CONNECTION_STRING: `kurrentdb://admin:n0t-leaked@127.0.0.1:${await refusedPort()}?tls=false`,
-    });
+  it('selects the KurrentDB adapter and fails fast when the server is unreachable', async () => {
+    const config = {
+      dataDir,
+      eventStore: { kind: 'kurrentdb', connectionString: `kurrentdb://admin:n0t-leaked@127.0.0.1:${await refusedPort()}?tls=false` },
+    } as const;
     const error = await openConfiguredEventStore(config).then(
       () => undefined,
       (e: unknown) => e,
