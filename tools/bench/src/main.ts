@@ -35,7 +35,15 @@ async function cli(argv: readonly string[]): Promise<void> {
   const selected = names.length === 0 ? benchmarks : benchmarks.filter((b) => names.includes(b.name));
   const command = ['npm run bench --', ...argv.slice(2)].join(' ').replace(/ --$/, '');
   for (const benchmark of selected) {
-    const result = await runBenchmark(benchmark, { runs: opts.runs, quick: opts.quick, log: (line) => console.error(line) });
+    let result;
+    try {
+      result = await runBenchmark(benchmark, { runs: opts.runs, quick: opts.quick, log: (line) => console.error(line) });
+    } catch (error) {
+      // A failed preflight (e.g. no broker): the other benchmarks still run, the exit status says it.
+      console.error(`[${benchmark.name}] not run: ${error instanceof Error ? error.message : String(error)}`);
+      process.exitCode = 1;
+      continue;
+    }
     const report = { ...result, command, machine: describeMachine() };
     const file = await writeReport(opts.out, report);
     console.log(`\n${toMarkdown(report)}\n\nResults: ${file}\n`);

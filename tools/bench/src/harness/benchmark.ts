@@ -14,6 +14,11 @@ export interface Benchmark {
   readonly targets?: readonly Target[];
   /** A run still going after this is killed and recorded as failed. Default 120 s (30 s with --quick). */
   readonly runTimeoutMs?: (quick: boolean) => number;
+  /**
+   * Checked once before any run (e.g. that a server the contenders need is reachable); a rejection
+   * aborts the benchmark with its message instead of recording every run as failed.
+   */
+  preflight?(): Promise<void>;
 }
 
 export interface Workload {
@@ -21,6 +26,8 @@ export interface Workload {
   readonly description: string;
   /** Operations per run for a contender; slow peers may get fewer (the rate is what is compared). */
   size(contender: string, quick: boolean): number;
+  /** The contender this workload's peers are compared with, when not the benchmark's `baseline`. */
+  readonly baseline?: string;
 }
 
 export interface Contender {
@@ -29,6 +36,11 @@ export interface Contender {
   /** Set-up for one run in a fresh directory; `supports` lets a contender skip a workload. */
   prepare(workload: string, context: RunContext): Promise<PreparedRun>;
   supports?(workload: string): boolean;
+  /**
+   * Default true. False for a contender whose timed work runs in another process (a spawned server, a
+   * JVM tool): a warm-up run in the worker would warm nothing and only cost time.
+   */
+  readonly warmup?: boolean;
 }
 
 export interface RunContext {
@@ -51,11 +63,26 @@ export interface RunOutcome {
   readonly errors?: number;
   /** First error message, when errors > 0. */
   readonly firstError?: string;
+  /**
+   * The contender's own timing of its work, replacing the harness's clock around `run()`: for peers
+   * that report their own rate (a JVM tool, whose start-up is not the work) or a spawned process timed
+   * from its ready line.
+   */
+  readonly elapsedMs?: number;
+  /** Per-operation latency percentiles, for workloads that run at a fixed rate (the rate is then a check, latency the result). */
+  readonly latencyMs?: LatencyPercentiles;
+}
+
+export interface LatencyPercentiles {
+  readonly p50: number;
+  readonly p99: number;
 }
 
 export interface Target {
   readonly workload: string;
   readonly contender: string;
   /** Minimum median rate, in the benchmark's unit. */
-  readonly atLeast: number;
+  readonly atLeast?: number;
+  /** Maximum median p99 latency in ms (workloads that report latency). */
+  readonly p99AtMostMs?: number;
 }

@@ -62,4 +62,21 @@ describe('report', () => {
     expect(md).toContain('things/s (median)');
     expect(md).toMatch(/only \/ a >= 1 things\/s: .* — met/);
   });
+
+  it('adds a latency column and latency targets when a contender reports latency, and names each workload baseline', async () => {
+    const base = await sampleReport();
+    const report: Report = {
+      ...base,
+      workloads: [{ name: 'only', description: 'the workload', baseline: 'b' }],
+      cases: base.cases.map((c) => (c.contender === 'a' ? { ...c, latencyMs: { p50: 12.34, p99: 140 } } : c)),
+      targets: [{ workload: 'only', contender: 'a', p99AtMostMs: 1_000, measured: 1, measuredP99Ms: 140, met: true }],
+    };
+    const md = toMarkdown(report);
+    expect(md).toContain('latency p50 / p99 (median)');
+    expect(md).toContain('workload baseline vs this');
+    const rows = md.split('\n').filter((l) => l.startsWith('| only |'));
+    expect(rows[0]).toContain('| 12.3 ms / 140 ms |');
+    expect(rows[1]).toContain('baseline');
+    expect(md).toMatch(/only \/ a p99 <= 1000 ms: p99 140 ms — met/);
+  });
 });

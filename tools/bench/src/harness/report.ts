@@ -34,28 +34,34 @@ export async function writeReport(dir: string, report: Report): Promise<string> 
   return file;
 }
 
+const ms = (n: number): string => `${n >= 100 ? Math.round(n) : Math.round(n * 10) / 10} ms`;
 const mib = (bytes: number): string => `${Math.round(bytes / 1024 / 1024)} MiB`;
 const times = (r: number | undefined): string => (r === undefined ? 'n/a (peer failed)' : `${r >= 10 ? Math.round(r) : r.toFixed(2)}x`);
 const pairText = (ratioOfMedians: number | undefined, paired: number | undefined): string =>
   ratioOfMedians === undefined ? times(undefined) : `${times(ratioOfMedians)} (${times(paired)})`;
 
 export function toMarkdown(report: Report): string {
+  const withLatency = report.cases.some((c) => c.latencyMs !== undefined);
+  const baselineOf = (workload: string): string => report.workloads.find((w) => w.name === workload)?.baseline ?? report.baseline;
+  const perWorkload = report.workloads.some((w) => w.baseline !== report.baseline);
+  const vsHeader = perWorkload ? 'workload baseline vs this (per-round median)' : `${report.baseline} vs this (per-round median)`;
   const lines = [
     `### ${report.benchmark}: ${report.description}`,
     '',
     `${report.runs} run(s)${report.quick ? ', quick' : ''}, ${report.machine.cpus} x ${report.machine.cpuModel}, Node ${report.machine.node}. ` +
       `Command: \`${report.command}\``,
     '',
-    `| workload | contender | ops/run | ${report.unit} (median) | min – max | peak RSS | ${report.baseline} vs this (per-round median) |`,
-    '|---|---|--:|--:|--:|--:|--:|',
+    `| workload | contender | ops/run | ${report.unit} (median) | min – max |${withLatency ? ' latency p50 / p99 (median) |' : ''} peak RSS | ${vsHeader} |`,
+    `|---|---|--:|--:|--:|${withLatency ? '--:|' : ''}--:|--:|`,
   ];
   for (const c of report.cases) {
     const pair = report.ratios.find((r) => r.workload === c.workload && r.peer === c.contender);
     const rate =
       c.rate === undefined ? 'failed' : formatNumber(c.rate.median) + (c.failures > 0 ? ` (${c.failures} failed)` : '') + (c.errors > 0 ? ` (${c.errors} errors)` : '');
     const range = c.rate === undefined ? '' : `${formatNumber(c.rate.min)} – ${formatNumber(c.rate.max)}`;
-    const vs = c.contender === report.baseline ? 'baseline' : pairText(pair?.ratio, pair?.pairedRatio);
-    lines.push(`| ${c.workload} | ${c.contender} | ${c.size.toLocaleString('en-US')} | ${rate} | ${range} | ${mib(c.peakRssBytes)} | ${vs} |`);
+    const latency = withLatency ? ` ${c.latencyMs === undefined ? '' : `${ms(c.latencyMs.p50)} / ${ms(c.latencyMs.p99)}`} |` : '';
+    const vs = c.contender === baselineOf(c.workload) ? 'baseline' : pairText(pair?.ratio, pair?.pairedRatio);
+    lines.push(`| ${c.workload} | ${c.contender} | ${c.size.toLocaleString('en-US')} | ${rate} | ${range} |${latency} ${mib(c.peakRssBytes)} | ${vs} |`);
   }
   const failures = report.cases.flatMap((c) =>
     c.samples.filter((s) => s.failure !== undefined || s.firstError !== undefined).slice(0, 1).map((s) => `- ${c.workload} / ${c.contender}: ${s.failure ?? s.firstError}`),
@@ -65,7 +71,15 @@ export function toMarkdown(report: Report): string {
     lines.push('', 'Targets:');
     for (const t of report.targets) {
       const measured = t.measured === undefined ? 'no result' : formatNumber(t.measured);
-      lines.push(`- ${t.workload} / ${t.contender} >= ${formatNumber(t.atLeast)} ${report.unit}: ${measured} — ${t.met ? 'met' : 'NOT met'}`);
+      const wanted = [
+        ...(t.atLeast === undefined ? [] : [`>= ${formatNumber(t.atLeast)} ${report.unit}`]),
+        ...(t.p99AtMostMs === undefined ? [] : [`p99 <= ${ms(t.p99AtMostMs)}`]),
+      ].join(' and ');
+      const got = [
+        ...(t.atLeast === undefined ? [] : [measured]),
+        ...(t.p99AtMostMs === undefined ? [] : [t.measuredP99Ms === undefined ? 'no latency' : `p99 ${ms(t.measuredP99Ms)}`]),
+      ].join(', ');
+      lines.push(`- ${t.workload} / ${t.contender} ${wanted}: ${got} — ${t.met ? 'met' : 'NOT met'}`);
     }
   }
   return lines.join('\n');

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { Benchmark } from './benchmark.js';
+import type { Benchmark, LatencyPercentiles } from './benchmark.js';
 
 /** One measured run of one contender on one workload. */
 export interface CaseSpec {
@@ -23,6 +23,7 @@ export interface Sample {
   /** Peak resident set size of the process that ran it (includes the warm-up). */
   readonly peakRssBytes: number;
   readonly firstError?: string;
+  readonly latencyMs?: LatencyPercentiles;
   /** Set when the run produced no usable number (crash, timeout, verification mismatch). */
   readonly failure?: string;
 }
@@ -49,7 +50,7 @@ export async function runCase(benchmark: Benchmark, spec: CaseSpec): Promise<Sam
       (globalThis as { gc?: () => void }).gc?.();
       const started = performance.now();
       const outcome = await prepared.run();
-      const elapsedMs = performance.now() - started;
+      const elapsedMs = outcome.elapsedMs ?? performance.now() - started;
       const stored = prepared.verify === undefined ? undefined : await prepared.verify();
       const errors = outcome.errors ?? 0;
       const failure =
@@ -63,6 +64,7 @@ export async function runCase(benchmark: Benchmark, spec: CaseSpec): Promise<Sam
         rate: failure === undefined && elapsedMs > 0 ? (outcome.operations * 1000) / elapsedMs : 0,
         peakRssBytes: peakRssBytes(),
         ...(outcome.firstError === undefined ? {} : { firstError: outcome.firstError }),
+        ...(outcome.latencyMs === undefined ? {} : { latencyMs: outcome.latencyMs }),
         ...(failure === undefined ? {} : { failure }),
       };
     } finally {

@@ -129,3 +129,87 @@ describe('paired ratio', () => {
     expect(result.ratios.filter((r) => r.peer === 'broken').map((r) => r.pairedRatio)).toEqual([undefined, undefined]);
   });
 });
+
+/** A contender that reports its own timing and latency, like a JVM tool or a fixed-rate load. */
+function selfTimed(name: string, calls: Call[], elapsedMs: number, latency: (run: number) => { p50: number; p99: number }, warmup?: boolean): Contender {
+  // Counts measured runs per workload (warm-ups are smaller than 100 operations here).
+  const runs = new Map<string, number>();
+  return {
+    name,
+    description: `self-timed ${name}`,
+    ...(warmup === undefined ? {} : { warmup }),
+    async prepare(workload, { dir, size }) {
+      calls.push({ workload, contender: name, size, dir });
+      const run = runs.get(workload) ?? 0;
+      if (size >= 100) runs.set(workload, run + 1);
+      return {
+        run: async () => ({ operations: size, elapsedMs, latencyMs: latency(run) }),
+        dispose: async () => undefined,
+      };
+    },
+  };
+}
+
+describe('runBenchmark extensions for self-timed and fixed-rate contenders', () => {
+  const latencyBenchmark = (calls: Call[], p99Bound: number): Benchmark => ({
+    name: 'latency',
+    description: 'harness test',
+    unit: 'ops/s',
+    baseline: 'ours',
+    workloads: [
+      { name: 'steady', description: 'fixed rate', size: () => 400, baseline: 'tool' },
+      { name: 'other', description: 'default baseline', size: () => 100 },
+    ],
+    contenders: [
+      selfTimed('ours', calls, 2_000, (run) => ({ p50: 10 + run, p99: [40, 90, 60][run % 3]! })),
+      selfTimed('tool', calls, 1_000, () => ({ p50: 1, p99: 2 }), false),
+    ],
+    targets: [
+      { workload: 'steady', contender: 'ours', p99AtMostMs: p99Bound },
+      { workload: 'steady', contender: 'ours', atLeast: 1_000, p99AtMostMs: 1_000 },
+    ],
+  });
+
+  it("takes a contender's own elapsed time for the rate, and skips the warm-up of contenders that opt out", async () => {
+    const calls: Call[] = [];
+    const result = await runBenchmark(latencyBenchmark(calls, 100), { runs: 3, quick: false, isolation: 'inline' });
+    const tool = result.cases.find((c) => c.workload === 'steady' && c.contender === 'tool')!;
+    const ours = result.cases.find((c) => c.workload === 'steady' && c.contender === 'ours')!;
+    expect(tool.samples.map((s) => s.rate)).toEqual([400, 400, 400]);
+    expect(ours.samples.map((s) => s.rate)).toEqual([200, 200, 200]);
+    // ours: warm-up + run per sample on 2 workloads; tool: run only.
+    expect(calls.filter((c) => c.contender === 'ours')).toHaveLength(2 * 3 * 2);
+    expect(calls.filter((c) => c.contender === 'tool')).toHaveLength(2 * 3);
+  });
+
+  it('reports the median of each latency percentile and compares a workload with its own baseline', async () => {
+    const result = await runBenchmark(latencyBenchmark([], 100), { runs: 3, quick: false, isolation: 'inline' });
+    const ours = result.cases.find((c) => c.workload === 'steady' && c.contender === 'ours')!;
+    // The three runs report p99 40, 90 and 60 ms: the median is 60, not the mean or the last.
+    expect(ours.latencyMs?.p99).toBe(60);
+    expect(result.workloads.map((w) => w.baseline)).toEqual(['tool', 'ours']);
+    const steady = result.ratios.filter((r) => r.workload === 'steady');
+    expect(steady).toEqual([expect.objectContaining({ baseline: 'tool', peer: 'ours', ratio: 2 })]);
+    expect(result.ratios.filter((r) => r.workload === 'other').map((r) => `${r.baseline}/${r.peer}`)).toEqual(['ours/tool']);
+  });
+
+  it('meets a latency target only when the median p99 is within it (and the rate, when given, is reached)', async () => {
+    const within = await runBenchmark(latencyBenchmark([], 60), { runs: 3, quick: false, isolation: 'inline' });
+    expect(within.targets.map((t) => [t.measuredP99Ms, t.met])).toEqual([
+      [60, true],
+      [60, false],
+    ]);
+    const over = await runBenchmark(latencyBenchmark([], 59), { runs: 3, quick: false, isolation: 'inline' });
+    expect(over.targets[0]?.met).toBe(false);
+  });
+
+  it('runs the preflight check before any case and aborts with its message', async () => {
+    const calls: Call[] = [];
+    const failing: Benchmark = {
+      ...latencyBenchmark(calls, 100),
+      preflight: () => Promise.reject(new Error('no broker: run `npm run kafka -- start`')),
+    };
+    await expect(runBenchmark(failing, { runs: 1, quick: true, isolation: 'inline' })).rejects.toThrow('npm run kafka -- start');
+    expect(calls).toHaveLength(0);
+  });
+});

@@ -1,5 +1,5 @@
 import { fork } from 'node:child_process';
-import type { Benchmark } from './benchmark.js';
+import type { Benchmark, LatencyPercentiles } from './benchmark.js';
 import { runCase, type CaseSpec, type Sample } from './run-case.js';
 import { ratio, spread, type Spread } from './stats.js';
 
@@ -27,6 +27,8 @@ export interface CaseResult {
   readonly peakRssBytes: number;
   readonly failures: number;
   readonly errors: number;
+  /** Medians over successful samples of each percentile, for contenders that report latency. */
+  readonly latencyMs?: LatencyPercentiles;
 }
 
 export interface PairRatio {
@@ -45,8 +47,12 @@ export interface PairRatio {
 export interface TargetResult {
   readonly workload: string;
   readonly contender: string;
-  readonly atLeast: number;
+  readonly atLeast?: number;
+  readonly p99AtMostMs?: number;
+  /** Median rate. */
   readonly measured: number | undefined;
+  /** Median p99 latency, when the target has a latency bound. */
+  readonly measuredP99Ms?: number | undefined;
   readonly met: boolean;
 }
 
@@ -59,7 +65,7 @@ export interface BenchmarkResult {
   readonly quick: boolean;
   readonly startedAt: string;
   readonly finishedAt: string;
-  readonly workloads: readonly { readonly name: string; readonly description: string }[];
+  readonly workloads: readonly { readonly name: string; readonly description: string; readonly baseline: string }[];
   readonly contenders: readonly { readonly name: string; readonly description: string }[];
   readonly cases: readonly CaseResult[];
   readonly ratios: readonly PairRatio[];
@@ -74,12 +80,14 @@ export async function runBenchmark(benchmark: Benchmark, options: RunnerOptions)
   const startedAt = new Date().toISOString();
   const log = options.log ?? (() => undefined);
   const timeoutMs = benchmark.runTimeoutMs?.(options.quick) ?? (options.quick ? 30_000 : 120_000);
+  await benchmark.preflight?.();
   const cases: Case[] = benchmark.workloads.flatMap((w) =>
     benchmark.contenders
       .filter((c) => c.supports?.(w.name) ?? true)
       .map((c) => {
         const size = w.size(c.name, options.quick);
-        return { benchmark: benchmark.name, workload: w.name, contender: c.name, size, warmupSize: warmupSizeFor(size), timeoutMs };
+        const warmupSize = c.warmup === false ? 0 : warmupSizeFor(size);
+        return { benchmark: benchmark.name, workload: w.name, contender: c.name, size, warmupSize, timeoutMs };
       }),
   );
   const samples = new Map<Case, Sample[]>(cases.map((c) => [c, []]));
@@ -97,6 +105,7 @@ export async function runBenchmark(benchmark: Benchmark, options: RunnerOptions)
   const results: CaseResult[] = cases.map((c) => {
     const all = samples.get(c)!;
     const ok = all.filter((s) => s.failure === undefined);
+    const latencyMs = medianLatency(ok);
     return {
       workload: c.workload,
       contender: c.contender,
@@ -106,25 +115,31 @@ export async function runBenchmark(benchmark: Benchmark, options: RunnerOptions)
       peakRssBytes: Math.max(0, ...all.map((s) => s.peakRssBytes)),
       failures: all.length - ok.length,
       errors: all.reduce((n, s) => n + s.errors, 0),
+      ...(latencyMs === undefined ? {} : { latencyMs }),
     };
   });
   const find = (workload: string, contender: string) => results.find((r) => r.workload === workload && r.contender === contender);
   const ratios: PairRatio[] = benchmark.workloads.flatMap((w) => {
-    const base = find(w.name, benchmark.baseline);
+    const baseline = w.baseline ?? benchmark.baseline;
+    const base = find(w.name, baseline);
     if (base === undefined) return [];
     return results
-      .filter((r) => r.workload === w.name && r.contender !== benchmark.baseline)
+      .filter((r) => r.workload === w.name && r.contender !== baseline)
       .map((r) => ({
         workload: w.name,
-        baseline: benchmark.baseline,
+        baseline,
         peer: r.contender,
         ratio: ratio(base.rate?.median, r.rate?.median),
         pairedRatio: pairedRatio(base.samples, r.samples),
       }));
   });
   const targets: TargetResult[] = (benchmark.targets ?? []).map((t) => {
-    const measured = find(t.workload, t.contender)?.rate?.median;
-    return { ...t, measured, met: measured !== undefined && measured >= t.atLeast };
+    const found = find(t.workload, t.contender);
+    const measured = found?.rate?.median;
+    const rateMet = t.atLeast === undefined || (measured !== undefined && measured >= t.atLeast);
+    if (t.p99AtMostMs === undefined) return { ...t, measured, met: measured !== undefined && rateMet };
+    const measuredP99Ms = found?.latencyMs?.p99;
+    return { ...t, measured, measuredP99Ms, met: rateMet && measuredP99Ms !== undefined && measuredP99Ms <= t.p99AtMostMs };
   });
   return {
     benchmark: benchmark.name,
@@ -135,7 +150,7 @@ export async function runBenchmark(benchmark: Benchmark, options: RunnerOptions)
     quick: options.quick,
     startedAt,
     finishedAt: new Date().toISOString(),
-    workloads: benchmark.workloads.map(({ name, description }) => ({ name, description })),
+    workloads: benchmark.workloads.map(({ name, description, baseline }) => ({ name, description, baseline: baseline ?? benchmark.baseline })),
     contenders: benchmark.contenders.map(({ name, description }) => ({ name, description })),
     cases: results,
     ratios,
@@ -150,6 +165,12 @@ function pairedRatio(base: readonly Sample[], peer: readonly Sample[]): number |
     return r === undefined ? [] : [r];
   });
   return spread(perRound)?.median;
+}
+
+function medianLatency(samples: readonly Sample[]): LatencyPercentiles | undefined {
+  const p50 = spread(samples.flatMap((s) => (s.latencyMs === undefined ? [] : [s.latencyMs.p50])))?.median;
+  const p99 = spread(samples.flatMap((s) => (s.latencyMs === undefined ? [] : [s.latencyMs.p99])))?.median;
+  return p50 === undefined || p99 === undefined ? undefined : { p50, p99 };
 }
 
 const warmupSizeFor = (size: number): number => Math.min(size, Math.max(20, Math.ceil(size / 20)));
