@@ -1,27 +1,14 @@
-import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { createKafkaMessaging, decodeEnvelope, type Messaging, type ReceivedMessage } from '@npo/messaging';
 import type { RecordedEvent } from '@npo/contracts';
-import { inject } from 'vitest';
+import { kafkaUnderTest, unique, waitFor } from '@npo/kafka-local/vitest';
 
-export const kafka = inject('kafka');
-/** For `describe.skipIf(...)`; printed once per file so a skipped run says why. */
+export const kafka = kafkaUnderTest();
+/** For `describe.skipIf(...)`. */
 export const skipReason = kafka.skipReason;
-if (skipReason) console.warn(`Kafka integration tests skipped: ${skipReason}`);
+export { unique, waitFor };
 
 export function messaging(clientId = 'event-relay-int'): Messaging {
   return createKafkaMessaging({ brokers: kafka.brokers, clientId });
-}
-
-/** Topics and data dirs are never reused between runs: the broker keeps its data. */
-export const unique = (prefix: string): string => `${prefix}-${randomUUID().slice(0, 8)}`;
-
-export async function waitFor(what: string, condition: () => boolean | Promise<boolean>, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(50);
-  }
 }
 
 export interface TopicContents {
