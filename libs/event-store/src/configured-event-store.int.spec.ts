@@ -1,22 +1,13 @@
-import { createServer } from 'node:net';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { refusedPort } from '../test/support/refused-port.js';
 import { openConfiguredEventStore, SQLITE_EVENT_STORE_FILE } from './configured-event-store.js';
 import { EventStoreUnavailableError } from './errors.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'npo-configured-store-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
-
-/** A loopback port nothing listens on. */
-async function refusedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 describe('openConfiguredEventStore', () => {
   it('opens the SQLite store by default', async () => {

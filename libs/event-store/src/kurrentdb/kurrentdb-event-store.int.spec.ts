@@ -1,6 +1,6 @@
-import { createServer } from 'node:net';
 import { KurrentDBClient } from '@kurrent/kurrentdb-client';
 import { describe, expect, it } from 'vitest';
+import { refusedPort } from '../../test/support/refused-port.js';
 import { collectUntil, newEvent, newEvents, rejectionOf, uniqueStream } from '../contract/contract-helpers.js';
 import { eventStoreContract } from '../contract/event-store.contract.js';
 import { EventStoreUnavailableError, InvalidArgumentError } from '../errors.js';
@@ -22,15 +22,6 @@ if (!live) {
     '[kurrentdb] contract suite SKIPPED: EVENTSTORE_CONNECTION_STRING is not set and no KurrentDB server can run on this machine; ' +
       "set it (e.g. 'kurrentdb://127.0.0.1:2113?tls=false') to run the suite against a real server.",
   );
-}
-
-/** A loopback port nothing listens on: connections to it are refused at once. */
-async function refusedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 describe('KurrentDB adapter, no server needed', () => {
