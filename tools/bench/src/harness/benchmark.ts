@@ -75,6 +75,8 @@ export interface RunOutcome {
 
 export interface LatencyPercentiles {
   readonly p50: number;
+  /** Optional: shown, and checked by `p95AtMostMs`, when a contender reports it. */
+  readonly p95?: number;
   readonly p99: number;
 }
 
@@ -85,4 +87,6 @@ export interface Target {
   readonly atLeast?: number;
   /** Maximum median p99 latency in ms (workloads that report latency). */
   readonly p99AtMostMs?: number;
+  /** Maximum median p95 latency in ms. */
+  readonly p95AtMostMs?: number;
 }

@@ -79,4 +79,19 @@ describe('report', () => {
     expect(rows[1]).toContain('baseline');
     expect(md).toMatch(/only \/ a p99 <= 1000 ms: p99 140 ms — met/);
   });
+
+  it('shows p95 beside p50 and p99 when a contender reports it, and checks p95 targets', async () => {
+    const base = await sampleReport();
+    const report: Report = {
+      ...base,
+      cases: base.cases.map((c) => (c.contender === 'a' ? { ...c, latencyMs: { p50: 4, p95: 42, p99: 90 } } : { ...c, latencyMs: { p50: 5, p99: 9 } })),
+      targets: [{ workload: 'only', contender: 'a', p95AtMostMs: 50, measured: 1, measuredP95Ms: 42, met: true }],
+    };
+    const md = toMarkdown(report);
+    expect(md).toContain('latency p50 / p95 / p99 (median)');
+    const rows = md.split('\n').filter((l) => l.startsWith('| only |'));
+    expect(rows[0]).toContain('| 4 ms / 42 ms / 90 ms |');
+    expect(rows[1]).toContain('| 5 ms / – / 9 ms |');
+    expect(md).toMatch(/only \/ a p95 <= 50 ms: p95 42 ms — met/);
+  });
 });

@@ -42,6 +42,7 @@ const pairText = (ratioOfMedians: number | undefined, paired: number | undefined
 
 export function toMarkdown(report: Report): string {
   const withLatency = report.cases.some((c) => c.latencyMs !== undefined);
+  const withP95 = report.cases.some((c) => c.latencyMs?.p95 !== undefined);
   const baselineOf = (workload: string): string => report.workloads.find((w) => w.name === workload)?.baseline ?? report.baseline;
   const perWorkload = report.workloads.some((w) => w.baseline !== report.baseline);
   const vsHeader = perWorkload ? 'workload baseline vs this (per-round median)' : `${report.baseline} vs this (per-round median)`;
@@ -51,7 +52,7 @@ export function toMarkdown(report: Report): string {
     `${report.runs} run(s)${report.quick ? ', quick' : ''}, ${report.machine.cpus} x ${report.machine.cpuModel}, Node ${report.machine.node}. ` +
       `Command: \`${report.command}\``,
     '',
-    `| workload | contender | ops/run | ${report.unit} (median) | min – max |${withLatency ? ' latency p50 / p99 (median) |' : ''} peak RSS | ${vsHeader} |`,
+    `| workload | contender | ops/run | ${report.unit} (median) | min – max |${withLatency ? ` latency p50 /${withP95 ? ' p95 /' : ''} p99 (median) |` : ''} peak RSS | ${vsHeader} |`,
     `|---|---|--:|--:|--:|${withLatency ? '--:|' : ''}--:|--:|`,
   ];
   for (const c of report.cases) {
@@ -59,7 +60,7 @@ export function toMarkdown(report: Report): string {
     const rate =
       c.rate === undefined ? 'failed' : formatNumber(c.rate.median) + (c.failures > 0 ? ` (${c.failures} failed)` : '') + (c.errors > 0 ? ` (${c.errors} errors)` : '');
     const range = c.rate === undefined ? '' : `${formatNumber(c.rate.min)} – ${formatNumber(c.rate.max)}`;
-    const latency = withLatency ? ` ${c.latencyMs === undefined ? '' : `${ms(c.latencyMs.p50)} / ${ms(c.latencyMs.p99)}`} |` : '';
+    const latency = withLatency ? ` ${c.latencyMs === undefined ? '' : `${ms(c.latencyMs.p50)} /${withP95 ? ` ${c.latencyMs.p95 === undefined ? '–' : ms(c.latencyMs.p95)} /` : ''} ${ms(c.latencyMs.p99)}`} |` : '';
     const vs = c.contender === baselineOf(c.workload) ? 'baseline' : pairText(pair?.ratio, pair?.pairedRatio);
     lines.push(`| ${c.workload} | ${c.contender} | ${c.size.toLocaleString('en-US')} | ${rate} | ${range} |${latency} ${mib(c.peakRssBytes)} | ${vs} |`);
   }
@@ -73,10 +74,12 @@ export function toMarkdown(report: Report): string {
       const measured = t.measured === undefined ? 'no result' : formatNumber(t.measured);
       const wanted = [
         ...(t.atLeast === undefined ? [] : [`>= ${formatNumber(t.atLeast)} ${report.unit}`]),
+        ...(t.p95AtMostMs === undefined ? [] : [`p95 <= ${ms(t.p95AtMostMs)}`]),
         ...(t.p99AtMostMs === undefined ? [] : [`p99 <= ${ms(t.p99AtMostMs)}`]),
       ].join(' and ');
       const got = [
         ...(t.atLeast === undefined ? [] : [measured]),
+        ...(t.p95AtMostMs === undefined ? [] : [t.measuredP95Ms === undefined ? 'no p95' : `p95 ${ms(t.measuredP95Ms)}`]),
         ...(t.p99AtMostMs === undefined ? [] : [t.measuredP99Ms === undefined ? 'no latency' : `p99 ${ms(t.measuredP99Ms)}`]),
       ].join(', ');
       lines.push(`- ${t.workload} / ${t.contender} ${wanted}: ${got} — ${t.met ? 'met' : 'NOT met'}`);

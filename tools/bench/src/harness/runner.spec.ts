@@ -203,6 +203,20 @@ describe('runBenchmark extensions for self-timed and fixed-rate contenders', () 
     expect(over.targets[0]?.met).toBe(false);
   });
 
+  it('carries p95 when the contender reports it, and checks a p95 bound on the median p95', async () => {
+    const withP95 = (bound: number): Benchmark => ({
+      ...latencyBenchmark([], 1_000),
+      contenders: [selfTimed('ours', [], 2_000, (run) => ({ p50: 5, p95: [30, 50, 40][run % 3]!, p99: 80 })), selfTimed('tool', [], 1_000, () => ({ p50: 1, p99: 2 }), false)],
+      targets: [{ workload: 'steady', contender: 'ours', p95AtMostMs: bound }],
+    });
+    const result = await runBenchmark(withP95(40), { runs: 3, quick: false, isolation: 'inline' });
+    // p95 of the three runs 30, 50, 40: median 40; the tool reports none and gets none.
+    expect(result.cases.find((c) => c.workload === 'steady' && c.contender === 'ours')?.latencyMs).toEqual({ p50: 5, p95: 40, p99: 80 });
+    expect(result.cases.find((c) => c.workload === 'steady' && c.contender === 'tool')?.latencyMs?.p95).toBeUndefined();
+    expect(result.targets.map((t) => [t.measuredP95Ms, t.met])).toEqual([[40, true]]);
+    expect((await runBenchmark(withP95(39), { runs: 3, quick: false, isolation: 'inline' })).targets[0]?.met).toBe(false);
+  });
+
   it('runs the preflight check before any case and aborts with its message', async () => {
     const calls: Call[] = [];
     const failing: Benchmark = {

@@ -51,6 +51,9 @@ export interface TargetResult {
   readonly p99AtMostMs?: number;
   /** Median rate. */
   readonly measured: number | undefined;
+  readonly p95AtMostMs?: number;
+  /** Median p95 latency, when the target has a p95 bound. */
+  readonly measuredP95Ms?: number | undefined;
   /** Median p99 latency, when the target has a latency bound. */
   readonly measuredP99Ms?: number | undefined;
   readonly met: boolean;
@@ -137,9 +140,17 @@ export async function runBenchmark(benchmark: Benchmark, options: RunnerOptions)
     const found = find(t.workload, t.contender);
     const measured = found?.rate?.median;
     const rateMet = t.atLeast === undefined || (measured !== undefined && measured >= t.atLeast);
-    if (t.p99AtMostMs === undefined) return { ...t, measured, met: measured !== undefined && rateMet };
+    if (t.p99AtMostMs === undefined && t.p95AtMostMs === undefined) return { ...t, measured, met: measured !== undefined && rateMet };
+    const within = (bound: number | undefined, value: number | undefined): boolean => bound === undefined || (value !== undefined && value <= bound);
     const measuredP99Ms = found?.latencyMs?.p99;
-    return { ...t, measured, measuredP99Ms, met: rateMet && measuredP99Ms !== undefined && measuredP99Ms <= t.p99AtMostMs };
+    const measuredP95Ms = found?.latencyMs?.p95;
+    return {
+      ...t,
+      measured,
+      ...(t.p99AtMostMs === undefined ? {} : { measuredP99Ms }),
+      ...(t.p95AtMostMs === undefined ? {} : { measuredP95Ms }),
+      met: rateMet && within(t.p99AtMostMs, measuredP99Ms) && within(t.p95AtMostMs, measuredP95Ms),
+    };
   });
   return {
     benchmark: benchmark.name,
@@ -170,7 +181,8 @@ function pairedRatio(base: readonly Sample[], peer: readonly Sample[]): number |
 function medianLatency(samples: readonly Sample[]): LatencyPercentiles | undefined {
   const p50 = spread(samples.flatMap((s) => (s.latencyMs === undefined ? [] : [s.latencyMs.p50])))?.median;
   const p99 = spread(samples.flatMap((s) => (s.latencyMs === undefined ? [] : [s.latencyMs.p99])))?.median;
-  return p50 === undefined || p99 === undefined ? undefined : { p50, p99 };
+  const p95 = spread(samples.flatMap((s) => (s.latencyMs?.p95 === undefined ? [] : [s.latencyMs.p95])))?.median;
+  return p50 === undefined || p99 === undefined ? undefined : { p50, ...(p95 === undefined ? {} : { p95 }), p99 };
 }
 
 const warmupSizeFor = (size: number): number => Math.min(size, Math.max(20, Math.ceil(size / 20)));

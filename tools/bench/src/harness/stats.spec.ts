@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ratio, spread } from './stats.js';
+import { percentile, ratio, spread } from './stats.js';
 
 describe('spread', () => {
   it('takes the middle value of an odd count and the mean of the middle two of an even count', () => {
@@ -25,5 +25,22 @@ describe('ratio', () => {
     expect(ratio(300, 0)).toBeUndefined();
     expect(ratio(undefined, 100)).toBeUndefined();
     expect(ratio(300, undefined)).toBeUndefined();
+  });
+});
+
+describe('percentile', () => {
+  it('is the nearest rank: always a measured value, the smallest with p% at or below it', () => {
+    const hundred = Array.from({ length: 100 }, (_, i) => 100 - i); // 100..1, unsorted on purpose
+    expect(percentile(hundred, 50)).toBe(50);
+    expect(percentile(hundred, 95)).toBe(95);
+    expect(percentile(hundred, 99)).toBe(99);
+    expect(percentile(hundred, 100)).toBe(100);
+    expect(percentile([3, 1, 2], 50)).toBe(2);
+    expect(percentile([3, 1, 2], 95)).toBe(3);
+    expect(percentile([7], 0)).toBe(7);
+  });
+
+  it('is undefined without values', () => {
+    expect(percentile([], 50)).toBeUndefined();
   });
 });
