@@ -1,0 +1,52 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCase } from '../../harness/run-case.js';
+import { builtAnalytics } from './analytics-server.js';
+import { AD_HOC, analyticsReportsBenchmark, ensureReportsFixture, GEMEENTE, NATIONAL } from './index.js';
+
+// Correctness, not speed: on the small demo world, every timed request of every workload is answered
+// 200 with the right kind of report (release 1, or ad hoc), and percentiles come back ordered.
+// Needs the built analytics service (the test target builds it).
+const cache = mkdtempSync(join(tmpdir(), 'npo-bench-cache-test-'));
+const previous = { cache: process.env['NPO_BENCH_CACHE'], scale: process.env['NPO_BENCH_REPORTS_SCALE'] };
+
+beforeAll(() => {
+  process.env['NPO_BENCH_CACHE'] = cache;
+  process.env['NPO_BENCH_REPORTS_SCALE'] = 'demo';
+});
+afterAll(() => {
+  for (const [key, value] of [['NPO_BENCH_CACHE', previous.cache], ['NPO_BENCH_REPORTS_SCALE', previous.scale]] as const) {
+    if (value === undefined) delete process.env[key];
+    else process.env[key] = value;
+  }
+  rmSync(cache, { recursive: true, force: true });
+});
+
+describe('analytics-reports through the built service', () => {
+  it('has the built service to measure', () => {
+    expect(existsSync(builtAnalytics)).toBe(true);
+  });
+
+  it('builds the data dir with release 1 once and reuses it', async () => {
+    const dir = await ensureReportsFixture();
+    expect(existsSync(join(dir, 'manifest.json'))).toBe(true);
+    expect(existsSync(join(dir, 'events.sqlite'))).toBe(true);
+    expect(await ensureReportsFixture()).toBe(dir);
+  }, 120_000);
+
+  for (const workload of [GEMEENTE, NATIONAL, AD_HOC]) {
+    it(`${workload}: every request answered with the expected report, p50 <= p95 <= p99`, async () => {
+      const size = workload === AD_HOC ? 2 : 6; // an ad-hoc report is computed from the projection: seconds each
+      const sample = await runCase(analyticsReportsBenchmark, { benchmark: analyticsReportsBenchmark.name, workload, contender: 'analytics-http', size, warmupSize: 0 });
+      expect(sample.failure).toBeUndefined();
+      expect(sample.firstError).toBeUndefined();
+      expect(sample.operations).toBe(size);
+      const latency = sample.latencyMs!;
+      expect(latency.p50).toBeGreaterThan(0);
+      expect(latency.p95!).toBeGreaterThanOrEqual(latency.p50);
+      expect(latency.p99).toBeGreaterThanOrEqual(latency.p95!);
+    }, 120_000);
+  }
+});

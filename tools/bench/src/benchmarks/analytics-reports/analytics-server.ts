@@ -1,0 +1,94 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { TokenService } from '@npo/platform';
+
+/** The built analytics service (`npm run build`), run as its own process the way it is deployed. */
+const repoRoot = fileURLToPath(new URL('../../../../../', import.meta.url));
+export const builtAnalytics = join(repoRoot, 'apps/analytics/dist/main.js');
+
+export interface AnalyticsServer {
+  readonly url: string;
+  readonly tokens: TokenService;
+  /** GET with an optional bearer token; the body is read, so the time includes the whole answer. */
+  get(path: string, token?: string): Promise<{ status: number; body: string }>;
+  post(path: string, body: unknown, token: string): Promise<{ status: number; body: string }>;
+  /** SIGTERM (the service closes its projector and files), SIGKILL after 15 s. */
+  stop(): Promise<void>;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address !== null ? resolve(address.port) : reject(new Error('no free port'))));
+    });
+  });
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+function exited(child: ChildProcess): Promise<void> {
+  return child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((resolve) => child.once('exit', () => resolve()));
+}
+
+/**
+ * Starts the service on `dataDir` (events.sqlite, analytics/, releases/, the signing key) and resolves
+ * once it is ready and its projector has applied everything in the store.
+ */
+export async function startAnalyticsServer(dataDir: string, readyWithinMs = 600_000): Promise<AnalyticsServer> {
+  if (!existsSync(builtAnalytics)) throw new Error(`${builtAnalytics} is missing: build it first (npx nx run @npo/analytics:build)`);
+  // The key first, so the service and this client sign and verify with the same one.
+  const tokens = await TokenService.fromDataDir(dataDir);
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const child = spawn(process.execPath, [builtAnalytics], {
+    env: { ...process.env, NPO_DATA_DIR: dataDir, NPO_ANALYTICS_PORT: String(port), NPO_HOST: '127.0.0.1', NPO_LOG_LEVEL: 'warn', NPO_DEMO: '0' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const keep = (chunk: Buffer): void => {
+    output = (output + chunk.toString()).slice(-4_000);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  const request = async (method: string, path: string, token?: string, body?: unknown) => {
+    const response = await fetch(`${url}${path}`, {
+      method,
+      headers: { ...(token === undefined ? {} : { authorization: `Bearer ${token}` }), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    return { status: response.status, body: await response.text() };
+  };
+  const server: AnalyticsServer = {
+    url,
+    tokens,
+    get: (path, token) => request('GET', path, token),
+    post: (path, body, token) => request('POST', path, token, body),
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      await exited(child);
+      clearTimeout(killer);
+    },
+  };
+  try {
+    const admin = await tokens.issueToken({ role: 'admin' });
+    const deadline = Date.now() + readyWithinMs;
+    for (;;) {
+      if (child.exitCode !== null || child.signalCode !== null) throw new Error(`the analytics service exited (${child.signalCode ?? child.exitCode}):\n${output}`);
+      if (Date.now() > deadline) throw new Error(`the analytics service was not caught up within ${readyWithinMs / 1000} s:\n${output}`);
+      const status = await server.get('/v1/analytics/status', admin).catch(() => undefined);
+      if (status?.status === 200 && (JSON.parse(status.body) as { lag: number }).lag === 0) return server;
+      await sleep(200);
+    }
+  } catch (error) {
+    await server.stop();
+    throw error;
+  }
+}

@@ -1,0 +1,158 @@
+import { existsSync } from 'node:fs';
+import { cp, mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { SCHEMA_VERSION } from '@npo/analytics-model';
+import type { Benchmark, Contender, PreparedRun, RunOutcome } from '../../harness/benchmark.js';
+import { percentile } from '../../harness/stats.js';
+import { ensureEventsFixture, fixtureCacheRoot, FIXTURE_SEED } from '../analytics-rebuild/fixture.js';
+import { startAnalyticsServer, type AnalyticsServer } from './analytics-server.js';
+
+/*
+ * Report latency (issue #3) through the real HTTP routes of the built analytics service, one request at
+ * a time, on the national-scale simulator world (~400k events). The projection and a release are made
+ * once and cached (set-up); every run copies that data dir, starts the service on it and times each
+ * request from sending it to having read the whole JSON answer.
+ */
+
+export const GEMEENTE = 'gemeente-release';
+export const NATIONAL = 'national-release';
+export const AD_HOC = 'adhoc-asof';
+export const RELEASE_AS_OF = '2025-08-31';
+
+export type ReportsScale = 'national' | 'demo';
+
+/** NPO_BENCH_REPORTS_SCALE=demo: the 4-gemeente demo world (the tests); default national. */
+export const reportsScale = (): ReportsScale => (process.env['NPO_BENCH_REPORTS_SCALE'] === 'demo' ? 'demo' : 'national');
+
+// The real gemeenten of the simulated world, from Amsterdam to Vlieland: big and tiny reports.
+const GEMEENTEN: Readonly<Record<ReportsScale, readonly string[]>> = {
+  national: ['GM0363', 'GM0599', 'GM0518', 'GM0344', 'GM0014', 'GM0772', 'GM0034', 'GM0855', 'GM0268', 'GM0758', 'GM0080', 'GM0093', 'GM0060', 'GM0088', 'GM0096'],
+  demo: ['GM0060', 'GM0072', 'GM0074', 'GM0080'],
+};
+
+const DAY_MS = 86_400_000;
+/** A different day per request: the service caches an ad-hoc report per as-of day, a benchmark must not hit that cache. */
+export const adHocDay = (i: number): string => new Date(Date.UTC(2022, 0, 1) + i * DAY_MS).toISOString().slice(0, 10);
+
+/** Where the reports fixture lives: the national store plus the service's projection and release 1. */
+export const reportsFixtureDir = (): string => join(fixtureCacheRoot(), `analytics-reports-${reportsScale()}-seed${FIXTURE_SEED}-schema${SCHEMA_VERSION}`);
+
+/** The data dir with the projection and release 1, built once (the service projects the store, then releases). */
+export async function ensureReportsFixture(): Promise<string> {
+  const dir = reportsFixtureDir();
+  if (existsSync(join(dir, 'manifest.json'))) return dir;
+  const events = await ensureEventsFixture({ scale: reportsScale() });
+  const partial = `${dir}.partial-${process.pid}`;
+  await rm(partial, { recursive: true, force: true });
+  await mkdir(partial, { recursive: true });
+  await cp(events.storePath, join(partial, 'events.sqlite'));
+  const server = await startAnalyticsServer(partial);
+  try {
+    const created = await server.post('/v1/releases', { asOf: RELEASE_AS_OF }, await server.tokens.issueToken({ role: 'ocw' }));
+    if (created.status !== 201) throw new Error(`POST /v1/releases answered ${created.status}: ${created.body}`);
+  } finally {
+    await server.stop();
+  }
+  await writeFile(join(partial, 'manifest.json'), `${JSON.stringify({ events: events.events, release: 1, asOf: RELEASE_AS_OF, createdAt: new Date().toISOString() }, null, 2)}\n`);
+  await rm(dir, { recursive: true, force: true });
+  await rename(partial, dir);
+  return dir;
+}
+
+interface Request {
+  readonly path: string;
+  readonly token: string | undefined;
+}
+
+/** The i-th request of a workload; `round` shifts the ad-hoc days so warm-up and timed requests differ. */
+async function requestFor(workload: string, i: number, server: AnalyticsServer, round: number): Promise<Request> {
+  switch (workload) {
+    case GEMEENTE: {
+      const codes = GEMEENTEN[reportsScale()];
+      return { path: `/v1/reports/gemeenten/${codes[i % codes.length]!}`, token: await server.tokens.issueToken({ role: 'ocw' }) };
+    }
+    case NATIONAL:
+      return { path: '/v1/reports/national', token: undefined };
+    case AD_HOC:
+      return { path: `/v1/reports/national?asOf=${adHocDay(round * 500 + i)}`, token: await server.tokens.issueToken({ role: 'ocw' }) };
+    default:
+      throw new Error(`unknown workload ${workload}`);
+  }
+}
+
+/** What a good answer looks like: a report from release 1, or an ad-hoc one (`release: null`). */
+function checkAnswer(workload: string, body: string): string | undefined {
+  const doc = JSON.parse(body) as { release?: { number?: number } | null };
+  if (workload === AD_HOC) return doc.release === null ? undefined : 'an ad-hoc report carried a release';
+  return doc.release?.number === 1 ? undefined : `expected release 1, got ${JSON.stringify(doc.release)}`;
+}
+
+async function timeRequests(workload: string, server: AnalyticsServer, count: number, round: number): Promise<RunOutcome & { readonly timesMs: readonly number[] }> {
+  // Tokens are minted before the clock starts: signing is the client's cost, not the service's.
+  const requests = await Promise.all(Array.from({ length: count }, (_, i) => requestFor(workload, i, server, round)));
+  const timesMs: number[] = [];
+  let errors = 0;
+  let firstError: string | undefined;
+  for (const request of requests) {
+    const started = performance.now();
+    const answer = await server.get(request.path, request.token);
+    timesMs.push(performance.now() - started);
+    const problem = answer.status === 200 ? checkAnswer(workload, answer.body) : `${request.path}: ${answer.status} ${answer.body.slice(0, 200)}`;
+    if (problem !== undefined) {
+      errors++;
+      firstError ??= problem;
+    }
+  }
+  return { operations: count - errors, errors, ...(firstError === undefined ? {} : { firstError }), timesMs };
+}
+
+// Ad-hoc reports take seconds each: one warms their code path as well as five would.
+const warmUpRequests = (workload: string): number => (workload === AD_HOC ? 1 : 5);
+
+const analyticsHttp: Contender = {
+  name: 'analytics-http',
+  description: 'the built analytics service (apps/analytics) on loopback HTTP, one request at a time, bearer tokens as clients send them',
+  // The timed work runs in the service's process: the harness's in-worker warm-up would warm nothing.
+  // Each run warms the service itself with a few untimed requests instead.
+  warmup: false,
+  async prepare(workload, { dir, size }): Promise<PreparedRun> {
+    const fixture = await ensureReportsFixture();
+    const dataDir = join(dir, 'data');
+    await cp(fixture, dataDir, { recursive: true });
+    const server = await startAnalyticsServer(dataDir, 120_000);
+    try {
+      await timeRequests(workload, server, warmUpRequests(workload), 1);
+    } catch (error) {
+      await server.stop();
+      throw error;
+    }
+    return {
+      async run() {
+        const { timesMs, ...outcome } = await timeRequests(workload, server, size, 0);
+        return { ...outcome, latencyMs: { p50: percentile(timesMs, 50)!, p95: percentile(timesMs, 95)!, p99: percentile(timesMs, 99)! } };
+      },
+      dispose: () => server.stop(),
+    };
+  },
+};
+
+export const analyticsReportsBenchmark: Benchmark = {
+  name: 'analytics-reports',
+  description: 'report latency through the analytics HTTP routes on the national-scale simulator world (release 1 as of 2025-08-31, and ad hoc)',
+  unit: 'reports/s',
+  baseline: 'analytics-http',
+  workloads: [
+    { name: GEMEENTE, description: 'GET /v1/reports/gemeenten/{code} from release 1, rotating over 15 gemeenten (Amsterdam .. Vlieland), ocw token', size: (_c, quick) => (quick ? 30 : 300) },
+    { name: NATIONAL, description: 'GET /v1/reports/national from release 1, public', size: (_c, quick) => (quick ? 20 : 150) },
+    { name: AD_HOC, description: 'GET /v1/reports/national?asOf=<a different day each time> (computed from the projection, not cached), ocw token', size: (_c, quick) => (quick ? 3 : 10) },
+  ],
+  contenders: [analyticsHttp],
+  targets: [
+    { workload: GEMEENTE, contender: 'analytics-http', p95AtMostMs: 50 },
+    { workload: NATIONAL, contender: 'analytics-http', p95AtMostMs: 200 },
+    { workload: AD_HOC, contender: 'analytics-http', p95AtMostMs: 1_000 },
+  ],
+  // The first run may build the fixture: simulate ~400k events, project them, make a release.
+  runTimeoutMs: (quick) => (quick ? 10 : 20) * 60_000,
+};
