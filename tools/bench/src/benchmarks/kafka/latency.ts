@@ -14,6 +14,8 @@ export interface LatencyResult {
   /** Measured events (those appended after the warm-up). */
   readonly measured: number;
   readonly achievedPerSecond: number;
+  /** Duration of the load, warm-up included. */
+  readonly loadMs: number;
   /** Appended but not in DuckDB 30 s after the load ended (should be 0). */
   readonly unprojected: number;
   readonly ms: { readonly p50: number; readonly p90: number; readonly p99: number; readonly max: number };
@@ -105,6 +107,7 @@ export async function endToEndLatency(m: Messaging, dir: string, brokers: readon
     appended,
     measured: sorted.length,
     achievedPerSecond: Math.round((appended * 1000) / loadMs),
+    loadMs: Math.round(loadMs),
     unprojected,
     ms: { p50: round(percentile(sorted, 50)), p90: round(percentile(sorted, 90)), p99: round(percentile(sorted, 99)), max: round(sorted.at(-1) ?? Number.NaN) },
   };

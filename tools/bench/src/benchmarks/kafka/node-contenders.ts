@@ -1,13 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { kafkaEventFeed } from '@npo/analytics-kafka-feed';
 import { AnalyticsDatabase, runProjector, type EventFeed, type FeedBatch } from '@npo/analytics-model';
-import { openSqliteEventStore } from '@npo/event-store';
-import { encodeEnvelope, type Messaging } from '@npo/messaging';
-import { fillStore, recordedBenchEvent } from './fixtures.js';
 
 const repoRoot = fileURLToPath(new URL('../../../../../', import.meta.url));
 export const builtRelay = join(repoRoot, 'apps/event-relay/dist/main.js');
@@ -65,52 +61,15 @@ export async function relayPosition(file: string): Promise<number> {
   }
 }
 
-/**
- * Relay throughput: a store of `events` (filled first, untimed), then the built relay publishes it
- * all; timed from its start-up line to the checkpoint naming the head (every event acknowledged).
- */
-export async function relayThroughput(dir: string, brokers: readonly string[], topic: string, events: number): Promise<Rate> {
-  await mkdir(dir, { recursive: true });
-  const store = await openSqliteEventStore({ path: join(dir, 'events.sqlite') });
-  await fillStore(store, events);
-  const head = await store.headPosition();
-  await store.close();
-  const relay = await startRelay(dir, brokers, topic);
-  const ready = performance.now();
-  while ((await relayPosition(relay.checkpointFile)) < head) await sleep(5);
-  const done = performance.now();
-  await relay.stop();
-  return rate(events, done - ready);
-}
-
-/** The client library alone: the same envelopes (built beforehand) encoded and sent by @npo/messaging's kafkajs producer, 5,000 per send. */
-export async function kafkajsThroughput(m: Messaging, topic: string, events: number): Promise<Rate> {
-  const recorded = Array.from({ length: events }, (_, i) => recordedBenchEvent(i));
-  const producer = m.producer();
-  await producer.connect();
-  const started = performance.now();
-  for (let i = 0; i < recorded.length; i += 5_000) await producer.send(topic, recorded.slice(i, i + 5_000).map(encodeEnvelope));
-  const ms = performance.now() - started;
-  await producer.disconnect();
-  return rate(events, ms);
-}
-
 export interface ProjectionRate extends Rate {
   /** From the first committed batch on (the consumer group join excluded). */
   readonly afterFirstBatchPerSecond: number;
   readonly joinMs: number;
 }
 
-/** The Kafka-fed projector into a fresh DuckDB until it holds the whole topic, in a new consumer group. */
-export async function kafkaProjection(m: Messaging, dir: string, topic: string): Promise<ProjectionRate> {
-  const feed = kafkaEventFeed({ messaging: m, topic, groupId: `bench-${Date.now()}` });
-  return projectFeed(feed, join(dir, 'analytics-kafka'));
-}
-
-/** The projector's own ceiling: the same envelopes as JSON text, parsed by an in-memory feed (no Kafka). */
-export async function inMemoryProjection(dir: string, events: number): Promise<ProjectionRate> {
-  const texts = Array.from({ length: events }, (_, i) => JSON.stringify(recordedBenchEvent(i)));
-  const feed: EventFeed = {
+/** The same envelopes as JSON text, parsed by an in-memory feed: the projector's ceiling without Kafka. */
+export function inMemoryFeed(texts: readonly string[]): EventFeed {
+  return {
     name: 'in-memory',
     trusted: false,
     subscribe: () => ({
@@ -120,10 +79,10 @@ export async function inMemoryProjection(dir: string, events: number): Promise<P
     }),
     head: async () => new Map([[0, texts.length - 1]]),
   };
-  return projectFeed(feed, join(dir, 'analytics-memory'));
 }
 
-async function projectFeed(feed: EventFeed, dir: string): Promise<ProjectionRate> {
+/** The projector into a fresh DuckDB in `dir` until it holds everything `feed.head()` names. */
+export async function projectFeed(feed: EventFeed, dir: string): Promise<ProjectionRate> {
   const db = await AnalyticsDatabase.open({ dir });
   const lease = await db.lease();
   try {
