@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { RequestValidationError, type Principal } from '@npo/platform';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { CommandMeta, CommandReply } from '../application/stream-command-executor.js';
@@ -31,7 +31,7 @@ export function commandMetaOf(request: FastifyRequest, principal: Principal): Co
     requestHash:
       idempotencyKey === null
         ? null
-        : createHash('sha256').update(`${request.method} ${request.url}\n${JSON.stringify(request.body ?? null)}`).digest('base64url'),
+        : hash('sha256', `${request.method} ${request.url}\n${JSON.stringify(request.body ?? null)}`, 'base64url'),
   };
 }
 

@@ -20,12 +20,23 @@ function routeParam(request: FastifyRequest, name: string): string | undefined {
   return params?.[name];
 }
 
+/** What the decorators say about one handler; read once per handler, not per request. */
+interface RouteAuth {
+  readonly isPublic: boolean;
+  readonly roles: readonly Role[] | undefined;
+  readonly brinParam: string | undefined;
+  readonly gemeenteParam: string | undefined;
+}
+
 /**
  * Installed globally: every route needs a valid token unless marked {@link Public}; then
  * {@link Roles}, {@link OwnBrin} and {@link OwnGemeente} narrow who may call it.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
+  // Decorator metadata is fixed once the app is built, so each handler's answer is kept.
+  private readonly routes = new WeakMap<object, WeakMap<object, RouteAuth>>();
+
   constructor(
     @Inject(Reflector) private readonly reflector: Reflector,
     @Inject(TokenService) private readonly tokens: TokenService,
@@ -33,27 +44,41 @@ export class AuthGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return true;
-    const targets = [context.getHandler(), context.getClass()];
-    if (this.reflector.getAllAndOverride<boolean | undefined>(PUBLIC_ROUTE, targets) === true) return true;
+    const route = this.routeAuth(context);
+    if (route.isPublic) return true;
 
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     const principal = await this.tokens.verifyToken(bearerToken(request));
     request.principal = principal;
 
-    const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ALLOWED_ROLES, targets);
+    const { roles, brinParam, gemeenteParam } = route;
     if (roles !== undefined && !roles.includes(principal.role)) {
       throw new ForbiddenError(`This route is for role ${roles.join(' or ')}; the token has role ${principal.role}.`, 'ROLE_NOT_ALLOWED');
     }
-
-    const brinParam = this.reflector.getAllAndOverride<string | undefined>(OWN_BRIN_PARAM, targets);
     if (brinParam !== undefined && principal.role === 'school' && routeParam(request, brinParam) !== principal.brin) {
       throw new ForbiddenError(`A school may only act on its own BRIN (${principal.brin}).`, 'NOT_OWN_BRIN');
     }
-
-    const gemeenteParam = this.reflector.getAllAndOverride<string | undefined>(OWN_GEMEENTE_PARAM, targets);
     if (gemeenteParam !== undefined && principal.role === 'gemeente' && routeParam(request, gemeenteParam) !== principal.gemeente) {
       throw new ForbiddenError(`A gemeente may only act on its own code (${principal.gemeente}).`, 'NOT_OWN_GEMEENTE');
     }
     return true;
+  }
+
+  private routeAuth(context: ExecutionContext): RouteAuth {
+    const handler = context.getHandler();
+    const controller = context.getClass();
+    let byHandler = this.routes.get(controller);
+    if (byHandler === undefined) this.routes.set(controller, (byHandler = new WeakMap()));
+    const known = byHandler.get(handler);
+    if (known !== undefined) return known;
+    const targets = [handler, controller];
+    const route: RouteAuth = {
+      isPublic: this.reflector.getAllAndOverride<boolean | undefined>(PUBLIC_ROUTE, targets) === true,
+      roles: this.reflector.getAllAndOverride<Role[] | undefined>(ALLOWED_ROLES, targets),
+      brinParam: this.reflector.getAllAndOverride<string | undefined>(OWN_BRIN_PARAM, targets),
+      gemeenteParam: this.reflector.getAllAndOverride<string | undefined>(OWN_GEMEENTE_PARAM, targets),
+    };
+    byHandler.set(handler, route);
+    return route;
   }
 }
