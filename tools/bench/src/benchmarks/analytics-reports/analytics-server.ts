@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { Agent, request as httpRequest } from 'node:http';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -45,6 +46,7 @@ export async function startAnalyticsServer(dataDir: string, readyWithinMs = 600_
   // The key first, so the service and this client sign and verify with the same one.
   const tokens = await TokenService.fromDataDir(dataDir);
   const port = await freePort();
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
   const url = `http://127.0.0.1:${port}`;
   const child = spawn(process.execPath, [builtAnalytics], {
     env: { ...process.env, NPO_DATA_DIR: dataDir, NPO_ANALYTICS_PORT: String(port), NPO_HOST: '127.0.0.1', NPO_LOG_LEVEL: 'warn', NPO_DEMO: '0' },
@@ -56,14 +58,28 @@ export async function startAnalyticsServer(dataDir: string, readyWithinMs = 600_
   };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
-  const request = async (method: string, path: string, token?: string, body?: unknown) => {
-    const response = await fetch(`${url}${path}`, {
-      method,
-      headers: { ...(token === undefined ? {} : { authorization: `Bearer ${token}` }), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  // node:http rather than fetch: a national release or ad-hoc report can take minutes here, longer than
+  // fetch's fixed 300 s wait for the response headers; a keep-alive agent reuses the connection.
+  const request = (method: string, path: string, token?: string, body?: unknown) =>
+    new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const payload = body === undefined ? undefined : JSON.stringify(body);
+      const req = httpRequest(
+        `${url}${path}`,
+        {
+          method,
+          agent,
+          headers: { ...(token === undefined ? {} : { authorization: `Bearer ${token}` }), ...(payload === undefined ? {} : { 'content-type': 'application/json' }) },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+          res.on('error', reject);
+        },
+      );
+      req.on('error', reject);
+      req.end(payload);
     });
-    return { status: response.status, body: await response.text() };
-  };
   const server: AnalyticsServer = {
     url,
     tokens,
@@ -71,6 +87,7 @@ export async function startAnalyticsServer(dataDir: string, readyWithinMs = 600_
     post: (path, body, token) => request('POST', path, token, body),
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
+      agent.destroy();
       child.kill('SIGTERM');
       const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
       await exited(child);

@@ -107,8 +107,9 @@ async function timeRequests(workload: string, server: AnalyticsServer, count: nu
   return { operations: count - errors, errors, ...(firstError === undefined ? {} : { firstError }), timesMs };
 }
 
-// Ad-hoc reports take seconds each: one warms their code path as well as five would.
-const warmUpRequests = (workload: string): number => (workload === AD_HOC ? 1 : 5);
+// An ad-hoc report is computed and protected from the projection on every request (the same work as a
+// release): minutes at national scale on this machine, so no warm-up would change it.
+const warmUpRequests = (workload: string): number => (workload === AD_HOC ? 0 : 5);
 
 const analyticsHttp: Contender = {
   name: 'analytics-http',
@@ -122,7 +123,7 @@ const analyticsHttp: Contender = {
     await cp(fixture, dataDir, { recursive: true });
     const server = await startAnalyticsServer(dataDir, 120_000);
     try {
-      await timeRequests(workload, server, warmUpRequests(workload), 1);
+      if (warmUpRequests(workload) > 0) await timeRequests(workload, server, warmUpRequests(workload), 1);
     } catch (error) {
       await server.stop();
       throw error;
@@ -145,7 +146,7 @@ export const analyticsReportsBenchmark: Benchmark = {
   workloads: [
     { name: GEMEENTE, description: 'GET /v1/reports/gemeenten/{code} from release 1, rotating over 15 gemeenten (Amsterdam .. Vlieland), ocw token', size: (_c, quick) => (quick ? 30 : 300) },
     { name: NATIONAL, description: 'GET /v1/reports/national from release 1, public', size: (_c, quick) => (quick ? 20 : 150) },
-    { name: AD_HOC, description: 'GET /v1/reports/national?asOf=<a different day each time> (computed from the projection, not cached), ocw token', size: (_c, quick) => (quick ? 3 : 10) },
+    { name: AD_HOC, description: 'GET /v1/reports/national?asOf=<a different day each time> (computed from the projection, not cached), ocw token', size: (_c, quick) => (quick ? 1 : 2) },
   ],
   contenders: [analyticsHttp],
   targets: [
@@ -154,5 +155,5 @@ export const analyticsReportsBenchmark: Benchmark = {
     { workload: AD_HOC, contender: 'analytics-http', p95AtMostMs: 1_000 },
   ],
   // The first run may build the fixture: simulate ~400k events, project them, make a release.
-  runTimeoutMs: (quick) => (quick ? 10 : 20) * 60_000,
+  runTimeoutMs: (quick) => (quick ? 20 : 40) * 60_000,
 };
