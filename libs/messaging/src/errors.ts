@@ -59,3 +59,12 @@ export class EnvelopeDecodeError extends MessagingError {
     this.name = 'EnvelopeDecodeError';
   }
 }
+
+/** A publish after an earlier one failed: the order of the partitions' messages can no longer be promised, so nothing more is sent. */
+export class PublisherBrokenError extends MessagingError {
+  readonly code = 'PUBLISHER_BROKEN';
+  constructor(cause: unknown) {
+    super(`an earlier publish failed (${cause instanceof Error ? cause.message : String(cause)}); close this publisher and publish again from the last acknowledged message with a new one`, { cause });
+    this.name = 'PublisherBrokenError';
+  }
+}

@@ -3,8 +3,10 @@ export type { DeliveredPartition, MessageProducer, ProducerOptions } from './por
 export type { BatchContext, BatchHandler, ConsumerOptions, ExternalOffsetStore, MessageConsumer, OffsetSource, ReceivedBatch } from './port/consumer.js';
 export type { PartitionDescription, PartitionOffsets, TopicAdmin, TopicDescription, TopicSpec } from './port/admin.js';
 export type { KafkaConnection, LogLevel, Messaging, MessagingLogger } from './port/messaging.js';
-export { EnvelopeDecodeError, MessagingError, MessagingStateError, StoredOffsetOutOfRangeError, TopicMismatchError, type EnvelopeDecodeReason } from './errors.js';
+export { EnvelopeDecodeError, MessagingError, MessagingStateError, PublisherBrokenError, StoredOffsetOutOfRangeError, TopicMismatchError, type EnvelopeDecodeReason } from './errors.js';
 export { decodeEnvelope, encodeEnvelope, envelopeHeaders, type DecodedEnvelope } from './codec/envelope-codec.js';
 export { lagOf, type PartitionLag } from './lag.js';
 export { kafkaConnectionFromEnv } from './env.js';
 export { createKafkaMessaging } from './kafkajs/kafka-messaging.js';
+export { murmur2, partitionForKey } from './partitioning/murmur2.js';
+export { PartitionedPublisher, type PartitionedPublisherOptions } from './partitioning/partitioned-publisher.js';

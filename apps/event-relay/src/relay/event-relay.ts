@@ -1,6 +1,6 @@
 import type { RecordedEvent } from '@npo/contracts';
 import type { EventStore } from '@npo/event-store';
-import { encodeEnvelope, type MessageProducer, type Messaging, type ProducerOptions } from '@npo/messaging';
+import { encodeEnvelope, PartitionedPublisher, type Messaging, type ProducerOptions } from '@npo/messaging';
 import type { CheckpointFile } from '../checkpoint/checkpoint-file.js';
 import type { RelayMetrics } from '../metrics/relay-metrics.js';
 
@@ -21,6 +21,16 @@ export interface EventRelayOptions {
   /** Default 10 s. */
   readonly maxRetryDelayMs?: number;
   readonly producer?: ProducerOptions;
+  /**
+   * Idempotent producers, each owning a fixed share of the topic's partitions (a key always maps to
+   * one partition, so one school's events keep their order). Default 3, at most the partition count.
+   */
+  readonly producers?: number;
+  /**
+   * Pages handed to the producers before the oldest is acknowledged (the checkpoint still moves only
+   * over acknowledged pages, in order). Default 3.
+   */
+  readonly pagesInFlight?: number;
 }
 
 export type RelayState = 'stopped' | 'connecting' | 'publishing' | 'retrying' | 'stopping';
@@ -33,6 +43,19 @@ export class RelayCheckpointError extends Error {
     this.name = 'RelayCheckpointError';
   }
 }
+
+/** Which of two promises settles first (rejections count as settling; they surface where awaited). */
+const firstSettled = (first: Promise<unknown>, second: Promise<unknown>): Promise<'first' | 'second'> =>
+  Promise.race([
+    first.then(
+      () => 'first' as const,
+      () => 'first' as const,
+    ),
+    second.then(
+      () => 'second' as const,
+      () => 'second' as const,
+    ),
+  ]);
 
 const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
   new Promise((resolve) => {
@@ -48,17 +71,18 @@ const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
 
 /**
  * The outbox relay: follows the store's global log from the checkpoint and publishes each page of
- * events to Kafka (key = stream id, so a school's events stay in order on one partition). The
- * checkpoint is saved only after Kafka acknowledged the whole page, so a crash at any moment
- * re-publishes at most the page in flight: delivery is at least once, and consumers drop repeats by
- * event id. After a failed publish the producer is replaced and the same page is sent again.
+ * events to Kafka (key = stream id, so a school's events stay in order on one partition). Pages are
+ * handed to the producers while earlier ones are still on the wire; the checkpoint is saved only
+ * after Kafka acknowledged a page and every page before it, so a crash at any moment re-publishes at
+ * most the pages in flight: delivery is at least once, and consumers drop repeats by event id. After
+ * a failed publish the producers are replaced and publishing resumes after the checkpoint.
  */
 export class EventRelay {
   #position: number | undefined;
   #state: RelayState = 'stopped';
   #stop = new AbortController();
   #loop: Promise<void> | undefined;
-  #producer: MessageProducer | undefined;
+  #publisher: PartitionedPublisher | undefined;
   #lastError: string | null = null;
   #fatal: unknown;
   readonly #waiters: { position: number; resolve: () => void }[] = [];
@@ -83,7 +107,7 @@ export class EventRelay {
 
   /** Connected and publishing (or waiting for new events) without a pending failure. */
   get ready(): boolean {
-    return this.#state === 'publishing' && this.#producer !== undefined;
+    return this.#state === 'publishing' && this.#publisher !== undefined;
   }
 
   /** Starts following the log; resolves once the checkpoint is read. A broken checkpoint file rejects. */
@@ -124,9 +148,9 @@ export class EventRelay {
       new Promise<'timed-out'>((resolve) => (timer = setTimeout(() => resolve('timed-out'), timeoutMs))),
     ]);
     clearTimeout(timer);
-    const producer = this.#producer;
-    this.#producer = undefined;
-    await producer?.disconnect().catch(() => undefined);
+    const publisher = this.#publisher;
+    this.#publisher = undefined;
+    await publisher?.close().catch(() => undefined);
     this.#state = 'stopped';
     this.#loop = undefined;
     return outcome;
@@ -143,43 +167,57 @@ export class EventRelay {
     const signal = this.#stop.signal;
     const initialDelay = this.options.retryDelayMs ?? 500;
     const maxDelay = this.options.maxRetryDelayMs ?? 10_000;
+    const window = Math.max(1, this.options.pagesInFlight ?? 3);
     let delay = initialDelay;
     let position = start;
     while (!signal.aborted) {
       let stage: 'connect' | 'publish' | 'read' = 'connect';
+      // Pages handed to the producers, oldest first; each is checkpointed once it and all before it are acknowledged.
+      const inFlight: { readonly last: number; readonly acked: Promise<void> }[] = [];
       try {
-        const producer = await this.#connectedProducer();
+        const publisher = await this.#connectedPublisher();
         this.#set('publishing');
+        const checkpointOldest = async (): Promise<void> => {
+          const oldest = inFlight[0]!;
+          stage = 'publish';
+          await oldest.acked;
+          inFlight.shift();
+          try {
+            await this.options.checkpoint.save(oldest.last);
+          } catch (error) {
+            throw new RelayCheckpointError(error);
+          }
+          position = oldest.last;
+          this.#advanced(oldest.last);
+          this.#lastError = null;
+          this.#set('publishing');
+          delay = initialDelay;
+        };
         stage = 'read';
         const pages = this.options.store.subscribeToAll({ after: position, maxBatchSize: this.options.batchSize, signal })[Symbol.asyncIterator]();
         try {
           let next = pages.next();
+          next.catch(() => undefined); // surfaced when awaited; not unhandled if a send fails first
           for (;;) {
+            // The oldest page's acknowledgement is handled as soon as it comes, even while the next
+            // read waits for new appends (live mode), so the checkpoint never lags behind Kafka.
+            if (inFlight.length >= window || (inFlight.length > 0 && (await firstSettled(inFlight[0]!.acked, next)) === 'first')) {
+              await checkpointOldest();
+              continue;
+            }
+            stage = 'read';
             const read = await next;
             if (read.done === true) break;
             const page = read.value;
             stage = 'publish';
-            const sent = this.#publish(producer, page);
-            // Read (and parse) the next page while Kafka works on this one; it is only published,
-            // and checkpointed, after this one was acknowledged. Reading waits a turn so that this
-            // page's request is encoded and on the wire first.
-            await new Promise((resolve) => setImmediate(resolve));
+            const acked = this.#publish(publisher, page);
+            acked.catch(() => undefined); // awaited in order by checkpointOldest
+            inFlight.push({ last: page.at(-1)!.globalPosition, acked });
             next = pages.next();
-            next.catch(() => undefined); // surfaced when awaited; not unhandled if the send fails first
-            await sent;
-            const last = page.at(-1)!.globalPosition;
-            try {
-              await this.options.checkpoint.save(last);
-            } catch (error) {
-              throw new RelayCheckpointError(error);
-            }
-            position = last;
-            this.#advanced(last);
-            this.#lastError = null;
-            this.#set('publishing');
-            delay = initialDelay;
-            stage = 'read';
+            next.catch(() => undefined);
           }
+          // Stopping: the pages already handed over are finished (acknowledged and checkpointed).
+          while (inFlight.length > 0) await checkpointOldest();
         } finally {
           // Not awaited: a read-ahead may be waiting for the next append; the subscription ends then.
           void pages.return?.(undefined).catch(() => undefined);
@@ -189,11 +227,13 @@ export class EventRelay {
         this.#lastError = error instanceof Error ? error.message : String(error);
         this.options.metrics?.failed(stage);
         this.#log('warn', `relay ${stage} failed; retrying`, { err: error, retryInMs: delay, position });
-        // A failed send may leave the idempotent producer's sequence numbers out of step with the
-        // broker: a new producer (new producer id) sends the page again.
-        const broken = this.#producer;
-        this.#producer = undefined;
-        void broken?.disconnect().catch(() => undefined);
+        // A failed send may leave an idempotent producer's sequence numbers out of step with the
+        // broker: new producers (new producer ids) publish again after the checkpoint. The broken
+        // publisher sends nothing more, and its requests still on the wire end before the new one
+        // starts, so no partition gets a later event ahead of an earlier one.
+        const broken = this.#publisher;
+        this.#publisher = undefined;
+        await broken?.close().catch(() => undefined);
         if (signal.aborted) break;
         this.#set('retrying');
         await sleep(delay, signal);
@@ -202,18 +242,42 @@ export class EventRelay {
     }
   }
 
-  async #connectedProducer(): Promise<MessageProducer> {
-    if (this.#producer !== undefined) return this.#producer;
+  async #connectedPublisher(): Promise<PartitionedPublisher> {
+    if (this.#publisher !== undefined) return this.#publisher;
     this.#set('connecting');
-    const producer = this.options.messaging.producer(this.options.producer);
-    await producer.connect();
-    this.#producer = producer;
-    return producer;
+    const partitions = await this.#partitionCount();
+    const publisher = new PartitionedPublisher(this.options.messaging, {
+      topic: this.options.topic,
+      partitions,
+      producers: this.options.producers ?? 3,
+      ...(this.options.producer === undefined ? {} : { producer: this.options.producer }),
+    });
+    try {
+      await publisher.connect();
+    } catch (error) {
+      await publisher.close().catch(() => undefined);
+      throw error;
+    }
+    this.#publisher = publisher;
+    return publisher;
   }
 
-  async #publish(producer: MessageProducer, page: readonly RecordedEvent[]): Promise<void> {
+  /** The topic's partition count, which the keys are hashed onto (the topic is created before the relay starts). */
+  async #partitionCount(): Promise<number> {
+    const admin = this.options.messaging.admin();
+    await admin.connect();
+    try {
+      const description = await admin.describeTopic(this.options.topic);
+      if (description === undefined || description.partitions.length === 0) throw new Error(`topic ${this.options.topic} does not exist`);
+      return description.partitions.length;
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
+  }
+
+  async #publish(publisher: PartitionedPublisher, page: readonly RecordedEvent[]): Promise<void> {
     const started = performance.now();
-    await producer.send(this.options.topic, page.map(encodeEnvelope));
+    await publisher.publish(page.map(encodeEnvelope));
     this.options.metrics?.published(page.length, (performance.now() - started) / 1000);
   }
 
