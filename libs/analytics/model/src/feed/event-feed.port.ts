@@ -39,6 +39,12 @@ export interface EventFeed {
   readonly name: string;
   /** The store feed's payloads come from our own store: the projector may skip envelope validation. */
   readonly trusted: boolean;
+  /**
+   * The projector may ask for the next batch before the current one is committed (it reads ahead while
+   * DuckDB commits). Only for a feed whose next() has no side effect on what counts as done: not the
+   * Kafka feed, whose next() acknowledges the batch before.
+   */
+  readonly readAhead?: boolean;
   /** Catch-up then live: every entry after the checkpoint, in batches, waiting for more once caught up. */
   subscribe(from: Checkpoint, options?: FeedSubscribeOptions): AsyncIterable<FeedBatch>;
   /** The offset of the newest entry per partition right now (for "caught up" and progress). */

@@ -9,6 +9,7 @@ export function storeEventFeed(store: EventStore): EventFeed {
   return {
     name: STORE_FEED_NAME,
     trusted: true,
+    readAhead: true,
     subscribe(from: Checkpoint, options: FeedSubscribeOptions = {}): AsyncIterable<FeedBatch> {
       const after = from.get(STORE_PARTITION);
       const events = store.subscribeToAll({

@@ -5,7 +5,7 @@ import { sqlString } from '../db/sql.js';
 import type { FeedBatch, FeedEntry } from '../feed/event-feed.port.js';
 import { achterstandBandOf } from '../reference/achterstand-bands.js';
 import { sectorGroupOf } from '../reference/sector-groups.js';
-import { writeCheckpoint } from './checkpoint-store.js';
+import { checkpointStatement } from './checkpoint-store.js';
 import { type EnvelopeFacts, envelopeFacts, envelopeProblem, isLoggable } from './envelope-check.js';
 import { type Close, type IntervalTable, type OpenIntervals, type OpenIntervalsDraft } from './open-intervals.js';
 import { RowBuffer } from './row-buffer.js';
@@ -94,7 +94,8 @@ export class BatchWriter {
     private readonly intervals: OpenIntervals,
   ) {}
 
-  async write(batch: FeedBatch, now: string, hooks: BatchHooks = {}): Promise<BatchResult> {
+  /** `whileCommitting` runs once COMMIT is under way in DuckDB's threads (the projector reads ahead there). */
+  async write(batch: FeedBatch, now: string, hooks: BatchHooks = {}, whileCommitting?: () => void): Promise<BatchResult> {
     const rows = new BatchRows();
     const heads = this.heads.draft();
     const open = this.intervals.draft();
@@ -162,12 +163,18 @@ export class BatchWriter {
     await this.conn.run('BEGIN TRANSACTION');
     try {
       for (const buffer of rows.buffers.values()) await buffer.appendTo(this.conn);
-      for (const [table, closes] of open.closes) await this.#endEarlierRows(table, closes);
-      await this.#writeHeads(heads.changes);
-      await writeCheckpoint(this.conn, this.feed.name, offsets, now);
+      // The rest of the batch in one round trip: each run() costs a hop to DuckDB's threads and back.
+      const statements: string[] = [];
+      for (const [table, closes] of open.closes) statements.push(...this.#endEarlierRows(table, closes));
+      statements.push(...(await this.#stageHeads(heads.changes)));
+      const checkpoint = checkpointStatement(this.feed.name, offsets, now);
+      if (checkpoint !== null) statements.push(checkpoint);
+      if (statements.length > 0) await this.conn.run(statements.join(';\n'));
       result = { applied, quarantined, duplicates, offsets, lastGlobalPosition: lastGlobal };
       await hooks.beforeCommit?.(result);
-      await this.conn.run('COMMIT');
+      const committing = this.conn.run('COMMIT');
+      whileCommitting?.();
+      await committing;
     } catch (error) {
       try {
         await this.conn.run('ROLLBACK');
@@ -281,8 +288,8 @@ export class BatchWriter {
   }
 
   /** Ends rows written by earlier batches: one UPDATE per table, matched on global_position. */
-  async #endEarlierRows(table: IntervalTable, closes: readonly Close[]): Promise<void> {
-    if (closes.length === 0) return;
+  #endEarlierRows(table: IntervalTable, closes: readonly Close[]): string[] {
+    if (closes.length === 0) return [];
     const withdrawals = table === 'choice';
     // Values we produced ourselves: integers and instants normalised to UTC by the envelope check.
     const values = closes
@@ -290,15 +297,15 @@ export class BatchWriter {
       .join(', ');
     const set = withdrawals ? 'valid_to = c.valid_to::TIMESTAMPTZ, withdrawal_event_id = c.ended_by::UUID' : 'valid_to = c.valid_to::TIMESTAMPTZ';
     const columns = withdrawals ? 'gp, valid_to, ended_by' : 'gp, valid_to';
-    await this.conn.run(`UPDATE ${table} SET ${set} FROM (VALUES ${values}) AS c(${columns}) WHERE ${table}.global_position = c.gp`);
+    return [`UPDATE ${table} SET ${set} FROM (VALUES ${values}) AS c(${columns}) WHERE ${table}.global_position = c.gp`];
   }
 
-  async #writeHeads(changes: ReadonlyMap<string, number>): Promise<void> {
-    if (changes.size === 0) return;
+  /** Appends the moved stream heads to the staging table; returns the statements that upsert them. */
+  async #stageHeads(changes: ReadonlyMap<string, number>): Promise<string[]> {
+    if (changes.size === 0) return [];
     const staging = new RowBuffer('stg_stream_head', 'vb', 'temp');
     for (const [streamId, position] of changes) staging.push([streamId, position]);
     await staging.appendTo(this.conn);
-    await this.conn.run('INSERT OR REPLACE INTO stream_head SELECT stream_id, stream_position FROM stg_stream_head');
-    await this.conn.run('DELETE FROM stg_stream_head');
+    return ['INSERT OR REPLACE INTO stream_head SELECT stream_id, stream_position FROM stg_stream_head', 'DELETE FROM stg_stream_head'];
   }
 }

@@ -1,5 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { type Checkpoint, type EventFeed, hasReached } from '../feed/event-feed.port.js';
+import { type Checkpoint, type EventFeed, type FeedBatch, hasReached } from '../feed/event-feed.port.js';
 import { createStaging } from '../schema/create-schema.js';
 import { type BatchHooks, type BatchResult, BatchWriter } from './batch-writer.js';
 import { readCheckpoint } from './checkpoint-store.js';
@@ -49,10 +49,25 @@ export async function runProjector(conn: DuckDBConnection, options: ProjectorOpt
   const stop = new AbortController();
   const onAbort = (): void => stop.abort();
   options.signal?.addEventListener('abort', onAbort, { once: true });
+  const iterator = feed.subscribe(checkpoint, { maxBatchSize: options.maxBatchSize ?? DEFAULT_PROJECTOR_BATCH, signal: stop.signal })[Symbol.asyncIterator]();
+  let next: Promise<IteratorResult<FeedBatch>> | undefined;
   try {
-    for await (const batch of feed.subscribe(checkpoint, { maxBatchSize: options.maxBatchSize ?? DEFAULT_PROJECTOR_BATCH, signal: stop.signal })) {
+    for (;;) {
+      const step = await (next ?? iterator.next());
+      next = undefined;
+      if (step.done === true) break;
+      const batch = step.value;
       if (batch.entries.length === 0) continue;
-      const result = await writer.write(batch, clock().toISOString(), options.hooks);
+      // A read-ahead feed reads the next batch on this thread while DuckDB commits this one on its own.
+      const readAhead =
+        feed.readAhead === true
+          ? (): void => {
+              next = iterator.next();
+              // Marked handled now: it may fail while this batch still commits; the loop or `finally` sees it.
+              next.catch(() => undefined);
+            }
+          : undefined;
+      const result = await writer.write(batch, clock().toISOString(), options.hooks, readAhead);
       for (const [partition, offset] of result.offsets) checkpoint.set(partition, offset);
       totals.batches++;
       totals.applied += result.applied;
@@ -65,6 +80,9 @@ export async function runProjector(conn: DuckDBConnection, options: ProjectorOpt
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
     stop.abort();
+    // A batch read ahead is dropped: it was not applied, the checkpoint says where to start again.
+    if (next !== undefined) await next.catch(() => undefined);
+    await iterator.return?.();
   }
   return summary();
 }
