@@ -4,7 +4,8 @@ import BetterSqlite3 from 'better-sqlite3';
 import { DEFAULT_BODY_LIMIT_BYTES, TokenService } from '@npo/platform';
 import { freePort, repoRoot, spawnNode, waitUntilAnswering } from './processes.js';
 
-export const builtSchoolApi = join(repoRoot, 'apps/school-api/dist/main.js');
+/** The built API; BENCH_SCHOOL_API_MAIN points at another build (e.g. an older commit's, for before/after numbers). */
+export const builtSchoolApi = process.env['BENCH_SCHOOL_API_MAIN'] ?? join(repoRoot, 'apps/school-api/dist/main.js');
 export const builtPeerServer = join(repoRoot, 'tools/bench/dist/benchmarks/school-api-http/peer-server.js');
 
 /** A server under load: where to send the commands, for which schools, with which bearer tokens. */
