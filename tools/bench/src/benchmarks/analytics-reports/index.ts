@@ -111,12 +111,16 @@ async function timeRequests(workload: string, server: AnalyticsServer, count: nu
 // release): minutes at national scale on this machine, so no warm-up would change it.
 const warmUpRequests = (workload: string): number => (workload === AD_HOC ? 0 : 5);
 
+/** NPO_BENCH_REPORTS_WORKLOADS=gemeente-release,national-release: only those (an ad-hoc national report takes minutes here). */
+const selectedWorkloads = (): readonly string[] | undefined => process.env['NPO_BENCH_REPORTS_WORKLOADS']?.split(',').map((w) => w.trim());
+
 const analyticsHttp: Contender = {
   name: 'analytics-http',
   description: 'the built analytics service (apps/analytics) on loopback HTTP, one request at a time, bearer tokens as clients send them',
   // The timed work runs in the service's process: the harness's in-worker warm-up would warm nothing.
   // Each run warms the service itself with a few untimed requests instead.
   warmup: false,
+  supports: (workload) => selectedWorkloads()?.includes(workload) ?? true,
   async prepare(workload, { dir, size }): Promise<PreparedRun> {
     const fixture = await ensureReportsFixture();
     const dataDir = join(dir, 'data');
