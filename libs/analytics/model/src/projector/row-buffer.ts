@@ -7,6 +7,14 @@ export type Row = (string | number | null)[];
 // DuckDB's vector size: the most rows one data chunk holds.
 const CHUNK_ROWS = 2048;
 
+/*
+ * One reusable chunk per column layout. A chunk's memory is native and freed only when the garbage
+ * collector finalises it, which it does not hurry to do for a small JS object: a new chunk per 2,048
+ * rows made the resident size grow with the history. Filling and appending are synchronous, so two
+ * appenders on this thread never share a chunk at the same time.
+ */
+const chunks = new Map<ColumnKinds, DuckDBDataChunk>();
+
 function typeOf(kind: string, kinds: ColumnKinds): DuckDBType {
   switch (kind) {
     case 'v':
@@ -65,7 +73,10 @@ export class RowBuffer {
  */
 function appendChunk(appender: DuckDBAppender, kinds: ColumnKinds, types: readonly DuckDBType[], rows: readonly Row[], start: number, end: number): void {
   const count = end - start;
-  const chunk = DuckDBDataChunk.create(types as DuckDBType[], count);
+  let chunk = chunks.get(kinds);
+  if (chunk === undefined) chunks.set(kinds, (chunk = DuckDBDataChunk.create(types as DuckDBType[])));
+  chunk.reset();
+  chunk.rowCount = count;
   const column: unknown[] = new Array(count);
   for (let c = 0; c < kinds.length; c++) {
     const big = kinds.charCodeAt(c) === 98; // b
