@@ -94,8 +94,13 @@ describe('SQLite event store', () => {
     await a.append('school-16SW', newEvents(1), { expectedVersion: 1 });
     const stale = await rejectionOf(b.append('school-16SW', newEvents(1), { expectedVersion: 1 }));
     expect(stale).toMatchObject({ actual: 2 });
+    // b's cached global head goes stale too: its next append must continue after a's event, not collide.
+    await a.append('school-55CD', newEvents(1), { expectedVersion: 'no_stream' });
+    const headBefore = await a.headPosition();
+    const elsewhere = await b.append('school-77AB', newEvents(1), { expectedVersion: 'no_stream' });
+    expect(elsewhere.lastGlobalPosition).toBe(headBefore + 1);
 
-    const live = collectUntil(b, { after: 2 }, (seen) => seen.length >= 2, 10_000);
+    const live = collectUntil(b, { after: elsewhere.lastGlobalPosition }, (seen) => seen.length >= 2, 10_000);
     await new Promise((resolve) => setTimeout(resolve, 30));
     await a.append('school-99ZZ', [newEvent(), newEvent()], { expectedVersion: 'no_stream' });
     const got = await live;

@@ -53,6 +53,8 @@ class SqliteEventStore implements EventStore {
   #closed = false;
   /** Committed last streamPosition per stream; valid while no other connection has written. */
   readonly #streamHeads = new Map<string, number>();
+  /** globalPosition the next append gets; valid under the same condition as #streamHeads. */
+  #nextGlobal: number | undefined;
   #seenDataVersion: number | undefined;
 
   constructor(db: Database, options: SqliteEventStoreOptions) {
@@ -131,8 +133,7 @@ class SqliteEventStore implements EventStore {
       outcomes = this.#writeGroup(group);
     } catch (error) {
       // The transaction as a whole failed (lock timeout, I/O error): nothing of the group is stored.
-      this.#streamHeads.clear();
-      this.#seenDataVersion = undefined;
+      this.#forgetCachedHeads();
       const failure = new EventStoreUnavailableError(`Append failed: ${(error as Error).message}`, { cause: error });
       for (const p of group) p.reject(failure);
       return;
@@ -153,12 +154,12 @@ class SqliteEventStore implements EventStore {
       // Another process committed since our last look: cached stream heads may be stale.
       const dataVersion = sql.dataVersion.get();
       if (dataVersion !== this.#seenDataVersion) {
-        this.#streamHeads.clear();
+        this.#forgetCachedHeads();
         this.#seenDataVersion = dataVersion;
       }
       const recordedAt = this.#clock().toISOString();
       const written = new Map<string, number>();
-      const cursor = { nextGlobal: (sql.head.get() ?? -1) + 1 };
+      const cursor = { nextGlobal: this.#nextGlobal ?? (sql.head.get() ?? -1) + 1 };
       const outcomes = group.map((p): Outcome => {
         try {
           return { ok: true, result: this.#appendOne(p, recordedAt, written, cursor) };
@@ -168,6 +169,7 @@ class SqliteEventStore implements EventStore {
         }
       });
       sql.commit.run();
+      this.#nextGlobal = cursor.nextGlobal;
       if (this.#streamHeads.size + written.size > MAX_CACHED_STREAMS) this.#streamHeads.clear();
       for (const [streamId, head] of written) this.#streamHeads.set(streamId, head);
       return outcomes;
@@ -208,6 +210,7 @@ class SqliteEventStore implements EventStore {
       if (retry !== undefined) return retry;
       // No id is taken, so the stream position was: our cached head was stale. Fail this append only.
       this.#streamHeads.delete(streamId);
+      cursor.nextGlobal = (sql.head.get() ?? -1) + 1;
       throw new EventStoreUnavailableError(`Stream ${streamId} changed concurrently; retry the append`, { cause: error });
     }
     cursor.nextGlobal = firstGlobal + events.length;
@@ -220,6 +223,12 @@ class SqliteEventStore implements EventStore {
   #storedIds(streamId: string, events: readonly PreparedEvent[]): AppendResult | undefined {
     const ids = events.map((e) => e.id);
     return resolveStoredIds(streamId, ids, ids.map((id) => this.#sql.locateId.get(id)));
+  }
+
+  #forgetCachedHeads(): void {
+    this.#streamHeads.clear();
+    this.#nextGlobal = undefined;
+    this.#seenDataVersion = undefined;
   }
 
   #streamHead(streamId: string): number {
