@@ -144,7 +144,7 @@ const analyticsHttp: Contender = {
 
 export const analyticsReportsBenchmark: Benchmark = {
   name: 'analytics-reports',
-  description: 'report latency through the analytics HTTP routes on the national-scale simulator world (release 1 as of 2025-08-31, and ad hoc)',
+  description: `report latency through the analytics HTTP routes on the ${reportsScale()}-scale simulator world (release 1 as of 2025-08-31, and ad hoc)`,
   unit: 'reports/s',
   baseline: 'analytics-http',
   workloads: [
