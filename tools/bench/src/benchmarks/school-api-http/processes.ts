@@ -36,10 +36,13 @@ export function spawnNode(args: readonly string[], env: NodeJS.ProcessEnv): Serv
   };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
+  // A failed spawn (EAGAIN on a loaded machine) must fail this run, not crash the worker: the error
+  // lands in the output and the process counts as exited.
+  child.on('error', (error) => keep(Buffer.from(`\n${error.message}\n`)));
   return { child, output: () => tail, stop: () => stopProcess(child) };
 }
 
-const hasExited = (child: ChildProcess): boolean => child.exitCode !== null || child.signalCode !== null;
+const hasExited = (child: ChildProcess): boolean => child.exitCode !== null || child.signalCode !== null || child.pid === undefined;
 
 async function stopProcess(child: ChildProcess): Promise<void> {
   if (hasExited(child)) return;
