@@ -6,6 +6,7 @@ import type { FeedBatch, FeedEntry } from '../feed/event-feed.port.js';
 import { achterstandBandOf } from '../reference/achterstand-bands.js';
 import { sectorGroupOf } from '../reference/sector-groups.js';
 import { checkpointStatement } from './checkpoint-store.js';
+import { deferClose, deferredCloseRows } from './deferred-closes.js';
 import { type EnvelopeFacts, envelopeFacts, envelopeProblem, isLoggable } from './envelope-check.js';
 import { type Close, type IntervalTable, type OpenIntervals, type OpenIntervalsDraft } from './open-intervals.js';
 import { RowBuffer } from './row-buffer.js';
@@ -92,6 +93,8 @@ export class BatchWriter {
     private readonly feed: FeedIdentity,
     private readonly heads: StreamHeads,
     private readonly intervals: OpenIntervals,
+    /** Rebuild only: rows of earlier batches are ended once at the end (see deferred-closes.ts). */
+    private readonly deferCloses = false,
   ) {}
 
   /** `whileCommitting` runs once COMMIT is under way in DuckDB's threads (the projector reads ahead there). */
@@ -165,7 +168,11 @@ export class BatchWriter {
       for (const buffer of rows.buffers.values()) await buffer.appendTo(this.conn);
       // The rest of the batch in one round trip: each run() costs a hop to DuckDB's threads and back.
       const statements: string[] = [];
-      for (const [table, closes] of open.closes) statements.push(...this.#endEarlierRows(table, closes));
+      if (this.deferCloses) {
+        const deferred = deferredCloseRows();
+        for (const [table, closes] of open.closes) for (const close of closes) deferClose(deferred, table, close);
+        await deferred.appendTo(this.conn);
+      } else for (const [table, closes] of open.closes) statements.push(...this.#endEarlierRows(table, closes));
       statements.push(...(await this.#stageHeads(heads.changes)));
       const checkpoint = checkpointStatement(this.feed.name, offsets, now);
       if (checkpoint !== null) statements.push(checkpoint);

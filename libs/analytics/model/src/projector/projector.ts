@@ -3,6 +3,7 @@ import { type Checkpoint, type EventFeed, type FeedBatch, hasReached } from '../
 import { createStaging } from '../schema/create-schema.js';
 import { type BatchHooks, type BatchResult, BatchWriter } from './batch-writer.js';
 import { readCheckpoint } from './checkpoint-store.js';
+import { applyDeferredCloses, createDeferredCloses } from './deferred-closes.js';
 import { OpenIntervals } from './open-intervals.js';
 import { StreamHeads } from './stream-heads.js';
 
@@ -20,6 +21,11 @@ export interface ProjectorOptions {
   /** Source of `now` for bookkeeping columns. Default: the system clock. */
   readonly clock?: () => Date;
   readonly onBatch?: (result: BatchResult, checkpoint: Checkpoint) => void;
+  /**
+   * Rebuild only: rows of earlier batches are not ended batch by batch but once, when the projector
+   * returns (an UPDATE per batch scans the whole table). Until then the file is not a valid model.
+   */
+  readonly deferCloses?: boolean;
 }
 
 export interface ProjectionSummary {
@@ -38,12 +44,14 @@ export async function runProjector(conn: DuckDBConnection, options: ProjectorOpt
   const { feed } = options;
   const clock = options.clock ?? (() => new Date());
   await createStaging(conn);
-  const writer = new BatchWriter(conn, feed, await StreamHeads.load(conn), await OpenIntervals.load(conn));
+  const deferCloses = options.deferCloses === true;
+  const writer = new BatchWriter(conn, feed, await StreamHeads.load(conn), await OpenIntervals.load(conn), deferCloses);
   const checkpoint = new Map(await readCheckpoint(conn, feed.name));
   const totals = { batches: 0, applied: 0, quarantined: 0, duplicates: 0 };
   const summary = (): ProjectionSummary => ({ ...totals, checkpoint: new Map(checkpoint) });
   if (options.until !== undefined && hasReached(checkpoint, options.until)) return summary();
   if (options.signal?.aborted) return summary();
+  if (deferCloses) await createDeferredCloses(conn);
 
   // One controller so that reaching `until` and the caller's signal both end the feed's wait.
   const stop = new AbortController();
@@ -84,5 +92,6 @@ export async function runProjector(conn: DuckDBConnection, options: ProjectorOpt
     if (next !== undefined) await next.catch(() => undefined);
     await iterator.return?.();
   }
+  if (deferCloses) await applyDeferredCloses(conn);
   return summary();
 }

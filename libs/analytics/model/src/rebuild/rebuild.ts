@@ -65,6 +65,7 @@ export async function rebuildAnalytics(options: RebuildOptions): Promise<Rebuild
             feed: options.feed,
             until: target,
             clock,
+            deferCloses: true,
             ...(options.maxBatchSize === undefined ? {} : { maxBatchSize: options.maxBatchSize }),
             ...(options.signal === undefined ? {} : { signal: options.signal }),
             onBatch: (_result, checkpoint) => options.onProgress?.(total - remaining(checkpoint, target), total),
