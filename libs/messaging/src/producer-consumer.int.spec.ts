@@ -1,6 +1,7 @@
 import type { RecordedEvent } from '@npo/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { skipReason, messaging, unique, waitFor } from '../test/kafka.js';
+import { installRecordEncoder } from './kafkajs/record-encoder.js';
 import { decodeEnvelope, encodeEnvelope, type MessageProducer, type ReceivedBatch, type ReceivedMessage, type TopicAdmin } from './index.js';
 
 describe.skipIf(skipReason !== null)('producer and consumer against a real broker', () => {
@@ -56,6 +57,8 @@ describe.skipIf(skipReason !== null)('producer and consumer against a real broke
     expect(messages[1]?.value).toEqual(binary);
     expect(messages[2]?.key?.toString()).toBe('b');
     expect(messages[2]?.timestamp).toBeGreaterThan(0);
+    // These records went through the single-buffer record encoder, installed by createKafkaMessaging.
+    expect(installRecordEncoder()).toBe('already-installed');
   });
 
   it('keeps the order of each key, with each key on one partition', async () => {

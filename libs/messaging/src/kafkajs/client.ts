@@ -1,5 +1,6 @@
 import { Kafka, logLevel as KafkaLogLevel, type LogEntry, type logCreator } from 'kafkajs';
 import type { KafkaConnection, LogLevel, MessagingLogger } from '../port/messaging.js';
+import { installRecordEncoder } from './record-encoder.js';
 
 const toKafkaLevel: Record<LogLevel, KafkaLogLevel> = {
   error: KafkaLogLevel.ERROR,
@@ -24,6 +25,8 @@ function logCreatorFor(logger: MessagingLogger): logCreator {
 }
 
 export function createKafka(connection: KafkaConnection): Kafka {
+  // Before the first produce request loads kafkajs' encoder; a no-op after the first call.
+  installRecordEncoder();
   const { logger } = connection;
   return new Kafka({
     clientId: connection.clientId,
