@@ -42,6 +42,15 @@ export async function freshTopic(m: Messaging, topic: string): Promise<() => Pro
   await admin.connect();
   try {
     await admin.ensureTopic({ topic, partitions: 3, replicationFactor: 1 });
+    // A just-created topic can briefly be unknown to the metadata the clients read: wait until it answers.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        if ((await admin.partitionOffsets(topic)).length === 3) break;
+      } catch (error) {
+        if (attempt >= 50) throw error;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
   } finally {
     await admin.disconnect();
   }
