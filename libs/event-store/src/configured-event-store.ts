@@ -1,7 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EventStore } from './event-store.port.js';
-import { openKurrentDbEventStore } from './kurrentdb/index.js';
 import { openSqliteEventStore } from './sqlite/sqlite-event-store.js';
 
 /** Which adapter a deployment runs: the embedded default, or a KurrentDB/EventStoreDB server. */
@@ -29,8 +28,10 @@ export async function openConfiguredEventStore(config: EventStoreConfig): Promis
     case 'sqlite':
       await mkdir(config.dataDir, { recursive: true });
       return openSqliteEventStore({ path: join(config.dataDir, SQLITE_EVENT_STORE_FILE) });
-    case 'kurrentdb':
+    case 'kurrentdb': {
+      const { openKurrentDbEventStore } = await import('./kurrentdb/index.js');
       return openKurrentDbEventStore({ connectionString: selection.connectionString });
+    }
     default: {
       const unknown: never = selection;
       throw new Error(`unknown event store ${JSON.stringify(unknown)}`);
