@@ -22,8 +22,11 @@ export const RELEASE_AS_OF = '2025-08-31';
 
 export type ReportsScale = 'national' | 'demo';
 
-/** NPO_BENCH_REPORTS_SCALE=demo: the 4-gemeente demo world (the tests); default national. */
-export const reportsScale = (): ReportsScale => (process.env['NPO_BENCH_REPORTS_SCALE'] === 'demo' ? 'demo' : 'national');
+/**
+ * Default: the 4-gemeente demo world. NPO_BENCH_REPORTS_SCALE=national asks for the national world, whose
+ * set-up release does not finish within an hour today (see README), so a plain `npm run bench` would hang.
+ */
+export const reportsScale = (): ReportsScale => (process.env['NPO_BENCH_REPORTS_SCALE'] === 'national' ? 'national' : 'demo');
 
 // The real gemeenten of the simulated world, from Amsterdam to Vlieland: big and tiny reports.
 const GEMEENTEN: Readonly<Record<ReportsScale, readonly string[]>> = {
