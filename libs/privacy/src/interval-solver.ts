@@ -27,7 +27,23 @@ const BOUND_EPSILON = 1e-9;
 /** Largest column value the solver sees after scaling. */
 const SCALE_TARGET = 2 ** 17;
 
+/** Rounds of exploration (alternating max and min): later rounds prove ever fewer cells. */
+const EXPLORE_ROUNDS = 16;
+const EXPLORE_SEED = 0x5eed;
+
 let runtime: Promise<Highs> | undefined;
+
+/** mulberry32: the jitter must be the same on every run, or the pattern would not be deterministic. */
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
 
 /** Free (bounded only by public knowledge): suppressed now, or suppressed by the earlier release it belongs to. */
 function isFree(variable: SystemVariable, suppressed: ReadonlySet<number>): boolean {
@@ -58,7 +74,10 @@ export class IntervalSolver {
   private readonly seenMax: Float64Array;
   private readonly seenMin: Float64Array;
   private equalityRows: number[][] | null = null;
+  /** Single-cell LPs solved. */
   solves = 0;
+  /** Exploration LPs solved (one per component and round). */
+  sweeps = 0;
 
   constructor(
     private readonly highs: Highs,
@@ -98,13 +117,59 @@ export class IntervalSolver {
       const free = isFree(v, this.suppressed);
       return { value: free ? (sense === 'min' ? v.lower : v.upper) : v.value, blockers: [] };
     }
+    this.solves++;
+    return this.modelOf(component, spec).extreme(variable, sense);
+  }
+
+  private modelOf(component: number, spec: { readonly variables: readonly number[]; readonly rows: readonly number[] }): ComponentModel {
     let model = this.models.get(component);
     if (model === undefined) {
       model = new ComponentModel(this.highs, this.system, spec.variables, spec.rows, this.suppressed, this.seenMin, this.seenMax);
       this.models.set(component, model);
     }
-    this.solves++;
-    return model.extreme(variable, sense);
+    return model;
+  }
+
+  private isCurrentFree(variable: number): boolean {
+    const v = this.system.variables[variable];
+    return v !== undefined && v.current && isFree(v, this.suppressed);
+  }
+
+  /**
+   * Looks for feasible points that prove many cells' bounds at once: each round solves one LP per component
+   * whose objective pushes every still-unproven free cell in one direction (jittered weights, so cells that
+   * compete in one equality take turns across rounds). Every optimum is recorded like any other feasible
+   * point; nothing is concluded from it except "this value is reachable", so it changes no bound, only how
+   * many single-cell LPs are needed later. Stops when a direction's round proves nothing new.
+   */
+  explore(unproven: (variable: number, sense: Sense) => boolean, maxRounds = EXPLORE_ROUNDS): void {
+    const random = seededRandom(EXPLORE_SEED);
+    const left: Record<Sense, number> = { max: Number.POSITIVE_INFINITY, min: Number.POSITIVE_INFINITY };
+    const stalled = new Set<Sense>();
+    for (let round = 0; round < maxRounds && stalled.size < 2; round++) {
+      const sense: Sense = round % 2 === 0 ? 'max' : 'min';
+      if (stalled.has(sense)) continue;
+      const open = this.system.components.map((spec) => spec.variables.filter((v) => this.isCurrentFree(v) && unproven(v, sense)));
+      const count = open.reduce((n, vs) => n + vs.length, 0);
+      if (count === 0 || count >= left[sense]) {
+        stalled.add(sense);
+        continue;
+      }
+      left[sense] = count;
+      open.forEach((variables, component) => {
+        const spec = this.system.components[component];
+        if (spec === undefined || spec.rows.length === 0 || variables.length === 0) return;
+        const weights = new Map(variables.map((v) => [v, 0.5 + random()] as const));
+        const model = this.modelOf(component, spec);
+        this.sweeps++;
+        if (model.sweep(weights, sense) || sense === 'min') return;
+        // One cell without an upper bound makes the whole sweep unbounded: leave those to their own LP.
+        for (const v of variables) if (this.system.variables[v]?.upper === Number.POSITIVE_INFINITY) weights.delete(v);
+        if (weights.size === 0) return;
+        this.sweeps++;
+        model.sweep(weights, sense);
+      });
+    }
   }
 
   /** The farthest this (free) cell has gone in that direction in any feasible point so far: the optimum is at least this. */
@@ -286,6 +351,25 @@ class ComponentModel {
       if (Math.abs(rate) > RATE_EPSILON) blockers.push({ variable: v, rate });
     });
     return { value: this.model.getObjectiveValue() * this.scale, blockers };
+  }
+
+  /** Optimises a weighted sum of cells and records the optimum; the single-cell objective is forgotten. */
+  sweep(weights: ReadonlyMap<number, number>, sense: Sense): boolean {
+    const costs = new Float64Array(this.variables.length);
+    this.variables.forEach((v, k) => {
+      costs[k] = weights.get(v) ?? 0;
+    });
+    this.model.changeColsCost({ kind: 'range', from: 0, to: this.variables.length - 1 }, costs);
+    this.objective = null;
+    const { objectiveSense, modelStatus } = this.highs.constants;
+    this.model.changeObjectiveSense(sense === 'min' ? objectiveSense.minimize : objectiveSense.maximize);
+    this.model.run();
+    // Anything but an optimum (an unbounded direction, numerical trouble) proves nothing; the single-cell
+    // LPs that follow handle those cells on their own.
+    const optimal = this.model.getModelStatus() === modelStatus.optimal;
+    if (optimal) this.record(this.model.getSolution().colValue);
+    this.model.changeColsCost({ kind: 'range', from: 0, to: this.variables.length - 1 }, new Float64Array(this.variables.length));
+    return optimal;
   }
 
   /** Every optimum is also a feasible point: remember how far each free cell went in it. */

@@ -124,10 +124,15 @@ export interface PatternEntry {
 export interface AuditEntry {
   readonly cellId: string;
   readonly reason: SuppressionReason;
-  /** The interval an attacker derives from everything published (integers, rounded inward). */
+  /**
+   * With `exact`, the interval an attacker derives from everything published (integers, rounded inward);
+   * otherwise a part of it that feasible points prove reachable: the attacker cannot narrow the cell
+   * below [lower, upper], which already meets the requirement (see `exactAuditIntervals`).
+   */
   readonly lower: number;
-  /** `Infinity` when nothing public bounds the cell from above. */
+  /** `Infinity` when nothing public bounds the cell from above (only when `exact`). */
   readonly upper: number;
+  readonly exact: boolean;
   /** The attacker interval must contain [lower, upper] and be at least minWidth wide. */
   readonly protectionRequired: { readonly lower: number; readonly upper: number; readonly minWidth: number };
   readonly ok: boolean;
@@ -138,6 +143,8 @@ export interface AuditReport {
   readonly cells: readonly AuditEntry[];
   /** LPs solved for the final audit (none for a cell without relations or already seen at its public bound). */
   readonly lpSolves: number;
-  /** LPs solved in all, secondary suppression included. */
+  /** Single-cell LPs solved in all, secondary suppression included. */
   readonly totalLpSolves: number;
+  /** Exploration LPs (one per component and round, each proving many cells at once). */
+  readonly explorationLps: number;
 }

@@ -27,7 +27,7 @@ describe('parameters', () => {
   });
 
   it('rejects nonsense with a typed error naming each problem', () => {
-    const bad = resolveParameters({ minFrequency: 0, dominance: { pPercent: 150, nk: [{ n: 0, k: 85 }] } });
+    const bad = { ...resolveParameters({ minFrequency: 0, dominance: { pPercent: 150, nk: [{ n: 0, k: 85 }] } }), exactAuditIntervals: 'yes' as unknown as boolean };
     const error = (() => {
       try {
         validateParameters(bad);
@@ -38,7 +38,12 @@ describe('parameters', () => {
     })();
     expect(error).toBeInstanceOf(InvalidParametersError);
     expect((error as InvalidParametersError).issues).toEqual(
-      expect.arrayContaining(['minFrequency must be a positive integer', 'dominance.pPercent must be in (0, 100] or null', 'dominance.nk.n must be a positive integer']),
+      expect.arrayContaining([
+        'minFrequency must be a positive integer',
+        'dominance.pPercent must be in (0, 100] or null',
+        'dominance.nk.n must be a positive integer',
+        'exactAuditIntervals must be true or false',
+      ]),
     );
   });
 });

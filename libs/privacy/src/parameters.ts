@@ -42,6 +42,12 @@ export interface DisclosureParameters {
   };
   /** Rounds of "add suppression, re-audit" before a release is refused. */
   readonly maxRepairRounds: number;
+  /**
+   * Report the attacker's exact interval for every suppressed cell (two LPs a cell). Off: a cell whose
+   * requirement feasible points already prove is reported with that proven part of its interval, which
+   * settles the same pass/fail question at a fraction of the LPs on national-size releases.
+   */
+  readonly exactAuditIntervals: boolean;
 }
 
 export const disclosureDefaults: DisclosureParameters = Object.freeze({
@@ -51,6 +57,7 @@ export const disclosureDefaults: DisclosureParameters = Object.freeze({
   protection: Object.freeze({ countMargin: 3, amountPercent: 10, amountMinimumCents: 100_000, minWidth: 1 }),
   cost: Object.freeze({ base: 1, perSchool: 1, perEuro: 0.001, priorSuppressedFactor: 0.5 }),
   maxRepairRounds: 3,
+  exactAuditIntervals: false,
 });
 
 export interface DisclosureOverrides {
@@ -60,6 +67,7 @@ export interface DisclosureOverrides {
   readonly protection?: Partial<DisclosureParameters['protection']>;
   readonly cost?: Partial<DisclosureParameters['cost']>;
   readonly maxRepairRounds?: number;
+  readonly exactAuditIntervals?: boolean;
 }
 
 export function resolveParameters(overrides: DisclosureOverrides = {}): DisclosureParameters {
@@ -70,5 +78,6 @@ export function resolveParameters(overrides: DisclosureOverrides = {}): Disclosu
     protection: { ...disclosureDefaults.protection, ...overrides.protection },
     cost: { ...disclosureDefaults.cost, ...overrides.cost },
     maxRepairRounds: overrides.maxRepairRounds ?? disclosureDefaults.maxRepairRounds,
+    exactAuditIntervals: overrides.exactAuditIntervals ?? disclosureDefaults.exactAuditIntervals,
   };
 }

@@ -67,15 +67,16 @@ export async function protectRelease(input: ReleaseInput, options: ProtectOption
     const engine = new SecondarySuppression(system, solver, pattern, costOf, params);
     // Primary cells first (they drive the pattern), then carried-over ones; both in id order.
     const primaries = currentVariables.filter((v) => pattern.suppressed.has(v) && !carriedOver.has(v));
+    engine.explore();
     engine.run([...primaries, ...currentVariables.filter((v) => carriedOver.has(v))]);
     let before = solver.solves;
-    let entries = engine.audit();
+    let entries = engine.audit(params.exactAuditIntervals);
     let auditSolves = solver.solves - before;
     // The engine already widened every cell it could; further rounds only matter for numerical edge cases.
     for (let round = 1; round < params.maxRepairRounds && entries.some((e) => !e.ok); round++) {
       engine.run(entries.filter((e) => !e.ok).map((e) => system.current.get(e.cellId) ?? -1));
       before = solver.solves;
-      entries = engine.audit();
+      entries = engine.audit(params.exactAuditIntervals);
       auditSolves = solver.solves - before;
     }
     const failing = entries.filter((e) => !e.ok);
@@ -101,7 +102,7 @@ export async function protectRelease(input: ReleaseInput, options: ProtectOption
       tables,
       relations: allRelations(input),
       pattern: patternEntries,
-      audit: { ok: true, cells: entries, lpSolves: auditSolves, totalLpSolves: solver.solves },
+      audit: { ok: true, cells: entries, lpSolves: auditSolves, totalLpSolves: solver.solves, explorationLps: solver.sweeps },
       parameters: params,
     };
   } finally {
@@ -137,9 +138,9 @@ export async function auditPattern(input: ReleaseInput, suppressed: readonly str
   const solver = new IntervalSolver(highs, system, pattern.suppressed);
   try {
     const engine = new SecondarySuppression(system, solver, pattern, () => Number.POSITIVE_INFINITY, params);
-    const entries = engine.audit();
+    const entries = engine.audit(params.exactAuditIntervals);
     const ok = entries.every((e) => e.ok) && publishedSensitive.length === 0;
-    return { ok, cells: entries, lpSolves: solver.solves, totalLpSolves: solver.solves, publishedSensitive };
+    return { ok, cells: entries, lpSolves: solver.solves, totalLpSolves: solver.solves, explorationLps: solver.sweeps, publishedSensitive };
   } finally {
     solver.dispose();
   }

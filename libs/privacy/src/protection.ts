@@ -31,14 +31,17 @@ export function protectionRequirement(variable: SystemVariable, reason: Suppress
 export function roundLower(x: number): number {
   if (!Number.isFinite(x)) return x;
   const nearest = Math.round(x);
-  return Math.abs(x - nearest) <= tolerance(x) ? nearest : Math.ceil(x);
+  return positiveZero(Math.abs(x - nearest) <= tolerance(x) ? nearest : Math.ceil(x));
 }
 
 export function roundUpper(x: number): number {
   if (!Number.isFinite(x)) return x;
   const nearest = Math.round(x);
-  return Math.abs(x - nearest) <= tolerance(x) ? nearest : Math.floor(x);
+  return positiveZero(Math.abs(x - nearest) <= tolerance(x) ? nearest : Math.floor(x));
 }
+
+/** A solver's -1e-12 rounds to -0, which is 0 but not equal to 0 for deep equality and Object.is. */
+const positiveZero = (x: number): number => (x === 0 ? 0 : x);
 
 // Solver noise stays far below a hundredth of a school or a cent (columns are scaled for the solver);
 // genuine fractional vertices of sum tables have small denominators and stay clear of it.

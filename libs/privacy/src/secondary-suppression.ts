@@ -40,19 +40,45 @@ export class SecondarySuppression {
     return [...this.failed].sort((a, b) => a - b);
   }
 
-  /** The final audit: the attacker's interval for every suppressed cell of the current release. */
-  audit(): AuditEntry[] {
+  /**
+   * The final audit of every suppressed cell of the current release. With `exact`, the attacker's interval
+   * (two LPs a cell). Without, a cell whose requirement is already met by feasible points (found by
+   * exploring, or seen on the way) is reported with that reachable part of the attacker's interval, which
+   * is all the protection question needs; only the others get their two LPs.
+   */
+  audit(exact: boolean): AuditEntry[] {
+    if (!exact) this.explore();
     const entries: AuditEntry[] = [];
     const cells = [...this.pattern.suppressed].sort((a, b) => compareIds(this.cellId(a), this.cellId(b)));
     for (const v of cells) {
       const variable = this.variable(v);
       const reason = this.reason(v);
+      const protectionRequired = protectionRequirement(variable, reason, this.params);
+      const reached = { lower: roundLower(this.solver.seen(v, 'min')), upper: roundUpper(this.solver.seen(v, 'max')) };
+      if (!exact && meetsRequirement(reached.lower, reached.upper, protectionRequired)) {
+        entries.push({ cellId: variable.cellId, reason, ...reached, exact: false, protectionRequired, ok: true });
+        continue;
+      }
       const lower = roundLower(this.solver.extreme(v, 'min').value);
       const upper = roundUpper(this.solver.extreme(v, 'max').value);
-      const protectionRequired = protectionRequirement(variable, reason, this.params);
-      entries.push({ cellId: variable.cellId, reason, lower, upper, protectionRequired, ok: meetsRequirement(lower, upper, protectionRequired) });
+      entries.push({ cellId: variable.cellId, reason, lower, upper, exact: true, protectionRequired, ok: meetsRequirement(lower, upper, protectionRequired) });
     }
     return entries;
+  }
+
+  /** Finds feasible points for the suppressed cells not yet shown to reach their requirement (see IntervalSolver.explore). */
+  explore(): void {
+    this.solver.explore((v, sense) => this.pattern.suppressed.has(v) && this.unproven(v, sense));
+  }
+
+  /** Whether no feasible point seen so far takes the cell as far as its requirement asks on that side. */
+  private unproven(v: number, sense: Sense): boolean {
+    const variable = this.variable(v);
+    const required = protectionRequirement(variable, this.reason(v), this.params);
+    const lower = roundLower(this.solver.seen(v, 'min'));
+    const upper = roundUpper(this.solver.seen(v, 'max'));
+    const narrow = upper - lower < required.minWidth;
+    return sense === 'max' ? upper < required.upper || (narrow && upper < variable.upper) : lower > required.lower || (narrow && lower > variable.lower);
   }
 
   private protect(v: number): boolean {

@@ -146,5 +146,6 @@ export function validateParameters(params: DisclosureParameters): void {
   if (!(params.cost.base > 0) || !(params.cost.perSchool >= 0) || !(params.cost.perEuro >= 0)) issues.push('cost: base must be > 0, per-unit costs >= 0');
   if (!(params.cost.priorSuppressedFactor > 0)) issues.push('cost.priorSuppressedFactor must be > 0');
   positiveInt('maxRepairRounds', params.maxRepairRounds);
+  if (typeof params.exactAuditIntervals !== 'boolean') issues.push('exactAuditIntervals must be true or false');
   if (issues.length > 0) throw new InvalidParametersError(issues);
 }

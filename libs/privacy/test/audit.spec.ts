@@ -64,6 +64,30 @@ describe('audit', () => {
     expect(released.audit.cells.find((c) => c.cellId === 'a')?.upper).toBeGreaterThanOrEqual(6);
   });
 
+  it('by default proves each cell with feasible points: the reported interval lies inside the exact one and meets the requirement', async () => {
+    // Gemeenten of 3-30 schools by 6 sectors: most cells primary, so the exploration has work to do.
+    const values = Array.from({ length: 12 }, (_, r) => Array.from({ length: 6 }, (_, c) => ((r * 7 + c * 5) % 9) + (r % 3 === 0 ? 20 : 0)));
+    const input = grid(values, { pops: values.map((_, r) => (r % 3 === 0 ? 200 : 40)) });
+    const released = await protectRelease(input);
+    expect(released.audit.ok).toBe(true);
+    expect(released.audit.explorationLps).toBeGreaterThan(0);
+    const suppressed = released.pattern.map((p) => p.cellId);
+    const exact = await auditPattern(input, suppressed, { parameters: { exactAuditIntervals: true } });
+    const exactOf = new Map(exact.cells.map((c) => [c.cellId, c]));
+    const proven = released.audit.cells.filter((c) => !c.exact);
+    expect(proven.length).toBeGreaterThan(0);
+    for (const entry of released.audit.cells) {
+      const truth = exactOf.get(entry.cellId);
+      expect(truth?.exact).toBe(true);
+      expect(entry.lower, entry.cellId).toBeGreaterThanOrEqual(truth?.lower ?? Number.NaN);
+      expect(entry.upper, entry.cellId).toBeLessThanOrEqual(truth?.upper ?? Number.NaN);
+      expect(entry.ok).toBe(truth?.ok);
+      if (entry.exact) expect([entry.lower, entry.upper]).toEqual([truth?.lower, truth?.upper]);
+    }
+    // The exact audit pays two LPs for (almost) every cell; the proof needs far fewer single-cell LPs.
+    expect(released.audit.lpSolves).toBeLessThan(exact.lpSolves);
+  });
+
   it('reports published cells that fail a primary rule', async () => {
     const audit = await auditPattern(category, []);
     expect(audit.publishedSensitive).toEqual(['B1']);
@@ -94,9 +118,10 @@ describe('audit', () => {
       [8, 9, 15],
       [12, 7, 30],
     ]);
-    const released = await protectRelease(input);
+    const released = await protectRelease(input, { parameters: { exactAuditIntervals: true } });
     const truth = new Map(input.tables[0]?.cells.map((c) => [c.id, c.value]));
     expect(released.audit.ok).toBe(true);
+    expect(released.audit.cells.every((c) => c.exact)).toBe(true);
     expect(released.audit.cells.map((c) => c.cellId)).toEqual(released.pattern.map((p) => p.cellId));
     for (const entry of released.audit.cells) {
       expect(entry.ok).toBe(true);

@@ -34,7 +34,14 @@ export class ReleasesController {
       disclosure: {
         parameters: disclosure.parameters,
         pattern: disclosure.pattern,
-        audit: { ok: disclosure.audit.ok, lpSolves: disclosure.audit.lpSolves, totalLpSolves: disclosure.audit.totalLpSolves, cells: disclosure.audit.cells },
+        audit: {
+          ok: disclosure.audit.ok,
+          lpSolves: disclosure.audit.lpSolves,
+          totalLpSolves: disclosure.audit.totalLpSolves,
+          // Releases stored before exploration existed have no count: none were solved.
+          explorationLps: disclosure.audit.explorationLps ?? 0,
+          cells: disclosure.audit.cells,
+        },
       },
     };
   }
