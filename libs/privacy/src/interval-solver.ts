@@ -84,8 +84,9 @@ export class IntervalSolver {
     private readonly system: LinearSystem,
     private readonly suppressed: ReadonlySet<number>,
   ) {
-    this.seenMax = new Float64Array(system.variables.length).fill(Number.NEGATIVE_INFINITY);
-    this.seenMin = new Float64Array(system.variables.length).fill(Number.POSITIVE_INFINITY);
+    // The true values are the first feasible point: they satisfy every relation (validated on input).
+    this.seenMax = Float64Array.from(system.variables, (v) => v.value);
+    this.seenMin = Float64Array.from(system.variables, (v) => v.value);
   }
 
   /** Call after adding `variable` to the suppressed set the solver was built with. */
