@@ -1,31 +1,11 @@
 import * as highsModule from 'highs';
-import { type Highs, type Model } from 'highs';
-import { SolverError } from './errors.js';
-import { type LinearSystem, type SystemVariable } from './linear-system.js';
+import { type Highs } from 'highs';
+import { ComponentModel, type Extreme, isFree, type Sense } from './component-model.js';
+import { type LinearSystem } from './linear-system.js';
 
-export type Sense = 'min' | 'max';
+export type { Blocker, Extreme, Sense } from './component-model.js';
 
-/** A fixed (published) variable whose value limits the optimum: relaxing it would move the bound. */
-export interface Blocker {
-  readonly variable: number;
-  /** d(objective)/d(variable): positive means raising the variable raises the objective. */
-  readonly rate: number;
-}
-
-export interface Extreme {
-  /** The optimum of the LP relaxation (unrounded); +-Infinity when unbounded. */
-  readonly value: number;
-  /**
-   * Published variables with a non-zero reduced cost at the optimum; null when the value was known without
-   * a solve (ask again with `force` to get them).
-   */
-  readonly blockers: readonly Blocker[] | null;
-}
-
-const RATE_EPSILON = 1e-9;
 const BOUND_EPSILON = 1e-9;
-/** Largest column value the solver sees after scaling. */
-const SCALE_TARGET = 2 ** 17;
 
 /** Rounds of exploration (alternating max and min): later rounds prove ever fewer cells. */
 const EXPLORE_ROUNDS = 16;
@@ -43,11 +23,6 @@ function seededRandom(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
   };
-}
-
-/** Free (bounded only by public knowledge): suppressed now, or suppressed by the earlier release it belongs to. */
-function isFree(variable: SystemVariable, suppressed: ReadonlySet<number>): boolean {
-  return variable.current ? suppressed.has(variable.index) : !variable.publishedInPrior;
 }
 
 /** HiGHS is loaded once per process; the WebAssembly module is stateless between models. */
@@ -91,7 +66,7 @@ export class IntervalSolver {
 
   /** Call after adding `variable` to the suppressed set the solver was built with. */
   relax(variable: number): void {
-    this.models.get(this.system.componentOf[variable] ?? -1)?.setBounds(variable, true);
+    this.models.get(this.system.componentOf[variable] ?? -1)?.free(variable);
   }
 
   /**
@@ -229,162 +204,5 @@ export class IntervalSolver {
   dispose(): void {
     for (const model of this.models.values()) model.dispose();
     this.models.clear();
-  }
-}
-
-class ComponentModel {
-  private readonly model: Model;
-  private readonly local = new Map<number, number>();
-  private objective: number | null = null;
-  /**
-   * All columns of the component are divided by one power of two (exact in floating point), so euro
-   * cents in the billions reach the solver as numbers its absolute tolerances suit.
-   */
-  private readonly scale: number;
-
-  constructor(
-    private readonly highs: Highs,
-    private readonly system: LinearSystem,
-    private readonly variables: readonly number[],
-    rows: readonly number[],
-    private readonly suppressed: ReadonlySet<number>,
-    private readonly seenMin: Float64Array,
-    private readonly seenMax: Float64Array,
-  ) {
-    variables.forEach((v, i) => this.local.set(v, i));
-    const largest = variables.reduce((m, v) => Math.max(m, system.variables[v]?.value ?? 0), 0);
-    this.scale = largest > SCALE_TARGET ? 2 ** Math.ceil(Math.log2(largest / SCALE_TARGET)) : 1;
-    const inf = highs.infinity;
-    const bound = (x: number): number => (x === Number.POSITIVE_INFINITY ? inf : x === Number.NEGATIVE_INFINITY ? -inf : x / this.scale);
-    const colLower = new Float64Array(variables.length);
-    const colUpper = new Float64Array(variables.length);
-    variables.forEach((v, i) => {
-      const variable = system.variables[v];
-      if (variable === undefined) throw new Error(`unknown variable ${v}`);
-      const free = isFree(variable, suppressed);
-      colLower[i] = bound(free ? variable.lower : variable.value);
-      colUpper[i] = bound(free ? variable.upper : variable.value);
-    });
-    const starts: number[] = [0];
-    const indices: number[] = [];
-    const values: number[] = [];
-    const rowLower: number[] = [];
-    const rowUpper: number[] = [];
-    for (const r of rows) {
-      const row = system.rows[r];
-      if (row === undefined) throw new Error(`unknown row ${r}`);
-      row.cols.forEach((c, k) => {
-        indices.push(this.local.get(c) ?? -1);
-        values.push(row.coefs[k] ?? 0);
-      });
-      starts.push(indices.length);
-      rowLower.push(bound(row.lower));
-      rowUpper.push(bound(row.upper));
-    }
-    this.model = highs.createModel({
-      numCols: variables.length,
-      numRows: rows.length,
-      colCost: new Float64Array(variables.length),
-      colLower,
-      colUpper,
-      rowLower: Float64Array.from(rowLower),
-      rowUpper: Float64Array.from(rowUpper),
-      matrix: {
-        format: 'csr',
-        numRows: rows.length,
-        numCols: variables.length,
-        starts: Int32Array.from(starts),
-        indices: Int32Array.from(indices),
-        values: Float64Array.from(values),
-      },
-    });
-    // Primal simplex without presolve: every later solve starts from the previous (still feasible) basis.
-    this.model.options.set({ output_flag: false, presolve: 'off', solver: 'simplex', simplex_strategy: 4, random_seed: 0 });
-  }
-
-  setBounds(variable: number, free: boolean): void {
-    const i = this.local.get(variable);
-    const v = this.system.variables[variable];
-    if (i === undefined || v === undefined) return;
-    const upper = v.upper === Number.POSITIVE_INFINITY ? this.highs.infinity : v.upper / this.scale;
-    if (free) this.model.changeColBounds(i, v.lower / this.scale, upper);
-    else this.model.changeColBounds(i, v.value / this.scale, v.value / this.scale);
-  }
-
-  extreme(variable: number, sense: Sense): Extreme {
-    const i = this.local.get(variable);
-    if (i === undefined) throw new Error(`variable ${variable} not in this component`);
-    if (this.objective !== i) {
-      if (this.objective !== null) this.model.changeColCost(this.objective, 0);
-      this.model.changeColCost(i, 1);
-      this.objective = i;
-    }
-    const { objectiveSense, modelStatus } = this.highs.constants;
-    this.model.changeObjectiveSense(sense === 'min' ? objectiveSense.minimize : objectiveSense.maximize);
-    this.model.run();
-    let status = this.model.getModelStatus();
-    if (status !== modelStatus.optimal && status !== modelStatus.unbounded) {
-      // Numerical trouble on the warm-started primal path: solve this one from scratch with HiGHS's defaults.
-      this.model.clearSolver();
-      this.model.options.set({ presolve: 'choose', simplex_strategy: 1 });
-      this.model.run();
-      status = this.model.getModelStatus();
-      this.model.options.set({ presolve: 'off', simplex_strategy: 4 });
-    }
-    const unboundedValue = sense === 'max' ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
-    if (status === modelStatus.unbounded) return { value: unboundedValue, blockers: [] };
-    if (status === modelStatus.unboundedOrInfeasible) {
-      const v = this.system.variables[variable];
-      const open = sense === 'max' ? v?.upper === Number.POSITIVE_INFINITY : false;
-      if (open) return { value: unboundedValue, blockers: [] };
-      throw new SolverError(status, `unbounded or infeasible while bounding ${v?.cellId ?? variable}`);
-    }
-    if (status !== modelStatus.optimal) {
-      throw new SolverError(status, `no optimum while bounding ${this.system.variables[variable]?.cellId ?? variable} (infeasible input?)`);
-    }
-    const { colDual, colValue } = this.model.getSolution();
-    this.record(colValue);
-    const blockers: Blocker[] = [];
-    this.variables.forEach((v, k) => {
-      const variable = this.system.variables[v];
-      if (variable === undefined || isFree(variable, this.suppressed)) return;
-      const rate = colDual[k] ?? 0;
-      if (Math.abs(rate) > RATE_EPSILON) blockers.push({ variable: v, rate });
-    });
-    return { value: this.model.getObjectiveValue() * this.scale, blockers };
-  }
-
-  /** Optimises a weighted sum of cells and records the optimum; the single-cell objective is forgotten. */
-  sweep(weights: ReadonlyMap<number, number>, sense: Sense): boolean {
-    const costs = new Float64Array(this.variables.length);
-    this.variables.forEach((v, k) => {
-      costs[k] = weights.get(v) ?? 0;
-    });
-    this.model.changeColsCost({ kind: 'range', from: 0, to: this.variables.length - 1 }, costs);
-    this.objective = null;
-    const { objectiveSense, modelStatus } = this.highs.constants;
-    this.model.changeObjectiveSense(sense === 'min' ? objectiveSense.minimize : objectiveSense.maximize);
-    this.model.run();
-    // Anything but an optimum (an unbounded direction, numerical trouble) proves nothing; the single-cell
-    // LPs that follow handle those cells on their own.
-    const optimal = this.model.getModelStatus() === modelStatus.optimal;
-    if (optimal) this.record(this.model.getSolution().colValue);
-    this.model.changeColsCost({ kind: 'range', from: 0, to: this.variables.length - 1 }, new Float64Array(this.variables.length));
-    return optimal;
-  }
-
-  /** Every optimum is also a feasible point: remember how far each free cell went in it. */
-  private record(colValue: Float64Array): void {
-    this.variables.forEach((v, k) => {
-      const variable = this.system.variables[v];
-      if (variable === undefined || !isFree(variable, this.suppressed)) return;
-      const x = (colValue[k] ?? Number.NaN) * this.scale;
-      if (x > (this.seenMax[v] ?? Number.POSITIVE_INFINITY)) this.seenMax[v] = x;
-      if (x < (this.seenMin[v] ?? Number.NEGATIVE_INFINITY)) this.seenMin[v] = x;
-    });
-  }
-
-  dispose(): void {
-    this.model.dispose();
   }
 }
