@@ -120,32 +120,41 @@ export class IntervalSolver {
    */
   explore(unproven: (variable: number, sense: Sense) => boolean, maxRounds = EXPLORE_ROUNDS): void {
     const random = seededRandom(EXPLORE_SEED);
-    const left: Record<Sense, number> = { max: Number.POSITIVE_INFINITY, min: Number.POSITIVE_INFINITY };
-    const stalled = new Set<Sense>();
-    for (let round = 0; round < maxRounds && stalled.size < 2; round++) {
+    // Per component and direction: cells left unproven after its last sweep; a sweep that proves nothing
+    // new retires that direction of that component.
+    const left = new Map<string, number>();
+    const retired = new Set<string>();
+    // Components where one cell without an upper bound made a max sweep unbounded: leave those cells out.
+    const openEnded = new Set<number>();
+    for (let round = 0; round < maxRounds; round++) {
       const sense: Sense = round % 2 === 0 ? 'max' : 'min';
-      if (stalled.has(sense)) continue;
-      const open = this.system.components.map((spec) => spec.variables.filter((v) => this.isCurrentFree(v) && unproven(v, sense)));
-      const count = open.reduce((n, vs) => n + vs.length, 0);
-      if (count === 0 || count >= left[sense]) {
-        stalled.add(sense);
-        continue;
-      }
-      left[sense] = count;
-      open.forEach((variables, component) => {
-        const spec = this.system.components[component];
-        if (spec === undefined || spec.rows.length === 0 || variables.length === 0) return;
-        const weights = new Map(variables.map((v) => [v, 0.5 + random()] as const));
+      this.system.components.forEach((spec, component) => {
+        const key = `${component}:${sense}`;
+        if (spec.rows.length === 0 || retired.has(key)) return;
+        const open = spec.variables.filter((v) => this.isCurrentFree(v) && unproven(v, sense));
+        if (open.length === 0 || open.length >= (left.get(key) ?? Number.POSITIVE_INFINITY)) {
+          retired.add(key);
+          return;
+        }
+        left.set(key, open.length);
+        const bounded = sense === 'min' || !openEnded.has(component) ? open : open.filter((v) => this.system.variables[v]?.upper !== Number.POSITIVE_INFINITY);
+        if (bounded.length === 0) return;
+        const weights = new Map(bounded.map((v) => [v, 0.5 + random()] as const));
         const model = this.modelOf(component, spec);
         this.sweeps++;
-        if (model.sweep(weights, sense) || sense === 'min') return;
-        // One cell without an upper bound makes the whole sweep unbounded: leave those to their own LP.
-        for (const v of variables) if (this.system.variables[v]?.upper === Number.POSITIVE_INFINITY) weights.delete(v);
+        if (model.sweep(weights, sense) || sense === 'min' || openEnded.has(component)) return;
+        openEnded.add(component);
+        for (const v of bounded) if (this.system.variables[v]?.upper === Number.POSITIVE_INFINITY) weights.delete(v);
         if (weights.size === 0) return;
         this.sweeps++;
         model.sweep(weights, sense);
       });
+      if (this.allRetired(retired)) break;
     }
+  }
+
+  private allRetired(retired: ReadonlySet<string>): boolean {
+    return this.system.components.every((spec, component) => spec.rows.length === 0 || (retired.has(`${component}:max`) && retired.has(`${component}:min`)));
   }
 
   /** The farthest this (free) cell has gone in that direction in any feasible point so far: the optimum is at least this. */
