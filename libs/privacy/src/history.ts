@@ -11,12 +11,21 @@ function samePopulation(a: Cell, b: Cell): boolean {
   return false;
 }
 
+interface PriorState {
+  readonly cell: Cell;
+  readonly releaseId: string;
+  readonly suppressed: boolean;
+}
+
 /**
- * Looks a statistic up (by `key ?? id`) in earlier releases, oldest first as given, and reports its state
- * in the most recent one that has it.
+ * Looks a statistic up in earlier releases, oldest first as given, and reports its state in the most recent
+ * one that has it: the same cell (same id) if an earlier release has it, else the same statistic (`key`).
+ * The id comes first because one release may hold several cells of one key (a release with every school
+ * year, keys without the year): the 2021-2022 figure must keep the 2021-2022 pattern, not the last year's.
  */
 export class ReleaseHistory {
-  private readonly latest = new Map<string, { cell: Cell; releaseId: string; suppressed: boolean }>();
+  private readonly latestById = new Map<string, PriorState>();
+  private readonly latestByKey = new Map<string, PriorState>();
   private readonly everSuppressed = new Set<string>();
 
   constructor(priors: readonly PriorRelease[]) {
@@ -24,10 +33,10 @@ export class ReleaseHistory {
       const suppressed = new Set(prior.suppressed);
       for (const table of prior.input.tables) {
         for (const cell of table.cells) {
-          const key = cell.key ?? cell.id;
-          const wasSuppressed = suppressed.has(cell.id);
-          this.latest.set(key, { cell, releaseId: prior.input.releaseId, suppressed: wasSuppressed });
-          if (wasSuppressed) this.everSuppressed.add(key);
+          const state = { cell, releaseId: prior.input.releaseId, suppressed: suppressed.has(cell.id) };
+          this.latestById.set(cell.id, state);
+          this.latestByKey.set(cell.key ?? cell.id, state);
+          if (state.suppressed) this.everSuppressed.add(cell.key ?? cell.id);
         }
       }
     }
@@ -35,7 +44,7 @@ export class ReleaseHistory {
 
   /** The release whose pattern this cell must keep: suppressed there, with an equal population. */
   carryOverFrom(cell: Cell): string | null {
-    const last = this.latest.get(cell.key ?? cell.id);
+    const last = this.latestById.get(cell.id) ?? this.latestByKey.get(cell.key ?? cell.id);
     if (last === undefined || !last.suppressed || !samePopulation(last.cell, cell)) return null;
     return last.releaseId;
   }

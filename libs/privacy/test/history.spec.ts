@@ -49,6 +49,22 @@ describe('multi-release tracking', () => {
     expect(y2.pattern.find((p) => p.cellId === '2022/b')?.carriedOverFrom).toBe('2021-2022');
   });
 
+  it('keeps each school year of a multi-year release on its own pattern, though keys leave the year out', async () => {
+    // One release with both years (as the analytics app makes them): 2021 hides {a, b}, 2022 hides {a, c}.
+    const years = (releaseId: string): ReleaseInput => {
+      const y1 = release(releaseId, { a: 3, b: 10, c: 12 }, 60, '2021/', true);
+      const y2 = release(releaseId, { a: 2, b: 30, c: 9 }, 60, '2022/', true);
+      return { releaseId, tables: [...y1.tables.map((t) => ({ ...t, id: '2021' })), ...y2.tables.map((t) => ({ ...t, id: '2022' }))] };
+    };
+    const r1 = await protectRelease(years('R1'));
+    expect(r1.pattern.map((p) => p.cellId)).toEqual(['2021/a', '2021/b', '2022/a', '2022/c']);
+    // The next release of the same figures keeps exactly that pattern. Matching by key alone would carry
+    // 2022/c's suppression over to 2021/c, which R1 published: pinned, and the release refused.
+    const r2 = await protectRelease(years('R2'), { priorReleases: [priorReleaseOf(years('R1'), r1)] });
+    expect(r2.pattern.map((p) => p.cellId)).toEqual(r1.pattern.map((p) => p.cellId));
+    expect(r2.pattern.filter((p) => p.carriedOverFrom === 'R1').map((p) => p.cellId)).toEqual(['2021/b', '2022/c']);
+  });
+
   it('treats what an earlier release suppressed as unknown, and what it published as known', async () => {
     const r1 = await protectRelease(firstInput);
     // Same figures again: the audit must see the same freedom as in R1, not the true values of R1's hidden cells.
