@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCase } from '../../harness/run-case.js';
 import { builtAnalytics } from './analytics-server.js';
-import { AD_HOC, analyticsReportsBenchmark, ensureReportsFixture, GEMEENTE, NATIONAL } from './index.js';
+import { AD_HOC, analyticsReportsBenchmark, CREATE_RELEASE, ensureReportsFixture, GEMEENTE, NATIONAL } from './index.js';
 
 // Correctness, not speed: on the small demo world, every timed request of every workload is answered
 // 200 with the right kind of report (release 1, or ad hoc), and percentiles come back ordered.
@@ -36,9 +36,9 @@ describe('analytics-reports through the built service', () => {
     expect(await ensureReportsFixture()).toBe(dir);
   }, 120_000);
 
-  for (const workload of [GEMEENTE, NATIONAL, AD_HOC]) {
+  for (const workload of [GEMEENTE, NATIONAL, AD_HOC, CREATE_RELEASE]) {
     it(`${workload}: every request answered with the expected report, p50 <= p95 <= p99`, async () => {
-      const size = workload === AD_HOC ? 1 : 6; // an ad-hoc report is computed and protected from the projection: seconds each
+      const size = workload === AD_HOC || workload === CREATE_RELEASE ? 1 : 6; // an ad-hoc report is computed and protected from the projection: seconds each
       const sample = await runCase(analyticsReportsBenchmark, { benchmark: analyticsReportsBenchmark.name, workload, contender: 'analytics-http', size, warmupSize: 0 });
       expect(sample.failure).toBeUndefined();
       expect(sample.firstError).toBeUndefined();

@@ -18,7 +18,10 @@ import { startAnalyticsServer, type AnalyticsServer } from './analytics-server.j
 export const GEMEENTE = 'gemeente-release';
 export const NATIONAL = 'national-release';
 export const AD_HOC = 'adhoc-asof';
+export const CREATE_RELEASE = 'release-create';
 export const RELEASE_AS_OF = '2025-08-31';
+/** The next scheduled release after release 1: protected with release 1 as prior knowledge. */
+export const NEXT_RELEASE_AS_OF = '2026-08-31';
 
 export type ReportsScale = 'national' | 'demo';
 
@@ -91,7 +94,24 @@ function checkAnswer(workload: string, body: string): string | undefined {
   return doc.release?.number === 1 ? undefined : `expected release 1, got ${JSON.stringify(doc.release)}`;
 }
 
+/** POST /v1/releases: projection snapshot, disclosure control against release 1, audit, stored. One per run. */
+async function timeReleases(server: AnalyticsServer, count: number): Promise<RunOutcome & { readonly timesMs: readonly number[] }> {
+  const token = await server.tokens.issueToken({ role: 'ocw' });
+  const timesMs: number[] = [];
+  let firstError: string | undefined;
+  for (let i = 0; i < count; i++) {
+    const started = performance.now();
+    const answer = await server.post('/v1/releases', { asOf: NEXT_RELEASE_AS_OF }, token);
+    timesMs.push(performance.now() - started);
+    const made = answer.status === 201 ? (JSON.parse(answer.body) as { number?: number; auditOk?: boolean }) : undefined;
+    if (made?.number === undefined || made.auditOk !== true) firstError ??= `POST /v1/releases: ${answer.status} ${answer.body.slice(0, 200)}`;
+  }
+  const errors = firstError === undefined ? 0 : 1;
+  return { operations: count - errors, errors, ...(firstError === undefined ? {} : { firstError }), timesMs };
+}
+
 async function timeRequests(workload: string, server: AnalyticsServer, count: number, round: number): Promise<RunOutcome & { readonly timesMs: readonly number[] }> {
+  if (workload === CREATE_RELEASE) return timeReleases(server, count);
   // Tokens are minted before the clock starts: signing is the client's cost, not the service's.
   const requests = await Promise.all(Array.from({ length: count }, (_, i) => requestFor(workload, i, server, round)));
   const timesMs: number[] = [];
@@ -112,7 +132,7 @@ async function timeRequests(workload: string, server: AnalyticsServer, count: nu
 
 // An ad-hoc report is computed and protected from the projection on every request (the same work as a
 // release): minutes at national scale on this machine, so no warm-up would change it.
-const warmUpRequests = (workload: string): number => (workload === AD_HOC ? 0 : 5);
+const warmUpRequests = (workload: string): number => (workload === AD_HOC || workload === CREATE_RELEASE ? 0 : 5);
 
 /** NPO_BENCH_REPORTS_WORKLOADS=gemeente-release,national-release: only those (an ad-hoc national report takes minutes here). */
 const selectedWorkloads = (): readonly string[] | undefined => process.env['NPO_BENCH_REPORTS_WORKLOADS']?.split(',').map((w) => w.trim());
@@ -154,6 +174,7 @@ export const analyticsReportsBenchmark: Benchmark = {
     { name: GEMEENTE, description: 'GET /v1/reports/gemeenten/{code} from release 1, rotating over 15 gemeenten (Amsterdam .. Vlieland), ocw token', size: (_c, quick) => (quick ? 30 : 300) },
     { name: NATIONAL, description: 'GET /v1/reports/national from release 1, public', size: (_c, quick) => (quick ? 20 : 150) },
     { name: AD_HOC, description: 'GET /v1/reports/national?asOf=<a different day each time> (computed from the projection, not cached), ocw token', size: (_c, quick) => (quick ? 1 : 2) },
+    { name: CREATE_RELEASE, description: `POST /v1/releases as of ${NEXT_RELEASE_AS_OF}: every school year, disclosure control and audit with release 1 as prior, stored`, size: () => 1 },
   ],
   contenders: [analyticsHttp],
   targets: [
