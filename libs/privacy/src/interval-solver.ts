@@ -1,5 +1,7 @@
 import * as highsModule from 'highs';
 import { type Highs } from 'highs';
+import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
+import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import { ComponentModel, type Extreme, isFree, type Sense } from './component-model.js';
 import { type LinearSystem } from './linear-system.js';
 
@@ -12,18 +14,6 @@ const EXPLORE_ROUNDS = 16;
 const EXPLORE_SEED = 0x5eed;
 
 let runtime: Promise<Highs> | undefined;
-
-/** mulberry32: the jitter must be the same on every run, or the pattern would not be deterministic. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 /** HiGHS is loaded once per process; the WebAssembly module is stateless between models. */
 export function loadHighs(): Promise<Highs> {
@@ -119,7 +109,9 @@ export class IntervalSolver {
    * many single-cell LPs are needed later. Stops when a direction's round proves nothing new.
    */
   explore(unproven: (variable: number, sense: Sense) => boolean, maxRounds = EXPLORE_ROUNDS): void {
-    const random = seededRandom(EXPLORE_SEED);
+    // A fixed seed: the jitter must be the same on every run, or the pattern would not be deterministic.
+    const rng = xoroshiro128plus(EXPLORE_SEED);
+    const random = (): number => uniformFloat64(rng);
     // Per component and direction: cells left unproven after its last sweep; a sweep that proves nothing
     // new retires that direction of that component.
     const left = new Map<string, number>();
