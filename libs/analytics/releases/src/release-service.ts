@@ -1,6 +1,7 @@
 import type { AnalyticsDatabase } from '@npo/analytics-model';
-import { protectReport, reportInputAsOf, type ProtectedReport } from '@npo/analytics-reports';
+import { reportInputAsOf, type ProtectedReport } from '@npo/analytics-reports';
 import type { DisclosureOverrides } from '@npo/privacy';
+import { protectOffThread } from './protect-off-thread.js';
 import { releaseIdOf, type ReleaseStore, type StoredRelease } from './release-store.js';
 
 export interface CreateReleaseRequest {
@@ -53,7 +54,7 @@ export class ReleaseService {
   async adHoc(asOf: string): Promise<ProtectedReport> {
     checkAsOf(asOf, this.#today());
     const input = await this.options.db.read((conn) => reportInputAsOf(conn, asOf, `adhoc-${asOf}`));
-    return protectReport(input, this.#parameters(undefined));
+    return protectOffThread({ input, options: this.#parameters(undefined) });
   }
 
   async #create(request: CreateReleaseRequest): Promise<StoredRelease> {
@@ -61,7 +62,7 @@ export class ReleaseService {
     checkAsOf(request.asOf, today);
     const number = await this.options.store.nextNumber();
     const input = await this.options.db.read((conn) => reportInputAsOf(conn, request.asOf, releaseIdOf(number)));
-    const protectedReport = await protectReport(input, { priorReleases: await this.options.store.priors(), ...this.#parameters(request.parameters) });
+    const protectedReport = await protectOffThread({ input, options: { priorReleases: await this.options.store.priors(), ...this.#parameters(request.parameters) } });
     const { published } = protectedReport;
     const suppressed = published.disclosure.pattern.length;
     return this.options.store.create(
