@@ -13,6 +13,8 @@ export interface ProtectionRequest {
 export type ProtectionResponse = { readonly ok: true; readonly report: ProtectedReport } | { readonly ok: false; readonly error: CarriedError };
 
 const workerEntry = new URL('./protect-worker.js', import.meta.url);
+// Looked up once: the compiled entry exists next to this file in a build and never appears later.
+const compiled = existsSync(fileURLToPath(workerEntry));
 
 /**
  * Runs the disclosure control in a worker thread. It is synchronous CPU work (HiGHS) that takes seconds on
@@ -22,7 +24,7 @@ const workerEntry = new URL('./protect-worker.js', import.meta.url);
  * computation runs in-process.
  */
 export function protectOffThread(request: ProtectionRequest): Promise<ProtectedReport> {
-  if (!existsSync(fileURLToPath(workerEntry))) return protectReport(request.input, request.options);
+  if (!compiled) return protectReport(request.input, request.options);
   return new Promise<ProtectedReport>((resolve, reject) => {
     const worker = new Worker(workerEntry);
     let settled = false;
