@@ -8,7 +8,7 @@ import { resolveStoredIds } from '../idempotency.js';
 import { subscribeToAll } from '../subscription.js';
 import { normaliseReadAll, normaliseReadStream, prepareAppend, type PreparedEvent } from '../validation.js';
 import { migrate } from './migrations.js';
-import { prepareStatements, type EventRow, type Statements } from './sqlite-statements.js';
+import { prepareStatements, type EventRow, type RawEventRow, type Statements } from './sqlite-statements.js';
 
 export interface SqliteEventStoreOptions {
   /** Database file; created with its directory's permissions if missing. */
@@ -120,7 +120,7 @@ class SqliteEventStore implements EventStore {
   }
 
   #page(after: number, maxCount: number): RecordedEvent[] {
-    return this.#sql.readAll.all(after, toLimit(maxCount)).map(toRecorded);
+    return this.#sql.readAll.all(after, toLimit(maxCount)).map(rawToRecorded);
   }
 
   #flush(): void {
@@ -268,6 +268,19 @@ const toRecorded = (row: EventRow): RecordedEvent => ({
   recordedAt: row.recorded_at,
   data: JSON.parse(row.data) as unknown,
   metadata: JSON.parse(row.metadata) as EventMetadata,
+});
+
+const rawToRecorded = ([globalPosition, streamId, streamPosition, id, type, schemaVersion, data, metadata, occurredAt, recordedAt]: RawEventRow): RecordedEvent => ({
+  id,
+  type,
+  schemaVersion,
+  streamId,
+  streamPosition,
+  globalPosition,
+  occurredAt,
+  recordedAt,
+  data: JSON.parse(data) as unknown,
+  metadata: JSON.parse(metadata) as EventMetadata,
 });
 
 /**

@@ -13,6 +13,20 @@ export interface EventRow {
   readonly recorded_at: string;
 }
 
+/** An EventRow as the array better-sqlite3's raw mode returns, in `columns` order: no per-row object with named keys. */
+export type RawEventRow = readonly [
+  globalPosition: number,
+  streamId: string,
+  streamPosition: number,
+  eventId: string,
+  type: string,
+  schemaVersion: number,
+  data: string,
+  metadata: string,
+  occurredAt: string,
+  recordedAt: string,
+];
+
 export interface IdLocation {
   readonly streamId: string;
   readonly streamPosition: number;
@@ -34,7 +48,7 @@ export interface Statements {
   readonly insert: Statement<InsertParams>;
   readonly deleteFrom: Statement<[number]>;
   readonly readStream: Statement<[string, number, number], EventRow>;
-  readonly readAll: Statement<[number, number], EventRow>;
+  readonly readAll: Statement<[number, number], RawEventRow>;
 }
 
 /** Prepared once per connection: preparing is far more expensive than running. */
@@ -56,8 +70,9 @@ export function prepareStatements(db: Database): Statements {
     readStream: db.prepare<[string, number, number], EventRow>(
       `SELECT ${columns} FROM events WHERE stream_id = ? AND stream_position >= ? ORDER BY stream_position LIMIT ?`,
     ),
-    readAll: db.prepare<[number, number], EventRow>(
-      `SELECT ${columns} FROM events WHERE global_position > ? ORDER BY global_position LIMIT ?`,
-    ),
+    // Raw: the global log is read in pages of thousands, where building keyed row objects took twice as long as the read.
+    readAll: db
+      .prepare<[number, number], RawEventRow>(`SELECT ${columns} FROM events WHERE global_position > ? ORDER BY global_position LIMIT ?`)
+      .raw(true),
   };
 }

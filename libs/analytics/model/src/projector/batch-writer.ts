@@ -8,6 +8,7 @@ import { sectorGroupOf } from '../reference/sector-groups.js';
 import { checkpointStatement } from './checkpoint-store.js';
 import { deferClose, deferredCloseRows } from './deferred-closes.js';
 import { type EnvelopeFacts, envelopeFacts, envelopeProblem, isLoggable } from './envelope-check.js';
+import { IntervalKeyError, intervalKey } from './interval-keys.js';
 import { type Close, type IntervalTable, type OpenIntervals, type OpenIntervalsDraft } from './open-intervals.js';
 import { RowBuffer } from './row-buffer.js';
 import type { StreamHeads } from './stream-heads.js';
@@ -153,7 +154,7 @@ export class BatchWriter {
         quarantine(entry, env, decoded.reason);
         continue;
       }
-      const inconsistent = consistencyProblem(decoded.event) ?? this.#collectFacts(rows, open, decoded.event, env.occurredAt ?? decoded.event.occurredAt);
+      const inconsistent = consistencyProblem(decoded.event) ?? this.#collectFactsOrKeyProblem(rows, open, decoded.event, env.occurredAt ?? decoded.event.occurredAt);
       if (inconsistent !== null) {
         quarantine(entry, env, inconsistent);
         continue;
@@ -200,6 +201,16 @@ export class BatchWriter {
     rows.table('projected_event').push([env.id, env.globalPosition, env.streamId, env.streamPosition, env.type, outcome]);
   }
 
+  // Keys are computed before any state changes, so a refused key leaves the batch as it was.
+  #collectFactsOrKeyProblem(rows: BatchRows, open: OpenIntervalsDraft, event: NpoRecordedEvent, at: string): string | null {
+    try {
+      return this.#collectFacts(rows, open, event, at);
+    } catch (error) {
+      if (error instanceof IntervalKeyError) return error.message;
+      throw error;
+    }
+  }
+
   /**
    * Collects the rows of one decoded event and ends the rows it replaces. Returns why the event cannot
    * be applied (it contradicts what was applied before), or null.
@@ -208,7 +219,7 @@ export class BatchWriter {
     const id = event.id;
     const gp = event.globalPosition;
     // Replaces the open row of `key` (if any) by `row`.
-    const supersede = (table: IntervalTable, key: string, row: (string | number | null)[]): null => {
+    const supersede = (table: IntervalTable, key: number, row: (string | number | null)[]): null => {
       open.end(table, key, at, validToColumn[table]);
       open.start(table, key, gp, rows.table(table).push(row));
       return null;
@@ -218,12 +229,12 @@ export class BatchWriter {
       case 'npo.SchoolDetailsChanged': {
         const d = event.data;
         const band = achterstandBandOf(d.achterstandsscore, d.pupils);
-        return supersede('school_version', d.brin, [d.brin, d.name, d.sector, sectorGroupOf(d.sector), d.gemeente, d.pupils, d.achterstandsscore, band, at, null, id, gp]);
+        return supersede('school_version', intervalKey(d.brin), [d.brin, d.name, d.sector, sectorGroupOf(d.sector), d.gemeente, d.pupils, d.achterstandsscore, band, at, null, id, gp]);
       }
       case 'npo.ScanCompleted': {
         const d = event.data;
         const f = d.findings;
-        return supersede('scan', `${d.brin}|${d.schoolYear}`, [
+        return supersede('scan', intervalKey(d.brin, d.schoolYear), [
           d.brin,
           d.schoolYear,
           d.completedOn,
@@ -241,7 +252,7 @@ export class BatchWriter {
       }
       case 'npo.InterventionChosen': {
         const d = event.data;
-        const key = `${d.brin}|${d.schoolYear}|${d.code}`;
+        const key = intervalKey(d.brin, d.schoolYear, d.code);
         if (open.get('choice', key) !== undefined) return `${d.code} is already an active choice of ${d.brin} in ${d.schoolYear}`;
         const category = categoryOf(d.code) ?? '?';
         // Comma-joined rather than a LIST: appending a list costs the appender several times a string.
@@ -250,14 +261,14 @@ export class BatchWriter {
       }
       case 'npo.InterventionWithdrawn': {
         const d = event.data;
-        const ended = open.end('choice', `${d.brin}|${d.schoolYear}|${d.code}`, at, validToColumn.choice, { id, column: CHOICE_WITHDRAWAL_COLUMN });
+        const ended = open.end('choice', intervalKey(d.brin, d.schoolYear, d.code), at, validToColumn.choice, { id, column: CHOICE_WITHDRAWAL_COLUMN });
         return ended ? null : `no active choice to withdraw: ${d.code} of ${d.brin} in ${d.schoolYear} (never applied, or withdrawn already)`;
       }
       case 'npo.MrApproved':
       case 'npo.MrRejected': {
         const d = event.data;
         const decision = event.type === 'npo.MrApproved' ? 'approved' : 'rejected';
-        return supersede('mr_decision', `${d.brin}|${d.schoolYear}`, [d.brin, d.schoolYear, decision, d.planVersion, d.decidedOn, at, null, id, gp]);
+        return supersede('mr_decision', intervalKey(d.brin, d.schoolYear), [d.brin, d.schoolYear, decision, d.planVersion, d.decidedOn, at, null, id, gp]);
       }
       case 'npo.FundsAllocated': {
         const d = event.data;
@@ -272,7 +283,7 @@ export class BatchWriter {
       case 'npo.InterventionEvaluated': {
         const d = event.data;
         const m = d.measuredEffect;
-        return supersede('evaluation', `${d.brin}|${d.schoolYear}|${d.code}`, [
+        return supersede('evaluation', intervalKey(d.brin, d.schoolYear, d.code), [
           d.brin,
           d.schoolYear,
           d.code,

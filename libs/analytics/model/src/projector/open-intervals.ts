@@ -1,5 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { toNumber } from '../db/sql.js';
+import { intervalKey } from './interval-keys.js';
+import { NumericMap } from './numeric-map.js';
 import type { Row } from './row-buffer.js';
 
 /** Tables whose rows stay open (valid_to NULL) until a later event ends them, with the key that event names. */
@@ -33,13 +35,19 @@ export interface Close {
  * the committed state only after COMMIT.
  */
 export class OpenIntervals {
-  private constructor(private readonly open: Map<IntervalTable, Map<string, number>>) {}
+  private constructor(private readonly open: Map<IntervalTable, NumericMap>) {}
 
   static async load(conn: DuckDBConnection): Promise<OpenIntervals> {
-    const open = new Map<IntervalTable, Map<string, number>>();
+    const open = new Map<IntervalTable, NumericMap>();
     for (const [table, keys] of Object.entries(intervalTables) as [IntervalTable, readonly string[]][]) {
-      const reader = await conn.runAndReadAll(`SELECT concat_ws('|', ${keys.join(', ')}), global_position FROM ${table} WHERE valid_to IS NULL`);
-      open.set(table, new Map(reader.getRows().map(([k, gp]) => [String(k), toNumber(gp)])));
+      const reader = await conn.runAndReadAll(`SELECT ${keys.join(', ')}, global_position FROM ${table} WHERE valid_to IS NULL`);
+      const rows = reader.getRows();
+      const map = new NumericMap(rows.length);
+      for (const row of rows) {
+        const [brin, year, code] = row.slice(0, keys.length).map((v) => String(v));
+        map.set(intervalKey(brin as string, year, code), toNumber(row[keys.length]));
+      }
+      open.set(table, map);
     }
     return new OpenIntervals(open);
   }
@@ -61,12 +69,12 @@ export class OpenIntervals {
 }
 
 export class OpenIntervalsDraft {
-  readonly changes = new Map<IntervalTable, Map<string, OpenRow | null>>();
+  readonly changes = new Map<IntervalTable, Map<number, OpenRow | null>>();
   readonly closes = new Map<IntervalTable, Close[]>();
 
-  constructor(private readonly base: ReadonlyMap<IntervalTable, ReadonlyMap<string, number>>) {}
+  constructor(private readonly base: ReadonlyMap<IntervalTable, NumericMap>) {}
 
-  get(table: IntervalTable, key: string): OpenRow | undefined {
+  get(table: IntervalTable, key: number): OpenRow | undefined {
     const changed = this.changes.get(table)?.get(key);
     if (changed !== undefined) return changed ?? undefined;
     const gp = this.base.get(table)?.get(key);
@@ -77,7 +85,7 @@ export class OpenIntervalsDraft {
    * Ends the open row of `key` at `validTo`: directly in the pending row if it is from this batch,
    * otherwise as a Close for the UPDATE. Returns false when there is no open row.
    */
-  end(table: IntervalTable, key: string, validTo: string, validToColumn: number, endedBy?: { readonly id: string; readonly column: number }): boolean {
+  end(table: IntervalTable, key: number, validTo: string, validToColumn: number, endedBy?: { readonly id: string; readonly column: number }): boolean {
     const open = this.get(table, key);
     if (open === undefined) return false;
     if (open.pending !== undefined) {
@@ -93,11 +101,11 @@ export class OpenIntervalsDraft {
   }
 
   /** Makes `row` the open row of `key`. */
-  start(table: IntervalTable, key: string, globalPosition: number, row: Row): void {
+  start(table: IntervalTable, key: number, globalPosition: number, row: Row): void {
     this.#change(table, key, { globalPosition, pending: row });
   }
 
-  #change(table: IntervalTable, key: string, row: OpenRow | null): void {
+  #change(table: IntervalTable, key: number, row: OpenRow | null): void {
     let changes = this.changes.get(table);
     if (changes === undefined) this.changes.set(table, (changes = new Map()));
     changes.set(key, row);
