@@ -9,7 +9,7 @@ import { checkpointStatement } from './checkpoint-store.js';
 import { deferClose, deferredCloseRows } from './deferred-closes.js';
 import { type EnvelopeFacts, envelopeFacts, envelopeProblem, isLoggable } from './envelope-check.js';
 import { IntervalKeyError, intervalKey } from './interval-keys.js';
-import { type Close, type IntervalTable, type OpenIntervals, type OpenIntervalsDraft } from './open-intervals.js';
+import { type Close, type IntervalTable, type OpenIntervals, type OpenIntervalsDraft, type SupersededTable } from './open-intervals.js';
 import { RowBuffer } from './row-buffer.js';
 import type { StreamHeads } from './stream-heads.js';
 
@@ -218,8 +218,13 @@ export class BatchWriter {
   #collectFacts(rows: BatchRows, open: OpenIntervalsDraft, event: NpoRecordedEvent, at: string): string | null {
     const id = event.id;
     const gp = event.globalPosition;
-    // Replaces the open row of `key` (if any) by `row`.
-    const supersede = (table: IntervalTable, key: number, row: (string | number | null)[]): null => {
+    // Replaces the open row of `key` (if any) by `row`. A rebuild leaves the ends to one window query
+    // at the end (each row ends where the next row of its key starts), so it keeps no state for them.
+    const supersede = (table: SupersededTable, key: number, row: (string | number | null)[]): null => {
+      if (this.deferCloses) {
+        rows.table(table).push(row);
+        return null;
+      }
       open.end(table, key, at, validToColumn[table]);
       open.start(table, key, gp, rows.table(table).push(row));
       return null;

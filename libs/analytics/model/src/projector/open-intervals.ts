@@ -13,6 +13,9 @@ export const intervalTables = {
   choice: ['brin', 'school_year', 'code'],
 } as const satisfies Record<string, readonly string[]>;
 export type IntervalTable = keyof typeof intervalTables;
+/** Interval tables whose rows end only when a newer row of the same key starts (choices also end by withdrawal). */
+export type SupersededTable = Exclude<IntervalTable, 'choice'>;
+export const supersededTables = ['school_version', 'scan', 'mr_decision', 'evaluation'] as const satisfies readonly SupersededTable[];
 
 interface OpenRow {
   readonly globalPosition: number;

@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { openSqliteEventStore, type EventStore } from '@npo/event-store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appendSteps, ev, school } from '../testing/events.js';
-import { generateHistory } from '../testing/history.js';
+import { appendSteps, ev, school, type Step } from '../testing/events.js';
+import { brinFor, generateHistory } from '../testing/history.js';
 import { tempDir } from '../testing/temp-dir.js';
 import { AnalyticsDatabase } from '../db/analytics-database.js';
 import { generationFileName, readPointer } from '../db/generation-files.js';
@@ -47,6 +47,22 @@ async function snapshotFile(path: string): Promise<Record<string, unknown>> {
   }
 }
 
+/** Facts replaced after they were first stated: every interval table gets rows that end and rows that stay open. */
+function revisions(brins: readonly string[]): Step[] {
+  const year = '2021-2022';
+  return brins.flatMap((brin, i) => [
+    ev.scan(brin, year, '2021-09-20', { rekenen: 'mild' }),
+    ev.chosen(brin, year, 'B3', 250_000, '2021-09-21'),
+    ev.withdrawn(brin, year, 'B3', '2021-09-22'),
+    ev.chosen(brin, year, 'B3', 300_000, '2021-09-23'),
+    ev.mr(brin, year, 'rejected', 9, '2021-09-24'),
+    ev.mr(brin, year, 'approved', 9, '2021-09-25'),
+    ev.evaluated(brin, year, 'B3', '2022-06-20', { experiencedEffect: 3 }),
+    ev.evaluated(brin, year, 'B3', '2022-06-21', { experiencedEffect: 5 }),
+    ev.detailsChanged(school(brin, 'GM0363', { pupils: 400 + i }), '2022-04-01'),
+  ]);
+}
+
 describe('rebuild', () => {
   const dir = tempDir('analytics-rebuild');
   const analyticsDir = join(dir.path, 'analytics');
@@ -66,7 +82,7 @@ describe('rebuild', () => {
     const live = new LiveProjection({ db, feed, maxBatchSize: 25 });
     live.start();
     // Events arrive while the live projector follows, in several waves (so it works in small batches).
-    const history = generateHistory(60, 11);
+    const history = [...generateHistory(60, 11), ...revisions([0, 1, 2, 3, 4].map(brinFor))];
     for (let i = 0; i < history.length; i += 97) await appendSteps(store, history.slice(i, i + 97));
     await live.caughtUp(await feed.head());
     expect(db.generation).toBe(1);
@@ -88,6 +104,18 @@ describe('rebuild', () => {
 
     // Rebuild equals live, table by table.
     expect(await db.read(snapshot)).toEqual(liveSnapshot);
+
+    // A rebuild ends interval rows by one query at the end, the live projector event by event: the same
+    // ends whatever the batches (7: nearly every end crosses a batch; 5,000: all in one batch).
+    for (const table of ['school_version', 'scan', 'choice', 'mr_decision', 'evaluation']) {
+      const rows = liveSnapshot[table] as { valid_to: string | null }[];
+      expect(rows.filter((r) => r.valid_to !== null).length, `${table} has ended rows in the fixture`).toBeGreaterThan(0);
+      expect(rows.filter((r) => r.valid_to === null).length, `${table} has open rows in the fixture`).toBeGreaterThan(0);
+    }
+    for (const maxBatchSize of [7, 5_000]) {
+      const other = await rebuildAnalytics({ dir: join(dir.path, `rebuild-batches-${maxBatchSize}`), feed, maxBatchSize });
+      expect(await snapshotFile(other.path), `rebuilt in batches of ${maxBatchSize}`).toEqual(liveSnapshot);
+    }
 
     // The live projector moved to generation 2 and applies what is appended after the swap.
     await appendSteps(store, [ev.registered(school('99ZZ', 'GM0088'), '2022-09-01'), ev.funds('99ZZ', '2022-2023', 123_400, '2022-09-02')]);
