@@ -31,6 +31,16 @@ export interface BatchHooks {
   readonly afterCommit?: (result: BatchResult) => void | Promise<void>;
 }
 
+/**
+ * How a rebuild writes: its file is read by no one until it is complete and swapped in, and a failed
+ * rebuild is thrown away, so it does not need a valid model after every batch. Interval ends and
+ * stream heads are written once at the end, and a transaction spans `commitEvery` entries: DuckDB
+ * writes full row groups of a large transaction straight to the file instead of through its WAL.
+ */
+export interface RebuildWriting {
+  readonly commitEvery: number;
+}
+
 export interface FeedIdentity {
   readonly name: string;
   readonly trusted: boolean;
@@ -94,9 +104,17 @@ export class BatchWriter {
     private readonly feed: FeedIdentity,
     private readonly heads: StreamHeads,
     private readonly intervals: OpenIntervals,
-    /** Rebuild only: rows of earlier batches are ended once at the end (see deferred-closes.ts). */
-    private readonly deferCloses = false,
+    /** Set for a rebuild, which nobody reads before it is complete (see RebuildWriting). */
+    private readonly rebuild?: RebuildWriting,
   ) {}
+
+  /** Rebuild: the open transaction and how many entries it holds. */
+  #inTransaction = false;
+  #sinceCommit = 0;
+
+  private get deferCloses(): boolean {
+    return this.rebuild !== undefined;
+  }
 
   /** `whileCommitting` runs once COMMIT is under way in DuckDB's threads (the projector reads ahead there). */
   async write(batch: FeedBatch, now: string, hooks: BatchHooks = {}, whileCommitting?: () => void): Promise<BatchResult> {
@@ -164,7 +182,9 @@ export class BatchWriter {
     }
 
     let result: BatchResult;
-    await this.conn.run('BEGIN TRANSACTION');
+    if (!this.#inTransaction) await this.conn.run('BEGIN TRANSACTION');
+    this.#inTransaction = true;
+    this.#sinceCommit += batch.entries.length;
     try {
       for (const buffer of rows.buffers.values()) await buffer.appendTo(this.conn);
       // The rest of the batch in one round trip: each run() costs a hop to DuckDB's threads and back.
@@ -174,16 +194,26 @@ export class BatchWriter {
         for (const [table, closes] of open.closes) for (const close of closes) deferClose(deferred, table, close);
         await deferred.appendTo(this.conn);
       } else for (const [table, closes] of open.closes) statements.push(...this.#endEarlierRows(table, closes));
-      statements.push(...(await this.#stageHeads(heads.changes)));
+      if (this.rebuild === undefined) statements.push(...(await this.#stageHeads(heads.changes)));
       const checkpoint = checkpointStatement(this.feed.name, offsets, now);
       if (checkpoint !== null) statements.push(checkpoint);
       if (statements.length > 0) await this.conn.run(statements.join(';\n'));
       result = { applied, quarantined, duplicates, offsets, lastGlobalPosition: lastGlobal };
+      if (this.rebuild !== undefined && this.#sinceCommit < this.rebuild.commitEvery) {
+        whileCommitting?.();
+        this.heads.commit(heads);
+        this.intervals.commit(open);
+        return result;
+      }
       await hooks.beforeCommit?.(result);
       const committing = this.conn.run('COMMIT');
       whileCommitting?.();
       await committing;
+      this.#inTransaction = false;
+      this.#sinceCommit = 0;
     } catch (error) {
+      this.#inTransaction = false;
+      this.#sinceCommit = 0;
       try {
         await this.conn.run('ROLLBACK');
       } catch {
@@ -195,6 +225,23 @@ export class BatchWriter {
     this.intervals.commit(open);
     await hooks.afterCommit?.(result);
     return result;
+  }
+
+  /** Rebuild: writes the stream heads and commits what is still open. */
+  async finish(): Promise<void> {
+    if (this.rebuild === undefined) return;
+    if (!this.#inTransaction) await this.conn.run('BEGIN TRANSACTION');
+    this.#inTransaction = true;
+    try {
+      const statements = await this.#stageHeads(this.heads.all());
+      await this.conn.run([...statements, 'COMMIT'].join(';\n'));
+    } catch (error) {
+      await this.conn.run('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      this.#inTransaction = false;
+      this.#sinceCommit = 0;
+    }
   }
 
   #log(rows: BatchRows, env: EnvelopeFacts, outcome: 'projected' | 'quarantined'): void {

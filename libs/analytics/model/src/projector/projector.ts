@@ -1,7 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { type Checkpoint, type EventFeed, type FeedBatch, hasReached } from '../feed/event-feed.port.js';
 import { createStaging } from '../schema/create-schema.js';
-import { type BatchHooks, type BatchResult, BatchWriter } from './batch-writer.js';
+import { type BatchHooks, type BatchResult, BatchWriter, type RebuildWriting } from './batch-writer.js';
 import { readCheckpoint } from './checkpoint-store.js';
 import { applyDeferredCloses, createDeferredCloses } from './deferred-closes.js';
 import { OpenIntervals } from './open-intervals.js';
@@ -23,9 +23,10 @@ export interface ProjectorOptions {
   readonly onBatch?: (result: BatchResult, checkpoint: Checkpoint) => void;
   /**
    * Rebuild only: rows of earlier batches are not ended batch by batch but once, when the projector
-   * returns (an UPDATE per batch scans the whole table). Until then the file is not a valid model.
+   * returns (an UPDATE per batch scans the whole table), the stream heads are written then too, and a
+   * transaction spans many batches. Until then the file is not a valid model.
    */
-  readonly deferCloses?: boolean;
+  readonly rebuild?: RebuildWriting;
 }
 
 export interface ProjectionSummary {
@@ -44,8 +45,8 @@ export async function runProjector(conn: DuckDBConnection, options: ProjectorOpt
   const { feed } = options;
   const clock = options.clock ?? (() => new Date());
   await createStaging(conn);
-  const deferCloses = options.deferCloses === true;
-  const writer = new BatchWriter(conn, feed, await StreamHeads.load(conn), await OpenIntervals.load(conn), deferCloses);
+  const deferCloses = options.rebuild !== undefined;
+  const writer = new BatchWriter(conn, feed, await StreamHeads.load(conn), await OpenIntervals.load(conn), options.rebuild);
   const checkpoint = new Map(await readCheckpoint(conn, feed.name));
   const totals = { batches: 0, applied: 0, quarantined: 0, duplicates: 0 };
   const summary = (): ProjectionSummary => ({ ...totals, checkpoint: new Map(checkpoint) });
@@ -92,6 +93,9 @@ export async function runProjector(conn: DuckDBConnection, options: ProjectorOpt
     if (next !== undefined) await next.catch(() => undefined);
     await iterator.return?.();
   }
-  if (deferCloses) await applyDeferredCloses(conn);
+  if (deferCloses) {
+    await writer.finish();
+    await applyDeferredCloses(conn);
+  }
   return summary();
 }

@@ -26,6 +26,10 @@ export class StreamHeads {
     for (const [id, pos] of draft.changes) this.#committed.set(id, pos);
   }
 
+  all(): ReadonlyMap<string, number> {
+    return this.#committed;
+  }
+
   get size(): number {
     return this.#committed.size;
   }

@@ -106,15 +106,16 @@ describe('rebuild', () => {
     expect(await db.read(snapshot)).toEqual(liveSnapshot);
 
     // A rebuild ends interval rows by one query at the end, the live projector event by event: the same
-    // ends whatever the batches (7: nearly every end crosses a batch; 5,000: all in one batch).
+    // ends whatever the batches (7: nearly every end crosses a batch; 5,000: all in one batch) and
+    // however many batches share a transaction.
     for (const table of ['school_version', 'scan', 'choice', 'mr_decision', 'evaluation']) {
       const rows = liveSnapshot[table] as { valid_to: string | null }[];
       expect(rows.filter((r) => r.valid_to !== null).length, `${table} has ended rows in the fixture`).toBeGreaterThan(0);
       expect(rows.filter((r) => r.valid_to === null).length, `${table} has open rows in the fixture`).toBeGreaterThan(0);
     }
-    for (const maxBatchSize of [7, 5_000]) {
-      const other = await rebuildAnalytics({ dir: join(dir.path, `rebuild-batches-${maxBatchSize}`), feed, maxBatchSize });
-      expect(await snapshotFile(other.path), `rebuilt in batches of ${maxBatchSize}`).toEqual(liveSnapshot);
+    for (const [maxBatchSize, commitEvery] of [[7, 1], [7, 50], [5_000, 5_000]] as const) {
+      const other = await rebuildAnalytics({ dir: join(dir.path, `rebuild-${maxBatchSize}-${commitEvery}`), feed, maxBatchSize, commitEvery });
+      expect(await snapshotFile(other.path), `rebuilt in batches of ${maxBatchSize}, committed every ${commitEvery}`).toEqual(liveSnapshot);
     }
 
     // The live projector moved to generation 2 and applies what is appended after the swap.

@@ -5,6 +5,13 @@ import { type Checkpoint, type EventFeed, remaining } from '../feed/event-feed.p
 import { type ProjectionSummary, runProjector } from '../projector/projector.js';
 import type { SchemaOptions } from '../schema/create-schema.js';
 
+/**
+ * A few DuckDB row groups (122,880 rows) of the busiest tables per transaction: large enough that
+ * DuckDB writes them to the file directly instead of through its WAL, small enough to bound what an
+ * open transaction holds.
+ */
+export const REBUILD_COMMIT_EVERY = 250_000;
+
 export interface RebuildOptions {
   readonly dir: string;
   readonly feed: EventFeed;
@@ -13,6 +20,8 @@ export interface RebuildOptions {
   readonly schema?: Omit<SchemaOptions, 'createdAt'>;
   readonly settings?: DuckDBSettings;
   readonly maxBatchSize?: number;
+  /** Entries per transaction (default REBUILD_COMMIT_EVERY); batches of maxBatchSize are appended in between. */
+  readonly commitEvery?: number;
   /** `done` of `total` feed positions replayed (positions, not events: the store's log may have gaps). */
   readonly onProgress?: (done: number, total: number) => void;
   readonly signal?: AbortSignal;
@@ -65,7 +74,7 @@ export async function rebuildAnalytics(options: RebuildOptions): Promise<Rebuild
             feed: options.feed,
             until: target,
             clock,
-            deferCloses: true,
+            rebuild: { commitEvery: options.commitEvery ?? REBUILD_COMMIT_EVERY },
             ...(options.maxBatchSize === undefined ? {} : { maxBatchSize: options.maxBatchSize }),
             ...(options.signal === undefined ? {} : { signal: options.signal }),
             onBatch: (_result, checkpoint) => options.onProgress?.(total - remaining(checkpoint, target), total),
