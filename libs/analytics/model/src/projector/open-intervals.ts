@@ -43,12 +43,17 @@ export class OpenIntervals {
   static async load(conn: DuckDBConnection): Promise<OpenIntervals> {
     const open = new Map<IntervalTable, NumericMap>();
     for (const [table, keys] of Object.entries(intervalTables) as [IntervalTable, readonly string[]][]) {
-      const reader = await conn.runAndReadAll(`SELECT ${keys.join(', ')}, global_position FROM ${table} WHERE valid_to IS NULL`);
-      const rows = reader.getRows();
-      const map = new NumericMap(rows.length);
-      for (const row of rows) {
-        const [brin, year, code] = row.slice(0, keys.length).map((v) => String(v));
-        map.set(intervalKey(brin as string, year, code), toNumber(row[keys.length]));
+      const where = `FROM ${table} WHERE valid_to IS NULL`;
+      const count = toNumber((await conn.runAndReadAll(`SELECT count(*) ${where}`)).getRows()[0]?.[0]);
+      const map = new NumericMap(count);
+      // Chunk by chunk: after a national rebuild there are millions, and materialised at once their
+      // strings would cost far more than the map itself.
+      const result = await conn.stream(`SELECT ${keys.join(', ')}, global_position ${where}`);
+      for await (const rows of result.yieldRows()) {
+        for (const row of rows) {
+          const [brin, year, code] = row.slice(0, keys.length).map((v) => String(v));
+          map.set(intervalKey(brin as string, year, code), toNumber(row[keys.length]));
+        }
       }
       open.set(table, map);
     }
