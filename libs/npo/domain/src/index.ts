@@ -8,3 +8,4 @@ export * from './school-state.js';
 export * from './school-decider.js';
 export * from './gemeente-decider.js';
 export * from './plan-view.js';
+export * from './sector-groups.js';

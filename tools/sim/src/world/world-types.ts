@@ -3,29 +3,8 @@ import type { Sector } from '@npo/contracts';
 export const simScales = ['demo', 'national', 'stress'] as const;
 export type SimScale = (typeof simScales)[number];
 
-/**
- * The three groups the published figures are given for: po (bo, sbo), vo (vo, pro) and (v)so. The
- * uptake calibration and the implementation figures are per group.
- */
-export type SectorGroup = 'po' | 'vo' | 'vso';
-
-export const sectorGroupOf = (sector: Sector): SectorGroup => {
-  switch (sector) {
-    case 'bo':
-    case 'sbo':
-      return 'po';
-    case 'vo':
-    case 'pro':
-      return 'vo';
-    case 'so':
-    case 'vso':
-      return 'vso';
-    default: {
-      const unreachable: never = sector;
-      throw new Error(`unknown sector ${String(unreachable)}`);
-    }
-  }
-};
+// The uptake calibration and the implementation figures are per sector group (po, vo, (v)so).
+export { sectorGroupOf, type SectorGroup } from '@npo/domain';
 
 export interface Gemeente {
   /** CBS code, `GM` + 4 digits. */

@@ -1,32 +1,10 @@
-import type { Sector } from '@npo/contracts';
+import { type SectorGroup } from '@npo/domain';
 
-/**
- * The three reporting groups NPO uses: po (bo, sbo), vo (vo, pro: praktijkonderwijs is a vo school
- * type) and (v)so (so, vso: speciaal onderwijs, primary and secondary, reported together as NPO does).
- */
-export const sectorGroups = ['po', 'vo', 'vso'] as const;
-export type SectorGroup = (typeof sectorGroups)[number];
+export { sectorGroupOf, sectorGroups, type SectorGroup } from '@npo/domain';
 
+/** The groups' names as the Dutch reports print them. */
 export const sectorGroupLabels: Readonly<Record<SectorGroup, string>> = {
   po: 'Primair onderwijs (bo, sbo)',
   vo: 'Voortgezet onderwijs (vo, pro)',
   vso: '(Voortgezet) speciaal onderwijs',
-};
-
-export const sectorGroupOf = (sector: Sector): SectorGroup => {
-  switch (sector) {
-    case 'bo':
-    case 'sbo':
-      return 'po';
-    case 'vo':
-    case 'pro':
-      return 'vo';
-    case 'so':
-    case 'vso':
-      return 'vso';
-    default: {
-      const unreachable: never = sector;
-      throw new Error(`unknown sector ${String(unreachable)}`);
-    }
-  }
 };
