@@ -8,7 +8,7 @@ import { resolveStoredIds } from '../idempotency.js';
 import { subscribeToAll } from '../subscription.js';
 import { normaliseReadAll, normaliseReadStream, prepareAppend, type PreparedEvent } from '../validation.js';
 import { migrate } from './migrations.js';
-import { prepareStatements, type EventRow, type RawEventRow, type Statements } from './sqlite-statements.js';
+import { prepareStatements, type RawEventRow, type Statements } from './sqlite-statements.js';
 
 export interface SqliteEventStoreOptions {
   /** Database file; created with its directory's permissions if missing. */
@@ -120,7 +120,7 @@ class SqliteEventStore implements EventStore {
   }
 
   #page(after: number, maxCount: number): RecordedEvent[] {
-    return this.#sql.readAll.all(after, toLimit(maxCount)).map(rawToRecorded);
+    return this.#sql.readAll.all(after, toLimit(maxCount)).map(toRecorded);
   }
 
   #flush(): void {
@@ -257,20 +257,7 @@ const toLimit = (maxCount: number): number => (Number.isFinite(maxCount) ? maxCo
 const isUniqueViolation = (error: unknown): boolean =>
   error instanceof BetterSqlite3.SqliteError && error.code === 'SQLITE_CONSTRAINT_UNIQUE';
 
-const toRecorded = (row: EventRow): RecordedEvent => ({
-  id: row.event_id,
-  type: row.type,
-  schemaVersion: row.schema_version,
-  streamId: row.stream_id,
-  streamPosition: row.stream_position,
-  globalPosition: row.global_position,
-  occurredAt: row.occurred_at,
-  recordedAt: row.recorded_at,
-  data: JSON.parse(row.data) as unknown,
-  metadata: JSON.parse(row.metadata) as EventMetadata,
-});
-
-const rawToRecorded = ([globalPosition, streamId, streamPosition, id, type, schemaVersion, data, metadata, occurredAt, recordedAt]: RawEventRow): RecordedEvent => ({
+const toRecorded = ([globalPosition, streamId, streamPosition, id, type, schemaVersion, data, metadata, occurredAt, recordedAt]: RawEventRow): RecordedEvent => ({
   id,
   type,
   schemaVersion,

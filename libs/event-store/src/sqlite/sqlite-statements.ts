@@ -1,19 +1,6 @@
 import type { Database, Statement } from 'better-sqlite3';
 
-export interface EventRow {
-  readonly global_position: number;
-  readonly stream_id: string;
-  readonly stream_position: number;
-  readonly event_id: string;
-  readonly type: string;
-  readonly schema_version: number;
-  readonly data: string;
-  readonly metadata: string;
-  readonly occurred_at: string;
-  readonly recorded_at: string;
-}
-
-/** An EventRow as the array better-sqlite3's raw mode returns, in `columns` order: no per-row object with named keys. */
+/** A stored event as the array better-sqlite3's raw mode returns, in `columns` order: no per-row object with named keys. */
 export type RawEventRow = readonly [
   globalPosition: number,
   streamId: string,
@@ -47,7 +34,7 @@ export interface Statements {
   readonly locateId: Statement<[string], IdLocation>;
   readonly insert: Statement<InsertParams>;
   readonly deleteFrom: Statement<[number]>;
-  readonly readStream: Statement<[string, number, number], EventRow>;
+  readonly readStream: Statement<[string, number, number], RawEventRow>;
   readonly readAll: Statement<[number, number], RawEventRow>;
 }
 
@@ -67,10 +54,10 @@ export function prepareStatements(db: Database): Statements {
       `INSERT INTO events (${columns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     deleteFrom: db.prepare<[number]>('DELETE FROM events WHERE global_position >= ?'),
-    readStream: db.prepare<[string, number, number], EventRow>(
-      `SELECT ${columns} FROM events WHERE stream_id = ? AND stream_position >= ? ORDER BY stream_position LIMIT ?`,
-    ),
-    // Raw: the global log is read in pages of thousands, where building keyed row objects took twice as long as the read.
+    // Raw arrays, one row shape for both reads: paging through the global log, building keyed row objects took twice as long as the read.
+    readStream: db
+      .prepare<[string, number, number], RawEventRow>(`SELECT ${columns} FROM events WHERE stream_id = ? AND stream_position >= ? ORDER BY stream_position LIMIT ?`)
+      .raw(true),
     readAll: db
       .prepare<[number, number], RawEventRow>(`SELECT ${columns} FROM events WHERE global_position > ? ORDER BY global_position LIMIT ?`)
       .raw(true),
