@@ -11,6 +11,8 @@
  * 23 + 14 + 10 = 47 bits, inside Number.MAX_SAFE_INTEGER.
  */
 
+import { brinPattern, menukaartCodePattern, schoolYearPattern } from '@npo/contracts';
+
 const YEARS = 10_001;
 const CODES = 1_024;
 
@@ -21,37 +23,25 @@ export class IntervalKeyError extends Error {
   }
 }
 
-const brinPattern = /^(\d{2})([A-Z])([A-Z])(\d{2})?$/;
+const capital = (s: string, i: number): number => s.charCodeAt(i) - 65;
 
 function brinNumber(brin: string): number {
-  const match = brinPattern.exec(brin);
-  if (match === null) throw new IntervalKeyError('BRIN', brin);
-  const letters = (brin.charCodeAt(2) - 65) * 26 + (brin.charCodeAt(3) - 65);
+  if (!brinPattern.test(brin)) throw new IntervalKeyError('BRIN', brin);
   // 0 for no suffix, so that `16SW` and `16SW00` differ.
-  const suffix = match[4] === undefined ? 0 : Number(match[4]) + 1;
-  return (Number(match[1]) * 676 + letters) * 101 + suffix;
+  const suffix = brin.length === 6 ? Number(brin.slice(4)) + 1 : 0;
+  return (Number(brin.slice(0, 2)) * 676 + capital(brin, 2) * 26 + capital(brin, 3)) * 101 + suffix;
 }
 
-const yearPattern = /^(\d{4})-(\d{4})$/;
-
 function yearNumber(schoolYear: string): number {
-  const match = yearPattern.exec(schoolYear);
+  const match = schoolYearPattern.exec(schoolYear);
   const first = Number(match?.[1]);
-  if (match === null || Number(match[2]) !== first + 1) {
-    throw new IntervalKeyError('school year', schoolYear);
-  }
+  if (match === null || Number(match[2]) !== first + 1) throw new IntervalKeyError('school year', schoolYear);
   return first + 1;
 }
 
-const codePattern = /^[A-Z][1-9][0-9]?$/;
-
 function codeNumber(code: string): number {
-  const letter = code.charCodeAt(0) - 65;
-  const n = Number(code.slice(1));
-  if (!codePattern.test(code) || letter < 0 || letter > 5) {
-    throw new IntervalKeyError('menukaart code', code);
-  }
-  return letter * 100 + n;
+  if (!menukaartCodePattern.test(code)) throw new IntervalKeyError('menukaart code', code);
+  return capital(code, 0) * 100 + Number(code.slice(1));
 }
 
 /** The key of a school's (or a school year's, or a choice's) open interval; injective over valid inputs. */
