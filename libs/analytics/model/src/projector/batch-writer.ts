@@ -112,11 +112,10 @@ export class BatchWriter {
   #inTransaction = false;
   #sinceCommit = 0;
 
-  private get deferCloses(): boolean {
-    return this.rebuild !== undefined;
-  }
-
-  /** `whileCommitting` runs once COMMIT is under way in DuckDB's threads (the projector reads ahead there). */
+  /**
+   * `whileCommitting` runs once COMMIT is under way in DuckDB's threads (the projector reads ahead there),
+   * or once the batch is written when a rebuild's transaction stays open.
+   */
   async write(batch: FeedBatch, now: string, hooks: BatchHooks = {}, whileCommitting?: () => void): Promise<BatchResult> {
     const rows = new BatchRows();
     const heads = this.heads.draft();
@@ -182,6 +181,7 @@ export class BatchWriter {
     }
 
     let result: BatchResult;
+    let committed: boolean;
     if (!this.#inTransaction) await this.conn.run('BEGIN TRANSACTION');
     this.#inTransaction = true;
     this.#sinceCommit += batch.entries.length;
@@ -189,31 +189,29 @@ export class BatchWriter {
       for (const buffer of rows.buffers.values()) await buffer.appendTo(this.conn);
       // The rest of the batch in one round trip: each run() costs a hop to DuckDB's threads and back.
       const statements: string[] = [];
-      if (this.deferCloses) {
+      if (this.rebuild !== undefined) {
         const deferred = deferredCloseRows();
         for (const [table, closes] of open.closes) for (const close of closes) deferClose(deferred, table, close);
         await deferred.appendTo(this.conn);
-      } else for (const [table, closes] of open.closes) statements.push(...this.#endEarlierRows(table, closes));
-      if (this.rebuild === undefined) statements.push(...(await this.#stageHeads(heads.changes)));
+      } else {
+        for (const [table, closes] of open.closes) statements.push(...this.#endEarlierRows(table, closes));
+        statements.push(...(await this.#stageHeads(heads.changes)));
+      }
       const checkpoint = checkpointStatement(this.feed.name, offsets, now);
       if (checkpoint !== null) statements.push(checkpoint);
       if (statements.length > 0) await this.conn.run(statements.join(';\n'));
       result = { applied, quarantined, duplicates, offsets, lastGlobalPosition: lastGlobal };
-      if (this.rebuild !== undefined && this.#sinceCommit < this.rebuild.commitEvery) {
+      // A rebuild keeps its transaction open across batches until it holds commitEvery entries.
+      committed = this.rebuild === undefined || this.#sinceCommit >= this.rebuild.commitEvery;
+      if (committed) {
+        await hooks.beforeCommit?.(result);
+        const committing = this.conn.run('COMMIT');
         whileCommitting?.();
-        this.heads.commit(heads);
-        this.intervals.commit(open);
-        return result;
-      }
-      await hooks.beforeCommit?.(result);
-      const committing = this.conn.run('COMMIT');
-      whileCommitting?.();
-      await committing;
-      this.#inTransaction = false;
-      this.#sinceCommit = 0;
+        await committing;
+        this.#endTransaction();
+      } else whileCommitting?.();
     } catch (error) {
-      this.#inTransaction = false;
-      this.#sinceCommit = 0;
+      this.#endTransaction();
       try {
         await this.conn.run('ROLLBACK');
       } catch {
@@ -223,7 +221,7 @@ export class BatchWriter {
     }
     this.heads.commit(heads);
     this.intervals.commit(open);
-    await hooks.afterCommit?.(result);
+    if (committed) await hooks.afterCommit?.(result);
     return result;
   }
 
@@ -239,9 +237,13 @@ export class BatchWriter {
       await this.conn.run('ROLLBACK').catch(() => undefined);
       throw error;
     } finally {
-      this.#inTransaction = false;
-      this.#sinceCommit = 0;
+      this.#endTransaction();
     }
+  }
+
+  #endTransaction(): void {
+    this.#inTransaction = false;
+    this.#sinceCommit = 0;
   }
 
   #log(rows: BatchRows, env: EnvelopeFacts, outcome: 'projected' | 'quarantined'): void {
@@ -268,7 +270,7 @@ export class BatchWriter {
     // Replaces the open row of `key` (if any) by `row`. A rebuild leaves the ends to one window query
     // at the end (each row ends where the next row of its key starts), so it keeps no state for them.
     const supersede = (table: SupersededTable, key: number, row: (string | number | null)[]): null => {
-      if (this.deferCloses) {
+      if (this.rebuild !== undefined) {
         rows.table(table).push(row);
         return null;
       }

@@ -45,14 +45,14 @@ export async function runProjector(conn: DuckDBConnection, options: ProjectorOpt
   const { feed } = options;
   const clock = options.clock ?? (() => new Date());
   await createStaging(conn);
-  const deferCloses = options.rebuild !== undefined;
+  const rebuilding = options.rebuild !== undefined;
   const writer = new BatchWriter(conn, feed, await StreamHeads.load(conn), await OpenIntervals.load(conn), options.rebuild);
   const checkpoint = new Map(await readCheckpoint(conn, feed.name));
   const totals = { batches: 0, applied: 0, quarantined: 0, duplicates: 0 };
   const summary = (): ProjectionSummary => ({ ...totals, checkpoint: new Map(checkpoint) });
   if (options.until !== undefined && hasReached(checkpoint, options.until)) return summary();
   if (options.signal?.aborted) return summary();
-  if (deferCloses) await createDeferredCloses(conn);
+  if (rebuilding) await createDeferredCloses(conn);
 
   // One controller so that reaching `until` and the caller's signal both end the feed's wait.
   const stop = new AbortController();
@@ -93,7 +93,7 @@ export async function runProjector(conn: DuckDBConnection, options: ProjectorOpt
     if (next !== undefined) await next.catch(() => undefined);
     await iterator.return?.();
   }
-  if (deferCloses) {
+  if (rebuilding) {
     await writer.finish();
     await applyDeferredCloses(conn);
   }
