@@ -17,7 +17,19 @@ export type {
   SuppressionReason,
   Table,
 } from './model.js';
-export { protectRelease, auditPattern, priorReleaseOf, complementCost, type ProtectOptions, type ProtectedRelease, type PatternAudit } from './protect-release.js';
+export {
+  protectRelease,
+  protectReleasePart,
+  combineReleaseParts,
+  auditPattern,
+  priorReleaseOf,
+  complementCost,
+  type ProtectOptions,
+  type ProtectedRelease,
+  type ReleasePart,
+  type PatternAudit,
+} from './protect-release.js';
+export { type ReleasePartSelector } from './component-parts.js';
 export { type PriorRelease } from './linear-system.js';
 export { primaryReason, failsThreshold, failsAllOrNothing, failsPPercent, failsNk, failsDominance } from './primary-rules.js';
 export { protectionRequirement, type ProtectionRequirement } from './protection.js';

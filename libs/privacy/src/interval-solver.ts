@@ -109,9 +109,18 @@ export class IntervalSolver {
    * many single-cell LPs are needed later. Stops when a direction's round proves nothing new.
    */
   explore(unproven: (variable: number, sense: Sense) => boolean, maxRounds = EXPLORE_ROUNDS): void {
-    // A fixed seed: the jitter must be the same on every run, or the pattern would not be deterministic.
-    const rng = xoroshiro128plus(EXPLORE_SEED);
-    const random = (): number => uniformFloat64(rng);
+    // A fixed seed per component: the jitter must be the same on every run, or the pattern would not be
+    // deterministic, and one component's draws must not depend on which other components are solved in
+    // the same process (protectReleasePart splits them over threads).
+    const generators = new Map<number, ReturnType<typeof xoroshiro128plus>>();
+    const random = (component: number): number => {
+      let rng = generators.get(component);
+      if (rng === undefined) {
+        rng = xoroshiro128plus(EXPLORE_SEED + component);
+        generators.set(component, rng);
+      }
+      return uniformFloat64(rng);
+    };
     // Per component and direction: cells left unproven after its last sweep; a sweep that proves nothing
     // new retires that direction of that component.
     const left = new Map<string, number>();
@@ -131,7 +140,7 @@ export class IntervalSolver {
         left.set(key, open.length);
         const bounded = sense === 'min' || !openEnded.has(component) ? open : open.filter((v) => this.system.variables[v]?.upper !== Number.POSITIVE_INFINITY);
         if (bounded.length === 0) return;
-        const weights = new Map(bounded.map((v) => [v, 0.5 + random()] as const));
+        const weights = new Map(bounded.map((v) => [v, 0.5 + random(component)] as const));
         const model = this.modelOf(component, spec);
         this.sweeps++;
         if (model.sweep(weights, sense) || sense === 'min' || openEnded.has(component)) return;

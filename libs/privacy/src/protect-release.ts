@@ -1,9 +1,11 @@
 import { type Highs } from 'highs';
 import { InvalidReleaseInputError, ReleaseRefusedError } from './errors.js';
+import { checkSelector, componentParts, type ReleasePartSelector, WHOLE_RELEASE } from './component-parts.js';
 import { ReleaseHistory } from './history.js';
 import { IntervalSolver, loadHighs } from './interval-solver.js';
 import { buildLinearSystem, type PriorRelease } from './linear-system.js';
 import {
+  type AuditEntry,
   type AuditReport,
   type Cell,
   type PatternEntry,
@@ -44,10 +46,37 @@ export interface ProtectedRelease {
  * returns the publishable tables. Throws ReleaseRefusedError when some cell cannot be protected.
  */
 export async function protectRelease(input: ReleaseInput, options: ProtectOptions = {}): Promise<ProtectedRelease> {
+  return combineReleaseParts(input, options, [await protectReleasePart(input, options, WHOLE_RELEASE)]);
+}
+
+/**
+ * One thread's share of protectRelease: the connected components `componentParts` gives to this part. Plain
+ * data (it crosses a worker boundary); combineReleaseParts turns all parts into the release. Holds no true
+ * value of a suppressed cell, but audit entries do hold the attacker's interval: keep parts private.
+ */
+export interface ReleasePart {
+  readonly releaseId: string;
+  readonly part: ReleasePartSelector;
+  readonly pattern: readonly PatternEntry[];
+  /** This part's audit entries, failing ones included (the combination refuses the release). */
+  readonly audit: readonly AuditEntry[];
+  readonly lpSolves: number;
+  readonly totalLpSolves: number;
+  readonly explorationLps: number;
+}
+
+/**
+ * Protects the components of one part. Components share no relation, so the parts of a release can run
+ * in parallel (each in its own thread, each with its own HiGHS) and together make exactly the pattern
+ * that protecting the whole release at once makes.
+ */
+export async function protectReleasePart(input: ReleaseInput, options: ProtectOptions, part: ReleasePartSelector): Promise<ReleasePart> {
+  checkSelector(part);
   const { params, system, history, cellOf } = prepare(input, options);
+  const partOf = componentParts(system, part.count);
   const pattern: Pattern = { reasons: new Map(), suppressed: new Set() };
   const carriedOver = new Map<number, string>();
-  const currentVariables = [...system.current.values()].sort((a, b) => a - b);
+  const currentVariables = [...system.current.values()].filter((v) => partOf[system.componentOf[v] ?? -1] === part.index).sort((a, b) => a - b);
   for (const v of currentVariables) {
     const cell = cellOf(v);
     const reason = primaryReason(cell, params);
@@ -79,35 +108,51 @@ export async function protectRelease(input: ReleaseInput, options: ProtectOption
       entries = engine.audit(params.exactAuditIntervals);
       auditSolves = solver.solves - before;
     }
-    const failing = entries.filter((e) => !e.ok);
-    if (failing.length > 0) throw new ReleaseRefusedError(input.releaseId, failing);
-
-    const reasonOf = (id: string): SuppressionReason | undefined => {
-      const v = system.current.get(id);
-      return v === undefined ? undefined : pattern.reasons.get(v);
-    };
-    const tables: ProtectedTable[] = input.tables.map((table) => ({
-      id: table.id,
-      ...(table.title === undefined ? {} : { title: table.title }),
-      cells: table.cells.map((cell) => protectedCell(cell, reasonOf(cell.id))),
-    }));
-    const patternEntries: PatternEntry[] = [...pattern.reasons]
-      .map(([v, reason]) => {
-        const from = carriedOver.get(v);
-        return { cellId: cellOf(v).id, reason, ...(from === undefined ? {} : { carriedOverFrom: from }) };
-      })
-      .sort((a, b) => compareIds(a.cellId, b.cellId));
+    const patternEntries: PatternEntry[] = [...pattern.reasons].map(([v, reason]) => {
+      const from = carriedOver.get(v);
+      return { cellId: cellOf(v).id, reason, ...(from === undefined ? {} : { carriedOverFrom: from }) };
+    });
     return {
       releaseId: input.releaseId,
-      tables,
-      relations: allRelations(input),
+      part,
       pattern: patternEntries,
-      audit: { ok: true, cells: entries, lpSolves: auditSolves, totalLpSolves: solver.solves, explorationLps: solver.sweeps },
-      parameters: params,
+      audit: entries,
+      lpSolves: auditSolves,
+      totalLpSolves: solver.solves,
+      explorationLps: solver.sweeps,
     };
   } finally {
     solver.dispose();
   }
+}
+
+/** The release made of every part of one split (part i of n for each i); throws ReleaseRefusedError when any cell failed. */
+export function combineReleaseParts(input: ReleaseInput, options: ProtectOptions, parts: readonly ReleasePart[]): ProtectedRelease {
+  const count = parts[0]?.part.count ?? 0;
+  const indices = new Set(parts.map((p) => (p.part.count === count && p.releaseId === input.releaseId ? p.part.index : -1)));
+  if (count === 0 || parts.length !== count || indices.size !== count || indices.has(-1)) {
+    throw new InvalidReleaseInputError([`release ${input.releaseId}: expected every part of one split, got ${parts.map((p) => `${p.releaseId} ${p.part.index}/${p.part.count}`).join(', ')}`]);
+  }
+  const byId = (a: { cellId: string }, b: { cellId: string }): number => compareIds(a.cellId, b.cellId);
+  const entries = parts.flatMap((p) => p.audit).sort(byId);
+  const failing = entries.filter((e) => !e.ok);
+  if (failing.length > 0) throw new ReleaseRefusedError(input.releaseId, failing);
+  const patternEntries = parts.flatMap((p) => p.pattern).sort(byId);
+  const reasons = new Map(patternEntries.map((p) => [p.cellId, p.reason] as const));
+  const tables: ProtectedTable[] = input.tables.map((table) => ({
+    id: table.id,
+    ...(table.title === undefined ? {} : { title: table.title }),
+    cells: table.cells.map((cell) => protectedCell(cell, reasons.get(cell.id))),
+  }));
+  const sum = (of: (p: ReleasePart) => number): number => parts.reduce((total, p) => total + of(p), 0);
+  return {
+    releaseId: input.releaseId,
+    tables,
+    relations: allRelations(input),
+    pattern: patternEntries,
+    audit: { ok: true, cells: entries, lpSolves: sum((p) => p.lpSolves), totalLpSolves: sum((p) => p.totalLpSolves), explorationLps: sum((p) => p.explorationLps) },
+    parameters: resolveParameters(options.parameters),
+  };
 }
 
 export interface PatternAudit extends AuditReport {
