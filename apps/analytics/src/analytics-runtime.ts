@@ -71,7 +71,13 @@ export class AnalyticsRuntime {
         onError: (error) => options.logger?.error({ err: error }, 'projector batch failed; retrying'),
       });
       const releases = new ReleaseStore(releasesDir(config.dataDir));
-      const releaseService = new ReleaseService({ db, store: releases, codeVersion: codeVersion(), ...(options.clock ? { clock: options.clock } : {}) });
+      const releaseService = new ReleaseService({
+        db,
+        store: releases,
+        codeVersion: codeVersion(),
+        protectionThreads: config.releaseThreads,
+        ...(options.clock ? { clock: options.clock } : {}),
+      });
       db.watch(options.watchIntervalMs ?? 1000, (error) => options.logger?.error({ err: error }, 'could not switch to the rebuilt analytics generation'));
       db.onSwitch((generation) => options.logger?.info({ generation }, 'switched to a rebuilt analytics generation'));
       projection.start();

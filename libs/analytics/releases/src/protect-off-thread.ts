@@ -1,42 +1,63 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { protectReport, type ProtectedReport, type ReportInput } from '@npo/analytics-reports';
-import type { DisclosureOverrides, PriorRelease } from '@npo/privacy';
+import { protectReport, publishReport, type ProtectedReport, type ReportInput } from '@npo/analytics-reports';
+import { combineReleaseParts, type DisclosureOverrides, type PriorRelease, type ReleaseInput, type ReleasePart, type ReleasePartSelector } from '@npo/privacy';
 import { type CarriedError, reviveError } from './worker-errors.js';
 
 export interface ProtectionRequest {
   readonly input: ReportInput;
   readonly options: { readonly priorReleases?: readonly PriorRelease[]; readonly parameters?: DisclosureOverrides };
+  /** Worker threads sharing the work (the release's connected components); 1 when omitted. */
+  readonly threads?: number;
 }
 
-export type ProtectionResponse = { readonly ok: true; readonly report: ProtectedReport } | { readonly ok: false; readonly error: CarriedError };
+/** What one worker is asked: its part of the release's components. */
+export interface PartRequest {
+  readonly input: ReleaseInput;
+  readonly options: ProtectionRequest['options'];
+  readonly part: ReleasePartSelector;
+}
+
+export type PartResponse = { readonly ok: true; readonly part: ReleasePart } | { readonly ok: false; readonly error: CarriedError };
 
 const workerEntry = new URL('./protect-worker.js', import.meta.url);
 // Looked up once: the compiled entry exists next to this file in a build and never appears later.
 const compiled = existsSync(fileURLToPath(workerEntry));
 
 /**
- * Runs the disclosure control in a worker thread. It is synchronous CPU work (HiGHS) that takes seconds on
- * the demo world and a quarter of an hour on the national one; on the service's own thread it would stop
+ * Runs the disclosure control in worker threads, each protecting its share of the release's connected
+ * components (school years and count/amount systems share no relation, so the shares are independent and
+ * combine into exactly the release one thread would make). It is synchronous CPU work (HiGHS) that takes
+ * seconds on the demo world and minutes on the national one; on the service's own thread it would stop
  * every other request, health checks and the projector included, for that long.
  * Run from TypeScript sources (the unit tests) there is no compiled worker entry to start, and the same
  * computation runs in-process.
  */
-export function protectOffThread(request: ProtectionRequest): Promise<ProtectedReport> {
+export async function protectOffThread(request: ProtectionRequest): Promise<ProtectedReport> {
   if (!compiled) return protectReport(request.input, request.options);
-  return new Promise<ProtectedReport>((resolve, reject) => {
-    const worker = new Worker(workerEntry);
-    let settled = false;
-    const settle = (outcome: () => void): void => {
-      if (settled) return;
-      settled = true;
-      outcome();
-      void worker.terminate();
-    };
-    worker.once('message', (response: ProtectionResponse) => settle(() => (response.ok ? resolve(response.report) : reject(reviveError(response.error)))));
-    worker.once('error', (error) => settle(() => reject(error)));
-    worker.once('exit', (code) => settle(() => reject(new Error(`protection worker exited with code ${code} before answering`))));
+  const count = Math.max(1, Math.floor(request.threads ?? 1));
+  const workers: Worker[] = [];
+  try {
+    const parts = await Promise.all(
+      Array.from({ length: count }, (_, index) => {
+        const worker = new Worker(workerEntry);
+        workers.push(worker);
+        return runPart(worker, { input: request.input.release, options: request.options, part: { index, count } });
+      }),
+    );
+    return publishReport(request.input, combineReleaseParts(request.input.release, request.options, parts));
+  } finally {
+    // After the answer, or after the first failure: the other parts' work is no longer wanted.
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+}
+
+function runPart(worker: Worker, request: PartRequest): Promise<ReleasePart> {
+  return new Promise<ReleasePart>((resolve, reject) => {
+    worker.once('message', (response: PartResponse) => (response.ok ? resolve(response.part) : reject(reviveError(response.error))));
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`protection worker exited with code ${code} before answering`)));
     worker.postMessage(request);
   });
 }

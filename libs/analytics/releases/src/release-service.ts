@@ -18,6 +18,8 @@ export interface ReleaseServiceOptions {
   readonly clock?: () => Date;
   /** Disclosure settings for ad-hoc reports and releases that do not name their own. */
   readonly parameters?: DisclosureOverrides;
+  /** Worker threads one protection run uses (see protectOffThread); 1 when omitted. */
+  readonly protectionThreads?: number;
 }
 
 export class ReleaseRequestError extends Error {
@@ -54,7 +56,7 @@ export class ReleaseService {
   async adHoc(asOf: string): Promise<ProtectedReport> {
     checkAsOf(asOf, this.#today());
     const input = await this.options.db.read((conn) => reportInputAsOf(conn, asOf, `adhoc-${asOf}`));
-    return protectOffThread({ input, options: this.#parameters(undefined) });
+    return protectOffThread({ input, options: this.#parameters(undefined), ...this.#threads() });
   }
 
   async #create(request: CreateReleaseRequest): Promise<StoredRelease> {
@@ -62,7 +64,11 @@ export class ReleaseService {
     checkAsOf(request.asOf, today);
     const number = await this.options.store.nextNumber();
     const input = await this.options.db.read((conn) => reportInputAsOf(conn, request.asOf, releaseIdOf(number)));
-    const protectedReport = await protectOffThread({ input, options: { priorReleases: await this.options.store.priors(), ...this.#parameters(request.parameters) } });
+    const protectedReport = await protectOffThread({
+      input,
+      options: { priorReleases: await this.options.store.priors(), ...this.#parameters(request.parameters) },
+      ...this.#threads(),
+    });
     const { published } = protectedReport;
     const suppressed = published.disclosure.pattern.length;
     return this.options.store.create(
@@ -80,6 +86,10 @@ export class ReleaseService {
       published,
       protectedReport.prior,
     );
+  }
+
+  #threads(): { threads?: number } {
+    return this.options.protectionThreads === undefined ? {} : { threads: this.options.protectionThreads };
   }
 
   #parameters(overrides: DisclosureOverrides | undefined): { parameters?: DisclosureOverrides } {

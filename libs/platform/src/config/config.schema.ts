@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 
 export const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -13,6 +14,14 @@ export type FeedKind = (typeof feedKinds)[number];
 export const DEFAULT_BODY_LIMIT_BYTES = 64 * 1024;
 /** A body limit above this is almost certainly a typo (e.g. a missing unit conversion). */
 export const MAX_BODY_LIMIT_BYTES = 64 * 1024 * 1024;
+
+export const MAX_RELEASE_THREADS = 64;
+/**
+ * A national release is minutes of LP work split over its connected components (8 large ones: school
+ * years times counts and amounts); more threads than cores only adds memory, and beyond 4 the parts
+ * get uneven.
+ */
+export const defaultReleaseThreads = (): number => Math.min(4, availableParallelism());
 
 // An environment variable set to the empty string (`KAFKA_BROKERS=` in a compose file) means "not set",
 // so defaults apply and "required when" rules fire, instead of failing on "" as a value.
@@ -81,6 +90,14 @@ export const platformEnvSchema = z
         .refine((n) => n >= 1 && n <= MAX_BODY_LIMIT_BYTES, `must be between 1 and ${MAX_BODY_LIMIT_BYTES} bytes`)
         .optional(),
     ).transform((n) => n ?? DEFAULT_BODY_LIMIT_BYTES),
+    NPO_RELEASE_THREADS: text(
+      z
+        .string()
+        .regex(/^\d+$/, 'must be a whole number of threads')
+        .transform(Number)
+        .refine((n) => n >= 1 && n <= MAX_RELEASE_THREADS, `must be between 1 and ${MAX_RELEASE_THREADS}`)
+        .optional(),
+    ).transform((n) => n ?? defaultReleaseThreads()),
   })
   // Cross-variable rules run even when an unrelated variable is bad, so one run reports every problem;
   // each is skipped only when one of its own variables already failed.
@@ -113,6 +130,7 @@ export const platformEnvSchema = z
     demo: env.NPO_DEMO,
     logLevel: env.NPO_LOG_LEVEL,
     bodyLimit: env.NPO_BODY_LIMIT,
+    releaseThreads: env.NPO_RELEASE_THREADS,
   }));
 
 /** The names of the variables the platform reads. */
@@ -128,6 +146,7 @@ export const platformEnvVariables = [
   'NPO_DEMO',
   'NPO_LOG_LEVEL',
   'NPO_BODY_LIMIT',
+  'NPO_RELEASE_THREADS',
 ] as const;
 export type PlatformEnvVariable = (typeof platformEnvVariables)[number];
 

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_BODY_LIMIT_BYTES, platformEnvSchema } from './config.schema.js';
 import { ConfigError, loadConfig, loadConfigOrExit } from './load-config.js';
@@ -25,6 +26,7 @@ describe('loadConfig', () => {
       demo: false,
       logLevel: 'info',
       bodyLimit: 65536,
+      releaseThreads: Math.min(4, availableParallelism()),
     });
   });
 
@@ -42,6 +44,7 @@ describe('loadConfig', () => {
         NPO_DEMO: '1',
         NPO_LOG_LEVEL: 'debug',
         NPO_BODY_LIMIT: '1024',
+        NPO_RELEASE_THREADS: '3',
       },
       { cwd: '/elsewhere' },
     );
@@ -55,6 +58,7 @@ describe('loadConfig', () => {
       demo: true,
       logLevel: 'debug',
       bodyLimit: 1024,
+      releaseThreads: 3,
     });
   });
 
@@ -67,6 +71,11 @@ describe('loadConfig', () => {
     expect(config.apiPort).toBe(3000);
     expect(config.feed).toEqual({ kind: 'store' });
     expect(config.bodyLimit).toBe(DEFAULT_BODY_LIMIT_BYTES);
+  });
+
+  it('splits a release over at most 4 threads, never more than the machine has cores, unless told', () => {
+    expect(loadConfig({}).releaseThreads).toBe(Math.min(4, availableParallelism()));
+    expect(loadConfig({ NPO_RELEASE_THREADS: '12' }).releaseThreads).toBe(12);
   });
 
   it('ignores variables it does not own', () => {
@@ -92,6 +101,9 @@ describe('loadConfig', () => {
     ['NPO_BODY_LIMIT', '0'],
     ['NPO_BODY_LIMIT', '1e6'],
     ['NPO_BODY_LIMIT', String(64 * 1024 * 1024 + 1)],
+    ['NPO_RELEASE_THREADS', '0'],
+    ['NPO_RELEASE_THREADS', '2.5'],
+    ['NPO_RELEASE_THREADS', '65'],
   ])('rejects %s=%j and names the variable and the value', (variable, value) => {
     const error = configError({ [variable]: value });
     expect(error.issues.map((i) => i.variable)).toEqual([variable]);

@@ -39,7 +39,11 @@ export interface ProtectedReport {
 
 /** Runs the disclosure control over the whole report input and keeps only what may be published. */
 export async function protectReport(input: ReportInput, options: ProtectOptions = {}): Promise<ProtectedReport> {
-  const release = await protectRelease(input.release, options);
+  return publishReport(input, await protectRelease(input.release, options));
+}
+
+/** The report made of a protected release of its input (however the release was computed: at once or in parts). */
+export function publishReport(input: ReportInput, release: ProtectedRelease): ProtectedReport {
   const cells: Record<string, PublishedValue> = {};
   for (const table of release.tables) {
     for (const cell of table.cells) cells[cell.id] = cell.suppressed ? { value: null, reason: cell.reason } : { value: cell.value };

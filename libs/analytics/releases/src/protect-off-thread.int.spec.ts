@@ -1,0 +1,73 @@
+import { execFile } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { AnalyticsDatabase, runProjector, storeEventFeed } from '@npo/analytics-model';
+import { appendSteps, generateHistory, tempDir } from '@npo/analytics-model/testing';
+import { protectReport, reportInputAsOf, type ReportInput } from '@npo/analytics-reports';
+import { openSqliteEventStore } from '@npo/event-store';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+// The worker threads start the compiled entry (dist/protect-worker.js), in a plain Node process as the
+// service runs them: inside vitest they would inherit its source-resolving export condition. `npm test`
+// builds before it tests.
+const compiledModule = fileURLToPath(new URL('../dist/protect-off-thread.js', import.meta.url));
+
+/** Runs the build's protectOffThread in its own Node process; answers its result (or error) as JSON. */
+async function protectInBuild(inputFile: string, threads: number, parameters: object = {}): Promise<{ published?: unknown; prior?: unknown; error?: { name: string; message: string } }> {
+  const script = `
+    import { readFileSync } from 'node:fs';
+    const { protectOffThread } = await import(${JSON.stringify(compiledModule)});
+    const input = JSON.parse(readFileSync(${JSON.stringify(inputFile)}, 'utf8'));
+    try {
+      const report = await protectOffThread({ input, options: { parameters: ${JSON.stringify(parameters)} }, threads: ${threads} });
+      process.stdout.write(JSON.stringify({ published: report.published, prior: report.prior }));
+    } catch (error) {
+      process.stdout.write(JSON.stringify({ error: { name: error.constructor.name, message: error.message } }));
+    }`;
+  // A script file, not `-e`: worker threads inherit the process's execArgv.
+  const scriptFile = join(dirname(inputFile), `protect-${threads}.mjs`);
+  writeFileSync(scriptFile, script);
+  const { stdout } = await promisify(execFile)(process.execPath, [scriptFile], { maxBuffer: 256 * 1024 * 1024 });
+  return JSON.parse(stdout) as { published?: unknown; prior?: unknown; error?: { name: string; message: string } };
+}
+
+const viaJson = (value: unknown): unknown => JSON.parse(JSON.stringify(value));
+
+describe('protection in worker threads (compiled build)', () => {
+  const dir = tempDir('analytics-protect-threads');
+  const inputFile = join(dir.path, 'input.json');
+  let input: ReportInput;
+
+  beforeAll(async () => {
+    if (!existsSync(compiledModule)) throw new Error(`${compiledModule} is missing: build first (npm test does: nx run-many -t build)`);
+    const events = await openSqliteEventStore({ path: join(dir.path, 'events.sqlite') });
+    await appendSteps(events, generateHistory(80, 21));
+    const db = await AnalyticsDatabase.open({ dir: join(dir.path, 'analytics') });
+    const feed = storeEventFeed(events);
+    const head = await feed.head();
+    await db.read((conn) => runProjector(conn, { feed, until: head }));
+    input = await db.read((conn) => reportInputAsOf(conn, '2022-08-31', 'threads'));
+    writeFileSync(inputFile, JSON.stringify(input));
+    await db.close();
+    await events.close();
+  }, 60_000);
+  afterAll(() => dir.remove());
+
+  it('makes, over 1, 2 or 3 threads, the same report the library makes in-process', { timeout: 120_000 }, async () => {
+    const inProcess = await protectReport(input);
+    expect(inProcess.published.disclosure.pattern.length).toBeGreaterThan(0);
+    for (const threads of [1, 2, 3]) {
+      const offThread = await protectInBuild(inputFile, threads);
+      expect(offThread.error, `${threads} threads`).toBeUndefined();
+      expect(offThread.published, `${threads} threads`).toEqual(viaJson(inProcess.published));
+      expect(offThread.prior).toEqual(viaJson(inProcess.prior));
+    }
+  });
+
+  it('brings a worker failure back as the library error class', { timeout: 60_000 }, async () => {
+    const answer = await protectInBuild(inputFile, 2, { minFrequency: 0 });
+    expect(answer.error?.name).toBe('InvalidParametersError');
+  });
+});
