@@ -99,6 +99,21 @@ describe('analytics service over HTTP', () => {
     expect((await get('/v1/reports/national?asOf=2021-06-30&release=1', await token({ role: 'admin' }))).status).toBe(400);
   }, 120_000);
 
+  it('answers 503 with Retry-After when more ad-hoc reports are asked for at once than it computes or queues', async () => {
+    const admin = await token({ role: 'admin' });
+    // Eight different days at once (the same day would share one computation): at most 3 are taken.
+    const answers = await Promise.all(Array.from({ length: 8 }, (_, i) => get(`/v1/reports/gemeenten/GM0363?asOf=2021-07-0${i + 1}`, admin)));
+    const statuses = answers.map((a) => a.status);
+    expect(statuses.filter((s) => s === 200)).toHaveLength(3);
+    expect(statuses.filter((s) => s === 503)).toHaveLength(5);
+    const busy = answers.find((a) => a.status === 503);
+    expect(busy?.headers.get('retry-after')).toBe('30');
+    expect(busy?.headers.get('content-type')).toContain('application/problem+json');
+    expect(await busy?.json()).toMatchObject({ status: 503, pending: 3 });
+    // Once they are done, the next one is computed.
+    expect((await get('/v1/reports/gemeenten/GM0363?asOf=2021-07-09', admin)).status).toBe(200);
+  }, 120_000);
+
   it('keeps answering while a rebuild swaps in a new generation, then projects new events into it', async () => {
     const io = { out: () => undefined, err: () => undefined };
     const rebuilding = runAnalyticsCli(['rebuild', '--no-progress'], { NPO_DATA_DIR: dir.path }, io);

@@ -5,7 +5,8 @@ import { AnalyticsDatabase, runProjector, storeEventFeed } from '@npo/analytics-
 import { appendSteps, generateHistory, tempDir } from '@npo/analytics-model/testing';
 import { openSqliteEventStore } from '@npo/event-store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ReleaseRequestError, ReleaseService } from './release-service.js';
+import { InvalidParametersError } from '@npo/privacy';
+import { ReleaseRequestError, ReleaseService, ReleaseServiceBusyError } from './release-service.js';
 import { ReleaseStore, ReleaseStoreError } from './release-store.js';
 
 describe('releases', () => {
@@ -69,5 +70,20 @@ describe('releases', () => {
     const existing = await store.get(1);
     if (existing === undefined) throw new Error('release 1 missing');
     await expect(store.create(1, { ...existing.metadata }, existing.report, { input: { releaseId: 'x', tables: [] }, suppressed: [] })).rejects.toBeInstanceOf(ReleaseStoreError);
+  });
+
+  it('computes or queues at most maxPendingAdHoc ad-hoc reports, refuses the others, and frees the places when they end', { timeout: 180_000 }, async () => {
+    const bounded = new ReleaseService({ db, store, codeVersion: 'test-1.0', clock: () => new Date('2022-09-01T12:00:00Z'), maxPendingAdHoc: 2 });
+    const days = ['2022-03-01', '2022-03-02', '2022-03-03', '2022-03-04', '2022-03-05'];
+    const outcomes = await Promise.allSettled(days.map((day) => bounded.adHoc(day)));
+    const made = outcomes.flatMap((o) => (o.status === 'fulfilled' ? [o.value.published.asOf] : []));
+    expect(made).toEqual(['2022-03-01', '2022-03-02']);
+    for (const o of outcomes.slice(2)) expect(o.status === 'rejected' ? o.reason : undefined).toBeInstanceOf(ReleaseServiceBusyError);
+    await expect(bounded.adHoc('2022-03-06')).resolves.toMatchObject({ published: { asOf: '2022-03-06' } });
+
+    // A failing computation gives its place back too.
+    const failing = new ReleaseService({ db, store, codeVersion: 'test-1.0', clock: () => new Date('2022-09-01T12:00:00Z'), maxPendingAdHoc: 1, parameters: { minFrequency: 0 } });
+    await expect(failing.adHoc('2022-03-01')).rejects.toBeInstanceOf(InvalidParametersError);
+    await expect(failing.adHoc('2022-03-02')).rejects.toBeInstanceOf(InvalidParametersError);
   });
 });

@@ -20,6 +20,23 @@ export interface ReleaseServiceOptions {
   readonly parameters?: DisclosureOverrides;
   /** Worker threads one protection run uses (see protectOffThread); 1 when omitted. */
   readonly protectionThreads?: number;
+  /** Ad-hoc reports computing or waiting at once; one more is refused (ReleaseServiceBusyError). Default 3. */
+  readonly maxPendingAdHoc?: number;
+}
+
+export const DEFAULT_MAX_PENDING_AD_HOC = 3;
+
+/**
+ * Too many ad-hoc reports are being computed or waiting. Each holds the whole report input and, while
+ * it runs, every core and up to a gigabyte at national scale; a queue without bound would let a few
+ * impatient clients exhaust the service's memory. Nothing is lost: ask again later.
+ */
+export class ReleaseServiceBusyError extends Error {
+  readonly code = 'release-service-busy' as const;
+  constructor(readonly pending: number) {
+    super(`${pending} ad-hoc report(s) are being computed or waiting; retry later`);
+    this.name = 'ReleaseServiceBusyError';
+  }
 }
 
 export class ReleaseRequestError extends Error {
@@ -39,6 +56,9 @@ const isoDate = /^\d{4}-\d{2}-\d{2}$/;
  */
 export class ReleaseService {
   #queue: Promise<unknown> = Promise.resolve();
+  /** One protection at a time, releases and ad-hoc reports alike: each one already uses every core it is given. */
+  #protecting: Promise<unknown> = Promise.resolve();
+  #pendingAdHoc = 0;
   constructor(private readonly options: ReleaseServiceOptions) {}
 
   create(request: CreateReleaseRequest): Promise<StoredRelease> {
@@ -55,19 +75,36 @@ export class ReleaseService {
    */
   async adHoc(asOf: string): Promise<ProtectedReport> {
     checkAsOf(asOf, this.#today());
-    const input = await this.options.db.read((conn) => reportInputAsOf(conn, asOf, `adhoc-${asOf}`));
-    return protectOffThread({ input, options: this.#parameters(undefined), ...this.#threads() });
+    if (this.#pendingAdHoc >= (this.options.maxPendingAdHoc ?? DEFAULT_MAX_PENDING_AD_HOC)) throw new ReleaseServiceBusyError(this.#pendingAdHoc);
+    this.#pendingAdHoc++;
+    try {
+      return await this.#protectInTurn(async () => {
+        const input = await this.options.db.read((conn) => reportInputAsOf(conn, asOf, `adhoc-${asOf}`));
+        return protectOffThread({ input, options: this.#parameters(undefined), ...this.#threads() });
+      });
+    } finally {
+      this.#pendingAdHoc--;
+    }
+  }
+
+  /** Runs `protect` once every protection asked for before it has ended (the input is read in turn too: it is large). */
+  #protectInTurn<T>(protect: () => Promise<T>): Promise<T> {
+    const run = this.#protecting.then(protect);
+    this.#protecting = run.catch(() => undefined);
+    return run;
   }
 
   async #create(request: CreateReleaseRequest): Promise<StoredRelease> {
     const today = this.#today();
     checkAsOf(request.asOf, today);
     const number = await this.options.store.nextNumber();
-    const input = await this.options.db.read((conn) => reportInputAsOf(conn, request.asOf, releaseIdOf(number)));
-    const protectedReport = await protectOffThread({
-      input,
-      options: { priorReleases: await this.options.store.priors(), ...this.#parameters(request.parameters) },
-      ...this.#threads(),
+    const protectedReport = await this.#protectInTurn(async () => {
+      const input = await this.options.db.read((conn) => reportInputAsOf(conn, request.asOf, releaseIdOf(number)));
+      return protectOffThread({
+        input,
+        options: { priorReleases: await this.options.store.priors(), ...this.#parameters(request.parameters) },
+        ...this.#threads(),
+      });
     });
     const { published } = protectedReport;
     const suppressed = published.disclosure.pattern.length;
