@@ -79,7 +79,7 @@ export async function runAnalyticsCli(argv: readonly string[], env: Env, io: Cli
   program
     .command('rebuild')
     .description('Replay the whole event history into a fresh DuckDB file and swap it in atomically; a running service keeps answering.')
-    .option('--batch-size <n>', 'events per transaction', positiveInt)
+    .option('--batch-size <n>', 'events per batch (default 5000; one transaction holds 250,000)', positiveInt)
     .option('--no-progress', 'no progress bar')
     .option('--memory-limit <size>', "DuckDB's memory limit for the rebuild (DuckDB syntax: 256MB, 1GB)", '256MB')
     .action((opts: RebuildOptions) => {

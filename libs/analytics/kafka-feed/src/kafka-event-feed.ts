@@ -1,4 +1,4 @@
-import type { Checkpoint, EventFeed, FeedBatch, FeedSubscribeOptions } from '@npo/analytics-model';
+import { type Checkpoint, DEFAULT_PROJECTOR_BATCH, type EventFeed, type FeedBatch, type FeedSubscribeOptions } from '@npo/analytics-model';
 import type { BatchContext, Messaging, ReceivedBatch, TopicPartitions } from '@npo/messaging';
 import { BatchBridge } from './batch-bridge.js';
 import { toFeedEntry } from './message-entry.js';
@@ -61,8 +61,6 @@ export function kafkaEventFeed(options: KafkaEventFeedOptions): EventFeed {
   };
 }
 
-const DEFAULT_MAX_BATCH = 5_000;
-
 async function* follow(options: KafkaEventFeedOptions, topic: string, from: Checkpoint, subscribe: FeedSubscribeOptions): AsyncGenerator<FeedBatch, void, undefined> {
   const bridge = new BatchBridge(from);
   const heartbeatMs = options.heartbeatIntervalMs ?? 3_000;
@@ -96,7 +94,7 @@ async function* follow(options: KafkaEventFeedOptions, topic: string, from: Chec
   try {
     if (subscribe.signal?.aborted) return;
     await consumer.start(handle);
-    const max = subscribe.maxBatchSize ?? DEFAULT_MAX_BATCH;
+    const max = subscribe.maxBatchSize ?? DEFAULT_PROJECTOR_BATCH;
     for (;;) {
       const batch = await bridge.take(max, subscribe.signal);
       if (batch === undefined) return;

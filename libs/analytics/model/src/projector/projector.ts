@@ -7,11 +7,18 @@ import { applyDeferredCloses, createDeferredCloses } from './deferred-closes.js'
 import { OpenIntervals } from './open-intervals.js';
 import { StreamHeads } from './stream-heads.js';
 
-export const DEFAULT_PROJECTOR_BATCH = 5_000;
+/**
+ * Entries per batch (= transaction) of a live projector. Every transaction pays a fixed ~20 ms (COMMIT
+ * through DuckDB's WAL, the stream-head upsert, the checkpoint row); at 20,000 that is ~1 µs an event.
+ * Measured on 200,000 bench envelopes (2 cores): 5,000 -> 52-60k events/s from memory, 26-30k from Kafka;
+ * 20,000 -> 67-70k and 32-36k; 50,000 gains nothing more from Kafka. Only a backlog fills a batch, so the
+ * latency of a steady trickle does not change.
+ */
+export const DEFAULT_PROJECTOR_BATCH = 20_000;
 
 export interface ProjectorOptions {
   readonly feed: EventFeed;
-  /** Largest batch (= transaction). Default 5000: large enough for appender throughput, small enough to commit often. */
+  /** Largest batch (= transaction). Default DEFAULT_PROJECTOR_BATCH. */
   readonly maxBatchSize?: number;
   /** Stops following; the batch in progress is committed first. */
   readonly signal?: AbortSignal;

@@ -12,6 +12,12 @@ import type { SchemaOptions } from '../schema/create-schema.js';
  */
 export const REBUILD_COMMIT_EVERY = 250_000;
 
+/**
+ * Entries per batch of a rebuild. Its transactions span batches, so the live projector's reason for large
+ * batches (fewer commits) does not apply; 20,000 was ~4% faster on 5M events and peaked 70 MB higher.
+ */
+export const REBUILD_BATCH = 5_000;
+
 export interface RebuildOptions {
   readonly dir: string;
   readonly feed: EventFeed;
@@ -19,6 +25,7 @@ export interface RebuildOptions {
   /** Reference options of the new file (code version, MR deadlines, extra gemeenten). */
   readonly schema?: Omit<SchemaOptions, 'createdAt'>;
   readonly settings?: DuckDBSettings;
+  /** Default REBUILD_BATCH. */
   readonly maxBatchSize?: number;
   /** Entries per transaction (default REBUILD_COMMIT_EVERY); batches of maxBatchSize are appended in between. */
   readonly commitEvery?: number;
@@ -75,7 +82,7 @@ export async function rebuildAnalytics(options: RebuildOptions): Promise<Rebuild
             until: target,
             clock,
             rebuild: { commitEvery: options.commitEvery ?? REBUILD_COMMIT_EVERY },
-            ...(options.maxBatchSize === undefined ? {} : { maxBatchSize: options.maxBatchSize }),
+            maxBatchSize: options.maxBatchSize ?? REBUILD_BATCH,
             ...(options.signal === undefined ? {} : { signal: options.signal }),
             onBatch: (_result, checkpoint) => options.onProgress?.(total - remaining(checkpoint, target), total),
           });
