@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { AnalyticsDatabase, runProjector, type EventFeed, type FeedBatch } from '@npo/analytics-model';
+import { AnalyticsDatabase, DEFAULT_PROJECTOR_BATCH, runProjector, type EventFeed, type FeedBatch } from '@npo/analytics-model';
 
 const repoRoot = fileURLToPath(new URL('../../../../../', import.meta.url));
 export const builtRelay = join(repoRoot, 'apps/event-relay/dist/main.js');
@@ -72,9 +72,11 @@ export function inMemoryFeed(texts: readonly string[]): EventFeed {
   return {
     name: 'in-memory',
     trusted: false,
-    subscribe: () => ({
+    // Batches as large as the projector asks for, as the Kafka feed's are (up to what a fetch brought).
+    subscribe: (_from, options = {}) => ({
       async *[Symbol.asyncIterator](): AsyncGenerator<FeedBatch> {
-        for (let i = 0; i < texts.length; i += 5_000) yield { entries: texts.slice(i, i + 5_000).map((t, k) => ({ partition: 0, offset: i + k, payload: JSON.parse(t) as unknown })) };
+        const size = options.maxBatchSize ?? DEFAULT_PROJECTOR_BATCH;
+        for (let i = 0; i < texts.length; i += size) yield { entries: texts.slice(i, i + size).map((t, k) => ({ partition: 0, offset: i + k, payload: JSON.parse(t) as unknown })) };
       },
     }),
     head: async () => new Map([[0, texts.length - 1]]),
