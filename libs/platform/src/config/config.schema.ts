@@ -15,11 +15,11 @@ export const DEFAULT_BODY_LIMIT_BYTES = 64 * 1024;
 /** A body limit above this is almost certainly a typo (e.g. a missing unit conversion). */
 export const MAX_BODY_LIMIT_BYTES = 64 * 1024 * 1024;
 
-export const MAX_RELEASE_THREADS = 64;
+export const MAX_RELEASE_THREADS = 16;
 /**
  * A national release is minutes of LP work split over its connected components (8 large ones: school
- * years times counts and amounts); more threads than cores only adds memory, and beyond 4 the parts
- * get uneven.
+ * years times counts and amounts); more threads than cores only adds memory (each thread holds its own
+ * copy of the report input and LP models, ~160 MB nationally), and beyond 8 parts stay empty.
  */
 export const defaultReleaseThreads = (): number => Math.min(4, availableParallelism());
 
