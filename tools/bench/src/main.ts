@@ -45,7 +45,7 @@ async function cli(argv: readonly string[]): Promise<void> {
       continue;
     }
     const report = { ...result, command, machine: describeMachine() };
-    const file = await writeReport(opts.out, report);
+    const file = await writeReport(opts.out, report, benchmark.resultsName?.() ?? benchmark.name);
     console.log(`\n${toMarkdown(report)}\n\nResults: ${file}\n`);
   }
 }

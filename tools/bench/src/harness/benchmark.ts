@@ -12,6 +12,11 @@ export interface Benchmark {
   readonly workloads: readonly Workload[];
   readonly contenders: readonly Contender[];
   readonly targets?: readonly Target[];
+  /**
+   * Name of the results file (`<name>.json`) when it depends on how the benchmark is run, so a variant
+   * (e.g. national scale) does not overwrite the default run's results. Default: `name`.
+   */
+  resultsName?(): string;
   /** A run still going after this is killed and recorded as failed. Default 120 s (30 s with --quick). */
   readonly runTimeoutMs?: (quick: boolean) => number;
   /**

@@ -50,6 +50,13 @@ describe('report', () => {
     expect(parsed.ratios).toEqual(report.ratios);
   });
 
+  it('writes under another name when asked, so a variant run keeps the default run\'s results', async () => {
+    const report = await sampleReport();
+    const file = await writeReport(dir, report, 'demo-national');
+    expect(file).toBe(join(dir, 'demo-national.json'));
+    expect((JSON.parse(readFileSync(file, 'utf8')) as Report).benchmark).toBe('demo');
+  });
+
   it('prints one table row per case with the ratio against the baseline and the targets', async () => {
     const report = await sampleReport();
     const md = toMarkdown(report);

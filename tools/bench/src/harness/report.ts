@@ -26,10 +26,10 @@ export interface Report extends BenchmarkResult {
   readonly machine: Machine;
 }
 
-/** Writes `<dir>/<benchmark>.json` and returns its path. */
-export async function writeReport(dir: string, report: Report): Promise<string> {
+/** Writes `<dir>/<name>.json` (default: the benchmark's name) and returns its path. */
+export async function writeReport(dir: string, report: Report, name: string = report.benchmark): Promise<string> {
   await mkdir(dir, { recursive: true });
-  const file = join(dir, `${report.benchmark}.json`);
+  const file = join(dir, `${name}.json`);
   await writeFile(file, `${JSON.stringify(report, null, 2)}\n`);
   return file;
 }

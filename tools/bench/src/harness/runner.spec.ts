@@ -93,6 +93,20 @@ describe('runBenchmark', () => {
     expect(result.targets[0]?.measured).toBe(result.cases[0]?.rate?.median);
   });
 
+  it('leaves out the targets of cases that did not run, and keeps a failed case\'s target as not met', async () => {
+    const only = (workload: string): Contender => ({ ...fake('ours', []), supports: (w) => w === workload });
+    const base = benchmark([]);
+    const result = await runBenchmark({ ...base, contenders: [only('w1')] }, { runs: 1, quick: true, isolation: 'inline' });
+    expect(result.cases.map((c) => c.workload)).toEqual(['w1']);
+    expect(result.targets.map((t) => [t.workload, t.met])).toEqual([['w1', true]]);
+
+    const broken = await runBenchmark({ ...base, contenders: [fake('ours', [], { throws: true })] }, { runs: 1, quick: true, isolation: 'inline' });
+    expect(broken.targets.map((t) => [t.workload, t.measured, t.met])).toEqual([
+      ['w1', undefined, false],
+      ['w2', undefined, false],
+    ]);
+  });
+
   it('records a contender that fails to start or stores less than it claims as failed, without a rate', async () => {
     const calls: Call[] = [];
     const result = await runBenchmark(benchmark(calls, [fake('broken', calls, { throws: true }), fake('liar', calls, { storedDelta: -1 })]), {

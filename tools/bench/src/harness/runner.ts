@@ -136,7 +136,10 @@ export async function runBenchmark(benchmark: Benchmark, options: RunnerOptions)
         pairedRatio: pairedRatio(base.samples, r.samples),
       }));
   });
-  const targets: TargetResult[] = (benchmark.targets ?? []).map((t) => {
+  // A target whose case did not run (a contender that skips the workload, a workload left out of this run)
+  // says nothing either way: it is left out rather than reported as not met.
+  const ran = (t: { readonly workload: string; readonly contender: string }): boolean => find(t.workload, t.contender) !== undefined;
+  const targets: TargetResult[] = (benchmark.targets ?? []).filter(ran).map((t) => {
     const found = find(t.workload, t.contender);
     const measured = found?.rate?.median;
     const rateMet = t.atLeast === undefined || (measured !== undefined && measured >= t.atLeast);

@@ -177,6 +177,7 @@ export const analyticsReportsBenchmark: Benchmark = {
     { name: CREATE_RELEASE, description: `POST /v1/releases as of ${NEXT_RELEASE_AS_OF}: every school year, disclosure control and audit with release 1 as prior, stored`, size: () => 1 },
   ],
   contenders: [analyticsHttp],
+  resultsName: () => (reportsScale() === 'national' ? 'analytics-reports-national' : 'analytics-reports'),
   targets: [
     { workload: GEMEENTE, contender: 'analytics-http', p95AtMostMs: 50 },
     { workload: NATIONAL, contender: 'analytics-http', p95AtMostMs: 200 },
