@@ -76,6 +76,11 @@ export interface RunOutcome {
   readonly elapsedMs?: number;
   /** Per-operation latency percentiles, for workloads that run at a fixed rate (the rate is then a check, latency the result). */
   readonly latencyMs?: LatencyPercentiles;
+  /**
+   * Peak RSS of the process that did the work, replacing the worker's own high-water mark: for a
+   * contender that runs a program (a CLI) in a child process, whose memory the worker's does not include.
+   */
+  readonly peakRssBytes?: number;
 }
 
 export interface LatencyPercentiles {
@@ -94,4 +99,8 @@ export interface Target {
   readonly p99AtMostMs?: number;
   /** Maximum median p95 latency in ms. */
   readonly p95AtMostMs?: number;
+  /** Maximum peak RSS in bytes of the contender's runs (the highest over all its runs). */
+  readonly peakRssAtMostBytes?: number;
+  /** Minimum ratio of medians (this contender / `peer`) on the workload, e.g. 0.3 for "at least 0.3x the native rate". */
+  readonly ratioToPeerAtLeast?: { readonly peer: string; readonly ratio: number };
 }

@@ -101,4 +101,18 @@ describe('report', () => {
     expect(rows[1]).toContain('| 5 ms / – / 9 ms |');
     expect(md).toMatch(/only \/ a p95 <= 50 ms: p95 42 ms — met/);
   });
+
+  it('states memory and ratio targets in MB and as a ratio to the named peer', async () => {
+    const base = await sampleReport();
+    const report: Report = {
+      ...base,
+      targets: [
+        { workload: 'only', contender: 'a', peakRssAtMostBytes: 500_000_000, measured: 1, measuredPeakRssBytes: 524_288_000, met: false },
+        { workload: 'only', contender: 'a', ratioToPeerAtLeast: { peer: 'b', ratio: 0.3 }, measured: 1, measuredRatioToPeer: 4.2, met: true },
+      ],
+    };
+    const md = toMarkdown(report);
+    expect(md).toContain('only / a peak RSS <= 500 MB (477 MiB): peak RSS 524 MB (500 MiB) — NOT met');
+    expect(md).toContain('only / a >= 0.3x b: 4.20x — met');
+  });
 });

@@ -36,6 +36,8 @@ export async function writeReport(dir: string, report: Report, name: string = re
 
 const ms = (n: number): string => `${n >= 100 ? Math.round(n) : Math.round(n * 10) / 10} ms`;
 const mib = (bytes: number): string => `${Math.round(bytes / 1024 / 1024)} MiB`;
+// Targets are written in MB (10^6 bytes), as issues state them; the MiB beside them matches the tables.
+const megabytes = (bytes: number): string => `${Math.round(bytes / 1e6)} MB (${mib(bytes)})`;
 const times = (r: number | undefined): string => (r === undefined ? 'n/a (peer failed)' : `${r >= 10 ? Math.round(r) : r.toFixed(2)}x`);
 const pairText = (ratioOfMedians: number | undefined, paired: number | undefined): string =>
   ratioOfMedians === undefined ? times(undefined) : `${times(ratioOfMedians)} (${times(paired)})`;
@@ -76,11 +78,15 @@ export function toMarkdown(report: Report): string {
         ...(t.atLeast === undefined ? [] : [`>= ${formatNumber(t.atLeast)} ${report.unit}`]),
         ...(t.p95AtMostMs === undefined ? [] : [`p95 <= ${ms(t.p95AtMostMs)}`]),
         ...(t.p99AtMostMs === undefined ? [] : [`p99 <= ${ms(t.p99AtMostMs)}`]),
+        ...(t.peakRssAtMostBytes === undefined ? [] : [`peak RSS <= ${megabytes(t.peakRssAtMostBytes)}`]),
+        ...(t.ratioToPeerAtLeast === undefined ? [] : [`>= ${t.ratioToPeerAtLeast.ratio}x ${t.ratioToPeerAtLeast.peer}`]),
       ].join(' and ');
       const got = [
         ...(t.atLeast === undefined ? [] : [measured]),
         ...(t.p95AtMostMs === undefined ? [] : [t.measuredP95Ms === undefined ? 'no p95' : `p95 ${ms(t.measuredP95Ms)}`]),
         ...(t.p99AtMostMs === undefined ? [] : [t.measuredP99Ms === undefined ? 'no latency' : `p99 ${ms(t.measuredP99Ms)}`]),
+        ...(t.peakRssAtMostBytes === undefined ? [] : [`peak RSS ${megabytes(t.measuredPeakRssBytes ?? 0)}`]),
+        ...(t.ratioToPeerAtLeast === undefined ? [] : [t.measuredRatioToPeer === undefined ? 'no ratio (peer failed)' : `${times(t.measuredRatioToPeer)}`]),
       ].join(', ');
       lines.push(`- ${t.workload} / ${t.contender} ${wanted}: ${got} — ${t.met ? 'met' : 'NOT met'}`);
     }

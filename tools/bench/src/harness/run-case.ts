@@ -20,7 +20,7 @@ export interface Sample {
   readonly elapsedMs: number;
   /** operations / second; 0 for a failed run. */
   readonly rate: number;
-  /** Peak resident set size of the process that ran it (includes the warm-up). */
+  /** Peak resident set size of the process that ran it (includes the warm-up), or the one the contender reported. */
   readonly peakRssBytes: number;
   readonly firstError?: string;
   readonly latencyMs?: LatencyPercentiles;
@@ -62,7 +62,7 @@ export async function runCase(benchmark: Benchmark, spec: CaseSpec): Promise<Sam
         errors,
         elapsedMs,
         rate: failure === undefined && elapsedMs > 0 ? (outcome.operations * 1000) / elapsedMs : 0,
-        peakRssBytes: peakRssBytes(),
+        peakRssBytes: outcome.peakRssBytes ?? peakRssBytes(),
         ...(outcome.firstError === undefined ? {} : { firstError: outcome.firstError }),
         ...(outcome.latencyMs === undefined ? {} : { latencyMs: outcome.latencyMs }),
         ...(failure === undefined ? {} : { failure }),

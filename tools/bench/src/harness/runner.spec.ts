@@ -93,6 +93,29 @@ describe('runBenchmark', () => {
     expect(result.targets[0]?.measured).toBe(result.cases[0]?.rate?.median);
   });
 
+  it('checks peak RSS and ratio-to-peer targets against the case and its peer', async () => {
+    const base = benchmark([]);
+    const result = await runBenchmark(
+      {
+        ...base,
+        targets: [
+          { workload: 'w1', contender: 'ours', peakRssAtMostBytes: Number.MAX_SAFE_INTEGER },
+          { workload: 'w1', contender: 'ours', peakRssAtMostBytes: 1 },
+          { workload: 'w1', contender: 'ours', ratioToPeerAtLeast: { peer: 'peer', ratio: 1 } },
+          { workload: 'w1', contender: 'ours', ratioToPeerAtLeast: { peer: 'peer', ratio: 1_000_000 } },
+          { workload: 'w1', contender: 'ours', ratioToPeerAtLeast: { peer: 'nobody', ratio: 0 } },
+        ],
+      },
+      { runs: 1, quick: true, isolation: 'inline' },
+    );
+    const ours = result.cases.find((c) => c.workload === 'w1' && c.contender === 'ours')!;
+    const peer = result.cases.find((c) => c.workload === 'w1' && c.contender === 'peer')!;
+    expect(result.targets.map((t) => t.met)).toEqual([true, false, true, false, false]);
+    expect(result.targets[0]?.measuredPeakRssBytes).toBe(ours.peakRssBytes);
+    expect(result.targets[2]?.measuredRatioToPeer).toBeCloseTo(ours.rate!.median / peer.rate!.median, 10);
+    expect(result.targets[4]?.measuredRatioToPeer).toBeUndefined();
+  });
+
   it('leaves out the targets of cases that did not run, and keeps a failed case\'s target as not met', async () => {
     const only = (workload: string): Contender => ({ ...fake('ours', []), supports: (w) => w === workload });
     const base = benchmark([]);
@@ -194,6 +217,18 @@ describe('runBenchmark extensions for self-timed and fixed-rate contenders', () 
     // ours: warm-up + run per sample on 2 workloads; tool: run only.
     expect(calls.filter((c) => c.contender === 'ours')).toHaveLength(2 * 3 * 2);
     expect(calls.filter((c) => c.contender === 'tool')).toHaveLength(2 * 3);
+  });
+
+  it("takes a contender's own peak RSS (work in a child process) instead of the worker's", async () => {
+    const own: Contender = {
+      name: 'cli',
+      description: 'reports the peak RSS of the program it ran',
+      warmup: false,
+      prepare: async (_workload, { size }) => ({ run: async () => ({ operations: size, peakRssBytes: 123_456_789 }), dispose: async () => undefined }),
+    };
+    const result = await runBenchmark({ ...latencyBenchmark([], 100), contenders: [own], targets: [{ workload: 'other', contender: 'cli', peakRssAtMostBytes: 123_456_788 }] }, { runs: 1, quick: false, isolation: 'inline' });
+    expect(result.cases.map((c) => c.peakRssBytes)).toEqual([123_456_789, 123_456_789]);
+    expect(result.targets.map((t) => [t.measuredPeakRssBytes, t.met])).toEqual([[123_456_789, false]]);
   });
 
   it('reports the median of each latency percentile and compares a workload with its own baseline', async () => {

@@ -56,6 +56,12 @@ export interface TargetResult {
   readonly measuredP95Ms?: number | undefined;
   /** Median p99 latency, when the target has a latency bound. */
   readonly measuredP99Ms?: number | undefined;
+  readonly peakRssAtMostBytes?: number;
+  /** Peak RSS in bytes, when the target has a memory bound. */
+  readonly measuredPeakRssBytes?: number;
+  readonly ratioToPeerAtLeast?: { readonly peer: string; readonly ratio: number };
+  /** Ratio of medians against the peer, when the target has a ratio bound (undefined: the peer had no rate). */
+  readonly measuredRatioToPeer?: number | undefined;
   readonly met: boolean;
 }
 
@@ -140,19 +146,28 @@ export async function runBenchmark(benchmark: Benchmark, options: RunnerOptions)
   // says nothing either way: it is left out rather than reported as not met.
   const ran = (t: { readonly workload: string; readonly contender: string }): boolean => find(t.workload, t.contender) !== undefined;
   const targets: TargetResult[] = (benchmark.targets ?? []).filter(ran).map((t) => {
-    const found = find(t.workload, t.contender);
-    const measured = found?.rate?.median;
-    const rateMet = t.atLeast === undefined || (measured !== undefined && measured >= t.atLeast);
-    if (t.p99AtMostMs === undefined && t.p95AtMostMs === undefined) return { ...t, measured, met: measured !== undefined && rateMet };
+    const found = find(t.workload, t.contender)!;
+    const measured = found.rate?.median;
     const within = (bound: number | undefined, value: number | undefined): boolean => bound === undefined || (value !== undefined && value <= bound);
-    const measuredP99Ms = found?.latencyMs?.p99;
-    const measuredP95Ms = found?.latencyMs?.p95;
+    const measuredP99Ms = found.latencyMs?.p99;
+    const measuredP95Ms = found.latencyMs?.p95;
+    const measuredPeakRssBytes = found.peakRssBytes;
+    const peer = t.ratioToPeerAtLeast === undefined ? undefined : find(t.workload, t.ratioToPeerAtLeast.peer)?.rate?.median;
+    const measuredRatioToPeer = t.ratioToPeerAtLeast === undefined ? undefined : ratio(measured, peer);
+    const met =
+      (t.atLeast === undefined ? measured !== undefined : measured !== undefined && measured >= t.atLeast) &&
+      within(t.p99AtMostMs, measuredP99Ms) &&
+      within(t.p95AtMostMs, measuredP95Ms) &&
+      within(t.peakRssAtMostBytes, measuredPeakRssBytes) &&
+      (t.ratioToPeerAtLeast === undefined || (measuredRatioToPeer !== undefined && measuredRatioToPeer >= t.ratioToPeerAtLeast.ratio));
     return {
       ...t,
       measured,
       ...(t.p99AtMostMs === undefined ? {} : { measuredP99Ms }),
       ...(t.p95AtMostMs === undefined ? {} : { measuredP95Ms }),
-      met: rateMet && within(t.p99AtMostMs, measuredP99Ms) && within(t.p95AtMostMs, measuredP95Ms),
+      ...(t.peakRssAtMostBytes === undefined ? {} : { measuredPeakRssBytes }),
+      ...(t.ratioToPeerAtLeast === undefined ? {} : { measuredRatioToPeer }),
+      met,
     };
   });
   return {
