@@ -23,6 +23,7 @@ describe('npm run analytics', () => {
     const c = capture();
     expect(await runAnalyticsCli(['rebuild', '--no-progress', '--batch-size', '50'], { NPO_DATA_DIR: dir.path }, c.io)).toBe(0);
     expect(c.out()).toContain(`rebuilt analytics generation 1 from ${events.toLocaleString('en-US')} events`);
+    expect(c.out()).toMatch(/events\/s\), peak RSS [\d,]+ MiB\n/);
     expect(existsSync(join(dir.path, 'analytics', 'analytics-000001.duckdb'))).toBe(true);
     const again = capture();
     expect(await runAnalyticsCli(['rebuild', '--no-progress'], { NPO_DATA_DIR: dir.path }, again.io)).toBe(0);

@@ -1,6 +1,6 @@
 import { SingleBar } from 'cli-progress';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
-import { rebuildAnalytics } from '@npo/analytics-model';
+import { REBUILD_MEMORY_LIMIT, rebuildAnalytics } from '@npo/analytics-model';
 import { ConfigError, type Env, loadConfig } from '@npo/platform/config';
 import { analyticsDir, schemaOptions } from './analytics-runtime.js';
 import { openConfiguredEventStore } from '@npo/event-store';
@@ -59,7 +59,9 @@ async function rebuild(env: Env, options: RebuildOptions, io: CliIo): Promise<vo
     const seconds = result.durationMs / 1000;
     io.out(
       `rebuilt analytics generation ${result.generation} from ${fmt(events)} events (${fmt(result.projection.quarantined)} quarantined) ` +
-        `in ${seconds.toFixed(1)} s (${fmt(Math.round(events / Math.max(seconds, 0.001)))} events/s)\n` +
+        `in ${seconds.toFixed(1)} s (${fmt(Math.round(events / Math.max(seconds, 0.001)))} events/s), ` +
+        // The process's high-water mark so far: what a rebuild needs of the machine, whatever ran before it.
+        `peak RSS ${fmt(Math.round(process.resourceUsage().maxRSS / 1024))} MiB\n` +
         `swapped in: ${result.path}\n` +
         'a running analytics service switches to it within a second and catches up the events appended meanwhile\n',
     );
@@ -81,7 +83,7 @@ export async function runAnalyticsCli(argv: readonly string[], env: Env, io: Cli
     .description('Replay the whole event history into a fresh DuckDB file and swap it in atomically; a running service keeps answering.')
     .option('--batch-size <n>', 'events per batch (default 5000; one transaction holds 250,000)', positiveInt)
     .option('--no-progress', 'no progress bar')
-    .option('--memory-limit <size>', "DuckDB's memory limit for the rebuild (DuckDB syntax: 256MB, 1GB)", '256MB')
+    .option('--memory-limit <size>', "DuckDB's memory limit for the rebuild (DuckDB syntax: 64MB, 1GB)", REBUILD_MEMORY_LIMIT)
     .action((opts: RebuildOptions) => {
       task = rebuild(env, opts, io);
     });
