@@ -76,6 +76,7 @@ export class AnalyticsRuntime {
         store: releases,
         codeVersion: codeVersion(),
         protectionThreads: config.releaseThreads,
+        ...(config.adHocMaxPending === undefined ? {} : { maxPendingAdHoc: config.adHocMaxPending }),
         ...(options.clock ? { clock: options.clock } : {}),
       });
       db.watch(options.watchIntervalMs ?? 1000, (error) => options.logger?.error({ err: error }, 'could not switch to the rebuilt analytics generation'));

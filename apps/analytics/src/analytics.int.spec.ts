@@ -147,3 +147,25 @@ describe('analytics service in demo mode', () => {
     }
   }, 120_000);
 });
+
+describe('analytics service with NPO_AD_HOC_MAX_PENDING', () => {
+  it('takes as many ad-hoc reports at once as the variable says, and refuses the rest with 503', async () => {
+    const dir = tempDir('analytics-ad-hoc-limit');
+    const store = await openSqliteEventStore({ path: join(dir.path, 'events.sqlite') });
+    await appendSteps(store, generateHistory(30, 5));
+    const app = await startAnalytics(loadConfig({ NPO_DATA_DIR: dir.path, NPO_LOG_LEVEL: 'silent', NPO_AD_HOC_MAX_PENDING: '1' }), { port: 0, shutdownHooks: false, store });
+    try {
+      await app.runtime.caughtUp();
+      const admin = await (await TokenService.fromDataDir(dir.path)).issueToken({ role: 'admin' });
+      const answers = await Promise.all(
+        ['2021-07-01', '2021-07-02', '2021-07-03'].map((day) => fetch(`${app.url}/v1/reports/national?asOf=${day}`, { headers: { authorization: `Bearer ${admin}` } })),
+      );
+      expect(answers.map((a) => a.status).sort()).toEqual([200, 503, 503]);
+      expect(await answers.find((a) => a.status === 503)?.json()).toMatchObject({ status: 503, pending: 1 });
+    } finally {
+      await app.close();
+      await store.close();
+      dir.remove();
+    }
+  }, 120_000);
+});

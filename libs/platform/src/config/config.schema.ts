@@ -16,6 +16,8 @@ export const DEFAULT_BODY_LIMIT_BYTES = 64 * 1024;
 export const MAX_BODY_LIMIT_BYTES = 64 * 1024 * 1024;
 
 export const MAX_RELEASE_THREADS = 16;
+/** Each waiting ad-hoc report holds a request open for minutes at national scale: more is a queue nobody waits for. */
+export const MAX_AD_HOC_PENDING = 100;
 /**
  * A national release is minutes of LP work split over its connected components (8 large ones: school
  * years times counts and amounts); more threads than cores only adds memory (each thread holds its own
@@ -98,6 +100,15 @@ export const platformEnvSchema = z
         .refine((n) => n >= 1 && n <= MAX_RELEASE_THREADS, `must be between 1 and ${MAX_RELEASE_THREADS}`)
         .optional(),
     ).transform((n) => n ?? defaultReleaseThreads()),
+    // Unset: the release service's own default (3).
+    NPO_AD_HOC_MAX_PENDING: text(
+      z
+        .string()
+        .regex(/^\d+$/, 'must be a whole number of reports')
+        .transform(Number)
+        .refine((n) => n >= 1 && n <= MAX_AD_HOC_PENDING, `must be between 1 and ${MAX_AD_HOC_PENDING}`)
+        .optional(),
+    ),
   })
   // Cross-variable rules run even when an unrelated variable is bad, so one run reports every problem;
   // each is skipped only when one of its own variables already failed.
@@ -131,6 +142,7 @@ export const platformEnvSchema = z
     logLevel: env.NPO_LOG_LEVEL,
     bodyLimit: env.NPO_BODY_LIMIT,
     releaseThreads: env.NPO_RELEASE_THREADS,
+    adHocMaxPending: env.NPO_AD_HOC_MAX_PENDING,
   }));
 
 /** The names of the variables the platform reads. */
@@ -147,6 +159,7 @@ export const platformEnvVariables = [
   'NPO_LOG_LEVEL',
   'NPO_BODY_LIMIT',
   'NPO_RELEASE_THREADS',
+  'NPO_AD_HOC_MAX_PENDING',
 ] as const;
 export type PlatformEnvVariable = (typeof platformEnvVariables)[number];
 

@@ -27,6 +27,7 @@ describe('loadConfig', () => {
       logLevel: 'info',
       bodyLimit: 65536,
       releaseThreads: Math.min(4, availableParallelism()),
+      adHocMaxPending: undefined,
     });
   });
 
@@ -45,6 +46,7 @@ describe('loadConfig', () => {
         NPO_LOG_LEVEL: 'debug',
         NPO_BODY_LIMIT: '1024',
         NPO_RELEASE_THREADS: '3',
+        NPO_AD_HOC_MAX_PENDING: '7',
       },
       { cwd: '/elsewhere' },
     );
@@ -59,6 +61,7 @@ describe('loadConfig', () => {
       logLevel: 'debug',
       bodyLimit: 1024,
       releaseThreads: 3,
+      adHocMaxPending: 7,
     });
   });
 
@@ -104,6 +107,9 @@ describe('loadConfig', () => {
     ['NPO_RELEASE_THREADS', '0'],
     ['NPO_RELEASE_THREADS', '2.5'],
     ['NPO_RELEASE_THREADS', '17'],
+    ['NPO_AD_HOC_MAX_PENDING', '0'],
+    ['NPO_AD_HOC_MAX_PENDING', '101'],
+    ['NPO_AD_HOC_MAX_PENDING', 'many'],
   ])('rejects %s=%j and names the variable and the value', (variable, value) => {
     const error = configError({ [variable]: value });
     expect(error.issues.map((i) => i.variable)).toEqual([variable]);
