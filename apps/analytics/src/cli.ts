@@ -24,7 +24,7 @@ const fmt = (n: number): string => n.toLocaleString('en-US');
 interface RebuildOptions {
   batchSize?: number;
   progress: boolean;
-  memoryLimit: string;
+  memoryLimit?: string;
 }
 
 async function rebuild(env: Env, options: RebuildOptions, io: CliIo): Promise<void> {
@@ -44,7 +44,7 @@ async function rebuild(env: Env, options: RebuildOptions, io: CliIo): Promise<vo
       dir: analyticsDir(config.dataDir),
       feed,
       schema: await schemaOptions(config),
-      settings: { memory_limit: options.memoryLimit },
+      ...(options.memoryLimit === undefined ? {} : { settings: { memory_limit: options.memoryLimit } }),
       ...(options.batchSize === undefined ? {} : { maxBatchSize: options.batchSize }),
       onProgress: (done, total) => {
         if (!options.progress) return;
@@ -83,7 +83,10 @@ export async function runAnalyticsCli(argv: readonly string[], env: Env, io: Cli
     .description('Replay the whole event history into a fresh DuckDB file and swap it in atomically; a running service keeps answering.')
     .option('--batch-size <n>', 'events per batch (default 5000; one transaction holds 250,000)', positiveInt)
     .option('--no-progress', 'no progress bar')
-    .option('--memory-limit <size>', "DuckDB's memory limit for the rebuild (DuckDB syntax: 64MB, 1GB)", REBUILD_MEMORY_LIMIT)
+    .option(
+      '--memory-limit <size>',
+      `DuckDB's memory limit for the rebuild (DuckDB syntax: 64MB, 1GB); default ${REBUILD_MEMORY_LIMIT}`,
+    )
     .action((opts: RebuildOptions) => {
       task = rebuild(env, opts, io);
     });

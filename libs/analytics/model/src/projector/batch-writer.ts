@@ -39,6 +39,8 @@ export interface BatchHooks {
  */
 export interface RebuildWriting {
   readonly commitEvery: number;
+  /** Positions per transaction of the closing pass (default CLOSE_CHUNK, see deferred-closes). */
+  readonly closeChunk?: number;
 }
 
 export interface FeedIdentity {

@@ -113,9 +113,10 @@ describe('rebuild', () => {
       expect(rows.filter((r) => r.valid_to !== null).length, `${table} has ended rows in the fixture`).toBeGreaterThan(0);
       expect(rows.filter((r) => r.valid_to === null).length, `${table} has open rows in the fixture`).toBeGreaterThan(0);
     }
-    for (const [maxBatchSize, commitEvery] of [[7, 1], [7, 50], [5_000, 5_000]] as const) {
-      const other = await rebuildAnalytics({ dir: join(dir.path, `rebuild-${maxBatchSize}-${commitEvery}`), feed, maxBatchSize, commitEvery });
-      expect(await snapshotFile(other.path), `rebuilt in batches of ${maxBatchSize}, committed every ${commitEvery}`).toEqual(liveSnapshot);
+    // closeChunk 1 and 13: the closing pass ends rows in many small transactions instead of one.
+    for (const [maxBatchSize, commitEvery, closeChunk] of [[7, 1, 1], [7, 50, 13], [5_000, 5_000, undefined]] as const) {
+      const other = await rebuildAnalytics({ dir: join(dir.path, `rebuild-${maxBatchSize}-${commitEvery}`), feed, maxBatchSize, commitEvery, ...(closeChunk === undefined ? {} : { closeChunk }) });
+      expect(await snapshotFile(other.path), `rebuilt in batches of ${maxBatchSize}, committed every ${commitEvery}, closed ${closeChunk ?? 'by default'}`).toEqual(liveSnapshot);
     }
 
     // The live projector moved to generation 2 and applies what is appended after the swap.

@@ -20,12 +20,13 @@ export const REBUILD_BATCH = 5_000;
 
 /**
  * DuckDB's memory limit for a rebuild (`npm run analytics -- rebuild`). A rebuild streams: appenders,
- * transactions of REBUILD_COMMIT_EVERY entries written straight to the file, and one closing pass of
- * window queries that DuckDB spills to its temporary directory when it must. More buffer pool only holds
- * more pages: on the 5,000,000-event benchmark store the CLI made 34.6k-36.3k events/s at 32MB, 64MB
- * and 256MB alike, while its peak RSS was 463, 514 and 723-759 MiB.
+ * transactions of REBUILD_COMMIT_EVERY entries written straight to the file, and a closing pass that
+ * works through the interval tables in buckets and chunks (see deferred-closes). More buffer pool only holds
+ * more pages: on the 5,000,000-event benchmark store the CLI made 34.6k-36.3k events/s at 32MB, 64MB and
+ * 256MB alike, while its peak RSS was 463, 514 and 723-759 MiB.
  */
 export const REBUILD_MEMORY_LIMIT = '32MB';
+
 
 export interface RebuildOptions {
   readonly dir: string;
@@ -39,6 +40,8 @@ export interface RebuildOptions {
   readonly maxBatchSize?: number;
   /** Entries per transaction (default REBUILD_COMMIT_EVERY); batches of maxBatchSize are appended in between. */
   readonly commitEvery?: number;
+  /** Positions per transaction when the rebuild ends its interval rows at the end (default CLOSE_CHUNK). */
+  readonly closeChunk?: number;
   /** `done` of `total` feed positions replayed (positions, not events: the store's log may have gaps). */
   readonly onProgress?: (done: number, total: number) => void;
   readonly signal?: AbortSignal;
@@ -92,7 +95,10 @@ export async function rebuildAnalytics(options: RebuildOptions): Promise<Rebuild
             feed: options.feed,
             until: target,
             clock,
-            rebuild: { commitEvery: options.commitEvery ?? REBUILD_COMMIT_EVERY },
+            rebuild: {
+              commitEvery: options.commitEvery ?? REBUILD_COMMIT_EVERY,
+              ...(options.closeChunk === undefined ? {} : { closeChunk: options.closeChunk }),
+            },
             maxBatchSize: options.maxBatchSize ?? REBUILD_BATCH,
             ...(options.signal === undefined ? {} : { signal: options.signal }),
             onBatch: (_result, checkpoint) => options.onProgress?.(total - remaining(checkpoint, target), total),

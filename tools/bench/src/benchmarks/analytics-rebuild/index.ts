@@ -62,7 +62,7 @@ const npoRebuild: Contender = {
     let path: string | undefined;
     return {
       async run() {
-        const result = await runRebuildCli(dataDir, ['--memory-limit', REBUILD_MEMORY_LIMIT]);
+        const result = await runRebuildCli(dataDir);
         path = result.path;
         return {
           operations: result.events,
