@@ -31,6 +31,17 @@ const unsetIfEmpty = (value: unknown): unknown => (typeof value === 'string' && 
 
 const text = <T extends z.ZodType>(schema: T) => z.preprocess(unsetIfEmpty, schema);
 
+/** A whole number from 1 to `max` (`unit` names what it counts, in the messages); unset stays undefined. */
+const wholeNumberUpTo = (unit: string, max: number, maxText = String(max)) =>
+  text(
+    z
+      .string()
+      .regex(/^\d+$/, `must be a whole number of ${unit}`)
+      .transform(Number)
+      .refine((n) => n >= 1 && n <= max, `must be between 1 and ${maxText}`)
+      .optional(),
+  );
+
 const port = (fallback: number) =>
   text(
     z
@@ -84,31 +95,10 @@ export const platformEnvSchema = z
     ),
     NPO_DEMO: text(z.enum(['0', '1'], { error: 'must be 0 or 1' }).optional()).transform((s) => s === '1'),
     NPO_LOG_LEVEL: text(z.enum(logLevels, { error: `must be one of: ${logLevels.join(', ')}` }).optional()).transform((s) => s ?? 'info'),
-    NPO_BODY_LIMIT: text(
-      z
-        .string()
-        .regex(/^\d+$/, 'must be a whole number of bytes')
-        .transform(Number)
-        .refine((n) => n >= 1 && n <= MAX_BODY_LIMIT_BYTES, `must be between 1 and ${MAX_BODY_LIMIT_BYTES} bytes`)
-        .optional(),
-    ).transform((n) => n ?? DEFAULT_BODY_LIMIT_BYTES),
-    NPO_RELEASE_THREADS: text(
-      z
-        .string()
-        .regex(/^\d+$/, 'must be a whole number of threads')
-        .transform(Number)
-        .refine((n) => n >= 1 && n <= MAX_RELEASE_THREADS, `must be between 1 and ${MAX_RELEASE_THREADS}`)
-        .optional(),
-    ).transform((n) => n ?? defaultReleaseThreads()),
+    NPO_BODY_LIMIT: wholeNumberUpTo('bytes', MAX_BODY_LIMIT_BYTES, `${MAX_BODY_LIMIT_BYTES} bytes`).transform((n) => n ?? DEFAULT_BODY_LIMIT_BYTES),
+    NPO_RELEASE_THREADS: wholeNumberUpTo('threads', MAX_RELEASE_THREADS).transform((n) => n ?? defaultReleaseThreads()),
     // Unset: the release service's own default (3).
-    NPO_AD_HOC_MAX_PENDING: text(
-      z
-        .string()
-        .regex(/^\d+$/, 'must be a whole number of reports')
-        .transform(Number)
-        .refine((n) => n >= 1 && n <= MAX_AD_HOC_PENDING, `must be between 1 and ${MAX_AD_HOC_PENDING}`)
-        .optional(),
-    ),
+    NPO_AD_HOC_MAX_PENDING: wholeNumberUpTo('reports', MAX_AD_HOC_PENDING),
   })
   // Cross-variable rules run even when an unrelated variable is bad, so one run reports every problem;
   // each is skipped only when one of its own variables already failed.

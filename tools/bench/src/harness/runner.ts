@@ -144,9 +144,9 @@ export async function runBenchmark(benchmark: Benchmark, options: RunnerOptions)
   });
   // A target whose case did not run (a contender that skips the workload, a workload left out of this run)
   // says nothing either way: it is left out rather than reported as not met.
-  const ran = (t: { readonly workload: string; readonly contender: string }): boolean => find(t.workload, t.contender) !== undefined;
-  const targets: TargetResult[] = (benchmark.targets ?? []).filter(ran).map((t) => {
-    const found = find(t.workload, t.contender)!;
+  const targets: TargetResult[] = (benchmark.targets ?? []).flatMap((t) => {
+    const found = find(t.workload, t.contender);
+    if (found === undefined) return [];
     const measured = found.rate?.median;
     const within = (bound: number | undefined, value: number | undefined): boolean => bound === undefined || (value !== undefined && value <= bound);
     const measuredP99Ms = found.latencyMs?.p99;
@@ -160,15 +160,17 @@ export async function runBenchmark(benchmark: Benchmark, options: RunnerOptions)
       within(t.p95AtMostMs, measuredP95Ms) &&
       within(t.peakRssAtMostBytes, measuredPeakRssBytes) &&
       (t.ratioToPeerAtLeast === undefined || (measuredRatioToPeer !== undefined && measuredRatioToPeer >= t.ratioToPeerAtLeast.ratio));
-    return {
-      ...t,
-      measured,
-      ...(t.p99AtMostMs === undefined ? {} : { measuredP99Ms }),
-      ...(t.p95AtMostMs === undefined ? {} : { measuredP95Ms }),
-      ...(t.peakRssAtMostBytes === undefined ? {} : { measuredPeakRssBytes }),
-      ...(t.ratioToPeerAtLeast === undefined ? {} : { measuredRatioToPeer }),
-      met,
-    };
+    return [
+      {
+        ...t,
+        measured,
+        ...(t.p99AtMostMs === undefined ? {} : { measuredP99Ms }),
+        ...(t.p95AtMostMs === undefined ? {} : { measuredP95Ms }),
+        ...(t.peakRssAtMostBytes === undefined ? {} : { measuredPeakRssBytes }),
+        ...(t.ratioToPeerAtLeast === undefined ? {} : { measuredRatioToPeer }),
+        met,
+      },
+    ];
   });
   return {
     benchmark: benchmark.name,

@@ -7,7 +7,7 @@ import { RowBuffer } from './row-buffer.js';
  * During a rebuild, ending rows of earlier batches by one UPDATE per batch costs a scan of the whole
  * table each time: quadratic in the history. A rebuild's file is read by no one before the swap, so it
  * collects the choice withdrawals here instead, derives every other end from the rows themselves, and
- * applies them once, one statement per table, at the end.
+ * applies them all at the end (applyDeferredCloses).
  */
 const TABLE = 'rebuild_pending_close';
 /** One interval table's ends at a time: global position, end (and for choices the withdrawal). */

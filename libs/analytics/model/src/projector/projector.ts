@@ -102,7 +102,7 @@ export async function runProjector(conn: DuckDBConnection, options: ProjectorOpt
   }
   if (rebuilding) {
     await writer.finish();
-    await applyDeferredCloses(conn, { ...options.rebuild });
+    await applyDeferredCloses(conn, options.rebuild);
   }
   return summary();
 }

@@ -27,7 +27,6 @@ export const REBUILD_BATCH = 5_000;
  */
 export const REBUILD_MEMORY_LIMIT = '32MB';
 
-
 export interface RebuildOptions {
   readonly dir: string;
   readonly feed: EventFeed;

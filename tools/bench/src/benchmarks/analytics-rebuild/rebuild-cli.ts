@@ -1,9 +1,8 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { repoRoot } from '../school-api-http/processes.js';
 
-const repoRoot = fileURLToPath(new URL('../../../../../', import.meta.url));
 /** The built analytics CLI, as `npm run analytics -- rebuild` runs it. */
 export const builtAnalyticsCli = join(repoRoot, 'apps/analytics/dist/cli-main.js');
 
@@ -35,10 +34,10 @@ export function parseRebuildOutput(output: string): RebuildCliResult {
 }
 
 /** Runs `cli-main.js rebuild` on `dataDir` in its own process (NPO_* settings of this process are not passed on). */
-export async function runRebuildCli(dataDir: string, args: readonly string[] = []): Promise<RebuildCliResult> {
+export async function runRebuildCli(dataDir: string): Promise<RebuildCliResult> {
   if (!existsSync(builtAnalyticsCli)) throw new Error(`${builtAnalyticsCli} is missing: build it first (npx nx run @npo/analytics:build)`);
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('NPO_')));
-  const child = spawn(process.execPath, [builtAnalyticsCli, 'rebuild', '--no-progress', ...args], {
+  const child = spawn(process.execPath, [builtAnalyticsCli, 'rebuild', '--no-progress'], {
     env: { ...env, NPO_DATA_DIR: dataDir, NPO_LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
