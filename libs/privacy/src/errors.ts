@@ -33,7 +33,9 @@ export class ReleaseRefusedError extends PrivacyError {
       `release ${releaseId} refused: ${cells.length} suppressed cell(s) not protected: ` +
         cells
           .slice(0, 10)
-          .map((c) => `${c.cellId} [${c.lower}, ${c.upper}] needs [${c.protectionRequired.lower}, ${c.protectionRequired.upper}]`)
+          // Failing cells are audited exactly, so their interval follows from published figures alone; the
+          // required protection is built around the true value and stays out of a message that reaches the API.
+          .map((c) => `${c.cellId} narrowed to [${c.lower}, ${c.upper}]`)
           .join(', '),
     );
     this.name = 'ReleaseRefusedError';

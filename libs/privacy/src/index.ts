@@ -29,6 +29,7 @@ export {
   type ReleasePart,
   type PatternAudit,
 } from './protect-release.js';
+export { PUBLIC_SUPPRESSION, publicDisclosure, publicValue, type PublicDisclosure, type PublicSuppression, type PublicValue } from './public-disclosure.js';
 export { type ReleasePartSelector } from './component-parts.js';
 export { type PriorRelease } from './linear-system.js';
 export { primaryReason, failsThreshold, failsAllOrNothing, failsPPercent, failsNk, failsDominance } from './primary-rules.js';

@@ -29,7 +29,11 @@ export interface ProtectOptions {
   readonly highs?: Highs;
 }
 
-/** The publishable release: no true value of a suppressed cell, no contribution, is in here. */
+/**
+ * The protected release as its maker sees it: no true value of a suppressed cell and no contribution, but
+ * the reasons, the protection each cell required (built around its true value) and the audit's intervals
+ * are here. Publish the tables' values through `publicValue` and the disclosure through `publicDisclosure`.
+ */
 export interface ProtectedRelease {
   readonly releaseId: string;
   readonly tables: readonly ProtectedTable[];

@@ -11,12 +11,12 @@ describe('deriveShare', () => {
     expect(deriveShare(published(1), 3, { percent: true, decimals: 1 })).toEqual({ suppressed: false, value: 33.3 });
   });
 
-  it('is suppressed, with the same reason, when its count is', () => {
-    expect(deriveShare(hidden, 40)).toEqual({ suppressed: true, value: null, reason: 'threshold' });
+  it('is suppressed, with the public reason rather than its count\'s, when its count is', () => {
+    expect(deriveShare(hidden, 40)).toEqual({ suppressed: true, value: null, reason: 'suppressed' });
   });
 
   it('is suppressed when a published-count denominator is suppressed', () => {
-    expect(deriveShare(published(10), { ...hidden, reason: 'secondary' })).toEqual({ suppressed: true, value: null, reason: 'secondary' });
+    expect(deriveShare(published(10), { ...hidden, reason: 'secondary' })).toEqual({ suppressed: true, value: null, reason: 'suppressed' });
   });
 
   it('has no value over an empty unit', () => {

@@ -1,17 +1,17 @@
-import { type ProtectedCell, type SuppressionReason } from './model.js';
+import { type ProtectedCell } from './model.js';
+import { PUBLIC_SUPPRESSION, type PublicSuppression } from './public-disclosure.js';
 
 export type DerivedShare =
   | { readonly suppressed: false; /** null when the denominator is 0 */ readonly value: number | null }
-  | { readonly suppressed: true; readonly value: null; readonly reason: SuppressionReason };
+  | { readonly suppressed: true; readonly value: null; readonly reason: PublicSuppression };
 
 /**
  * A percentage or share is never a cell of its own: with the population public it is the count in
  * disguise, so it is derived from the protected count and suppressed whenever the count is (or the
- * denominator, when that is itself a published count).
+ * denominator, when that is itself a published count). It is published, so it carries the public reason.
  */
 export function deriveShare(count: ProtectedCell, denominator: number | ProtectedCell, options: { readonly decimals?: number; readonly percent?: boolean } = {}): DerivedShare {
-  if (count.suppressed) return { suppressed: true, value: null, reason: count.reason };
-  if (typeof denominator !== 'number' && denominator.suppressed) return { suppressed: true, value: null, reason: denominator.reason };
+  if (count.suppressed || (typeof denominator !== 'number' && denominator.suppressed)) return { suppressed: true, value: null, reason: PUBLIC_SUPPRESSION };
   const whole = typeof denominator === 'number' ? denominator : denominator.value;
   if (whole === 0) return { suppressed: false, value: null };
   const scale = options.percent === true ? 100 : 1;

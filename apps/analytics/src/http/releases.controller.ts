@@ -21,29 +21,14 @@ export class ReleasesController {
     return { releases: await this.runtime.releases.list() };
   }
 
-  /** One release's metadata and its disclosure record (parameters, suppression pattern, audit). */
+  /** One release's metadata and its public disclosure record (the rules, the withheld cells, the audit's verdict). */
   @Get(':number')
   @Public()
   async one(@Param('number', numberPipe) number: number) {
     const stored = await this.runtime.releases.get(number);
     if (stored === undefined) throw new NotFoundError(`Release ${number} does not exist.`, 'RELEASE_NOT_FOUND');
     const { disclosure, basis } = stored.report;
-    return {
-      ...stored.metadata,
-      schoolYears: basis.schoolYears,
-      disclosure: {
-        parameters: disclosure.parameters,
-        pattern: disclosure.pattern,
-        audit: {
-          ok: disclosure.audit.ok,
-          lpSolves: disclosure.audit.lpSolves,
-          totalLpSolves: disclosure.audit.totalLpSolves,
-          // Releases stored before exploration existed have no count: none were solved.
-          explorationLps: disclosure.audit.explorationLps ?? 0,
-          cells: disclosure.audit.cells,
-        },
-      },
-    };
+    return { ...stored.metadata, schoolYears: basis.schoolYears, disclosure };
   }
 
   @Post()

@@ -31,7 +31,7 @@ describe('releases', () => {
     dir.remove();
   });
 
-  it('numbers, logs and freezes a release; stores no value it suppressed', { timeout: 120_000 }, async () => {
+  it('numbers, logs and freezes a release; publishes nothing that narrows a value it suppressed', { timeout: 120_000 }, async () => {
     const first = await service.create({ asOf: '2022-07-31', createdBy: 'ocw:test' });
     expect(first.metadata).toMatchObject({ number: 1, id: 'R000001', asOf: '2022-07-31', createdBy: 'ocw:test', codeVersion: 'test-1.0', auditOk: true });
     expect(first.metadata.suppressedCells).toBeGreaterThan(0);
@@ -40,12 +40,27 @@ describe('releases', () => {
     expect(statSync(join(releasesDir, '000001', 'prior.json')).mode & 0o777).toBe(0o400);
     const text = readFileSync(releaseFile, 'utf8');
     expect(text).not.toContain('contributions');
+    // Reasons, required protection (built around the true value) and proven intervals stay in the maker's record.
+    expect(text).not.toMatch(/protectionRequired|carriedOverFrom|"reason":"(?!suppressed")/);
+    expect(text).toContain('"reason":"suppressed"');
+    const published = (JSON.parse(text) as { report: { disclosure: Record<string, unknown> } }).report.disclosure;
+    expect(Object.keys(published).sort()).toEqual(['audit', 'parameters', 'suppressed']);
+    expect(published['audit']).toEqual({ ok: true });
+    const recordFile = join(releasesDir, '000001', 'disclosure.json');
+    expect(statSync(recordFile).mode & 0o777).toBe(0o400);
+    const record = JSON.parse(readFileSync(recordFile, 'utf8')) as { pattern: { cellId: string; reason: string }[]; audit: { cells: { cellId: string; protectionRequired: unknown }[] } };
+    expect(record.pattern.map((p) => p.cellId).sort()).toEqual([...(published['suppressed'] as string[])].sort());
+    expect(new Set(record.pattern.map((p) => p.reason)).size).toBeGreaterThan(1);
+    expect(record.audit.cells.every((c) => c.protectionRequired !== undefined)).toBe(true);
     const log = readFileSync(join(releasesDir, 'log.ndjson'), 'utf8').trim().split('\n');
     expect(log).toHaveLength(1);
     expect(JSON.parse(log[0] ?? '{}')).toMatchObject({ number: 1, sha256: createHash('sha256').update(text).digest('hex') });
 
     const stored = await store.get(1);
-    for (const p of stored?.report.disclosure.pattern ?? []) expect(stored?.report.cells[p.cellId]).toEqual({ value: null, reason: p.reason });
+    const withheld = stored?.report.disclosure.suppressed ?? [];
+    expect(withheld.length).toBe(first.metadata.suppressedCells);
+    for (const id of withheld) expect(stored?.report.cells[id]).toEqual({ value: null, reason: 'suppressed' });
+    expect(Object.values(stored?.report.cells ?? {}).filter((v) => v.value === null)).toHaveLength(withheld.length);
     expect(stored?.metadata.sha256).toBe(first.metadata.sha256);
   });
 
@@ -56,8 +71,8 @@ describe('releases', () => {
     ]);
     expect([a.metadata.number, b.metadata.number]).toEqual([2, 3]);
     const first = await store.get(1);
-    const suppressedBefore = new Set(first?.report.disclosure.pattern.map((p) => p.cellId));
-    const suppressedNow = new Set(a.report.disclosure.pattern.map((p) => p.cellId));
+    const suppressedBefore = new Set(first?.report.disclosure.suppressed);
+    const suppressedNow = new Set(a.report.disclosure.suppressed);
     // Same data, same populations: nothing suppressed in release 1 is published in release 2.
     for (const id of suppressedBefore) expect(suppressedNow.has(id), id).toBe(true);
     expect((await store.list()).map((m) => m.number)).toEqual([1, 2, 3]);
@@ -69,7 +84,8 @@ describe('releases', () => {
     await expect(service.create({ asOf: '31-07-2022', createdBy: 'ocw:x' })).rejects.toBeInstanceOf(ReleaseRequestError);
     const existing = await store.get(1);
     if (existing === undefined) throw new Error('release 1 missing');
-    await expect(store.create(1, { ...existing.metadata }, existing.report, { input: { releaseId: 'x', tables: [] }, suppressed: [] })).rejects.toBeInstanceOf(ReleaseStoreError);
+    const record = { pattern: [], audit: { ok: true, cells: [], lpSolves: 0, totalLpSolves: 0, explorationLps: 0 } };
+    await expect(store.create(1, { ...existing.metadata }, existing.report, record, { input: { releaseId: 'x', tables: [] }, suppressed: [] })).rejects.toBeInstanceOf(ReleaseStoreError);
   });
 
   it('computes or queues at most maxPendingAdHoc ad-hoc reports, refuses the others, and frees the places when they end', { timeout: 180_000 }, async () => {

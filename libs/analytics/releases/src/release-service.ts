@@ -106,8 +106,8 @@ export class ReleaseService {
         ...this.#threads(),
       });
     });
-    const { published } = protectedReport;
-    const suppressed = published.disclosure.pattern.length;
+    const { published, release } = protectedReport;
+    const suppressed = published.disclosure.suppressed.length;
     return this.options.store.create(
       number,
       {
@@ -121,6 +121,7 @@ export class ReleaseService {
         auditOk: published.disclosure.audit.ok,
       },
       published,
+      { pattern: release.pattern, audit: release.audit },
       protectedReport.prior,
     );
   }

@@ -3,16 +3,20 @@ import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { PublishedReport } from '@npo/analytics-reports';
-import type { PriorRelease } from '@npo/privacy';
+import type { AuditReport, PatternEntry, PriorRelease } from '@npo/privacy';
+import { publicReportOf } from './public-report.js';
 
 /*
  * Releases live in files under <NPO_DATA_DIR>/releases, not in the analytics DuckDB: a rebuild replaces
  * that file, a release must outlive it. Layout:
- *   000001/release.json   the published release (what anyone may read), read-only once written
- *   000001/metadata.json  its metadata alone, for listings
- *   000001/prior.json     the unprotected input, kept (0400) only so later releases can stay consistent
- *                         with this one's suppression pattern; never served
- *   log.ndjson            one line per release: number, times, parameters digest, code version, sha256
+ *   000001/release.json     the published release (what anyone may read), read-only once written
+ *   000001/metadata.json    its metadata alone, for listings
+ *   000001/disclosure.json  the maker's record (0400): each suppressed cell's reason, the protection it
+ *                           required and the interval the audit proved; never served (it narrows true values)
+ *   000001/prior.json       the unprotected input, kept (0400) only so later releases can stay consistent
+ *                           with this one's suppression pattern; never served
+ *   log.ndjson              one line per release: its metadata (number, times, who, as-of date, code
+ *                           version, cells suppressed and published, audit verdict) and the sha256 of release.json
  * A release directory appears by renaming a complete temporary directory to its number, so a reader
  * never sees half a release and two writers cannot take the same number.
  */
@@ -36,6 +40,12 @@ export interface ReleaseMetadata {
 export interface StoredRelease {
   readonly metadata: ReleaseMetadata;
   readonly report: PublishedReport;
+}
+
+/** How the release was protected, for whoever operates the service: see disclosure.json above. */
+export interface DisclosureRecord {
+  readonly pattern: readonly PatternEntry[];
+  readonly audit: AuditReport;
 }
 
 export class ReleaseStoreError extends Error {
@@ -108,11 +118,9 @@ export class ReleaseStore {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw error;
     }
-    const stored = JSON.parse(text) as StoredRelease;
-    for (const entry of stored.report.disclosure.audit.cells) {
-      if ((entry as { upper: number | null }).upper === null) (entry as { upper: number }).upper = Number.POSITIVE_INFINITY;
-    }
-    return { metadata: { ...stored.metadata, sha256: createHash('sha256').update(text).digest('hex') }, report: stored.report };
+    const stored = JSON.parse(text) as { metadata: ReleaseMetadata; report: unknown };
+    // Releases written before the public view existed carry the maker's record; they are served through it.
+    return { metadata: { ...stored.metadata, sha256: createHash('sha256').update(text).digest('hex') }, report: publicReportOf(stored.report) };
   }
 
   async latest(): Promise<StoredRelease | undefined> {
@@ -131,7 +139,13 @@ export class ReleaseStore {
   }
 
   /** Writes release `number` and appends it to the log. Fails if the number is taken. */
-  async create(number: number, metadata: Omit<ReleaseMetadata, 'number' | 'id' | 'sha256'>, report: PublishedReport, prior: PriorRelease): Promise<StoredRelease> {
+  async create(
+    number: number,
+    metadata: Omit<ReleaseMetadata, 'number' | 'id' | 'sha256'>,
+    report: PublishedReport,
+    record: DisclosureRecord,
+    prior: PriorRelease,
+  ): Promise<StoredRelease> {
     await mkdir(this.dir, { recursive: true });
     const full: ReleaseMetadata = { number, id: releaseIdOf(number), ...metadata };
     const tmp = join(this.dir, `.${dirOf(number)}.${process.pid}.tmp`);
@@ -142,6 +156,7 @@ export class ReleaseStore {
     writeDurably(join(tmp, 'release.json'), text, 0o444);
     // The small metadata file lets a listing skip parsing every release.
     writeDurably(join(tmp, 'metadata.json'), `${JSON.stringify({ ...full, sha256 })}\n`, 0o444);
+    writeDurably(join(tmp, 'disclosure.json'), JSON.stringify(record, replacer), 0o400);
     writeDurably(join(tmp, 'prior.json'), JSON.stringify(prior), 0o400);
     fsyncDir(tmp);
     try {

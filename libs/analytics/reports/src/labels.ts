@@ -41,13 +41,6 @@ export const columnLabels = {
   national: 'Nederland',
 } as const;
 
-export const reasonLabels = {
-  threshold: 'Geheim: minder dan de drempel aan scholen',
-  'all-or-nothing': 'Geheim: geldt voor geen of alle scholen van een kleine eenheid',
-  dominance: 'Geheim: bedrag wordt door één of twee scholen bepaald',
-  secondary: 'Geheim: zou een ander geheim gegeven terugrekenbaar maken',
-} as const;
-
 export const sectorLabel = (group: string): string => sectorGroupLabels[group as SectorGroup] ?? group;
 export const bandLabel = (code: string): string => achterstandBands.find((b) => b.code === code)?.label ?? code;
 export const provinceLabel = (code: string): string => provinces.find((p) => p.code === code)?.name ?? code;

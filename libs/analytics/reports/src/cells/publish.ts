@@ -1,9 +1,9 @@
-import { type AuditReport, type DisclosureParameters, type PatternEntry, type PriorRelease, type ProtectOptions, protectRelease, type ProtectedRelease, type SuppressionReason } from '@npo/privacy';
+import { type PriorRelease, type ProtectOptions, protectRelease, type ProtectedRelease, publicDisclosure, type PublicDisclosure, publicValue, type PublicValue } from '@npo/privacy';
 import type { PooledEffect } from '../stats/random-effects.js';
 import type { ReportBasis, ReportInput } from './build-release-input.js';
 
-/** A published number, or null with the reason it is withheld (never 0 for a suppressed cell). */
-export type PublishedValue = { readonly value: number; readonly reason?: undefined } | { readonly value: null; readonly reason: SuppressionReason };
+/** A published number, or null with the one public reason (never 0 for a suppressed cell). */
+export type PublishedValue = PublicValue;
 
 export interface PublishedStatistic {
   readonly code: string;
@@ -13,9 +13,9 @@ export interface PublishedStatistic {
 }
 
 /**
- * Everything a report view may show, and nothing else: published cell values, suppression reasons,
- * statistics whose guard count is published, public figures (populations, gemeente allocations), and
- * how the disclosure control ran. This is what a release stores and what the API renders.
+ * Everything a report view may show, and nothing else: published cell values, which cells are withheld,
+ * statistics whose guard count is published, public figures (populations, gemeente allocations), and the
+ * disclosure rules with the audit's verdict. This is what a release publishes and what the API renders.
  */
 export interface PublishedReport {
   readonly releaseId: string;
@@ -23,17 +23,14 @@ export interface PublishedReport {
   readonly basis: ReportBasis;
   readonly cells: Readonly<Record<string, PublishedValue>>;
   readonly statistics: readonly PublishedStatistic[];
-  readonly disclosure: {
-    readonly parameters: DisclosureParameters;
-    readonly pattern: readonly PatternEntry[];
-    readonly audit: AuditReport;
-  };
+  readonly disclosure: PublicDisclosure;
 }
 
 export interface ProtectedReport {
   readonly published: PublishedReport;
   /** What a later release needs to stay consistent with this one (holds true values: keep private). */
   readonly prior: PriorRelease;
+  /** The maker's view: reasons, required protection, audit intervals (see ProtectedRelease: keep private). */
   readonly release: ProtectedRelease;
 }
 
@@ -46,7 +43,7 @@ export async function protectReport(input: ReportInput, options: ProtectOptions 
 export function publishReport(input: ReportInput, release: ProtectedRelease): ProtectedReport {
   const cells: Record<string, PublishedValue> = {};
   for (const table of release.tables) {
-    for (const cell of table.cells) cells[cell.id] = cell.suppressed ? { value: null, reason: cell.reason } : { value: cell.value };
+    for (const cell of table.cells) cells[cell.id] = publicValue(cell);
   }
   const statistics = input.statistics.filter((s) => cells[s.guard]?.value !== null && cells[s.guard] !== undefined);
   return {
@@ -56,7 +53,7 @@ export function publishReport(input: ReportInput, release: ProtectedRelease): Pr
       basis: input.basis,
       cells,
       statistics,
-      disclosure: { parameters: release.parameters, pattern: release.pattern, audit: release.audit },
+      disclosure: publicDisclosure(release),
     },
     prior: { input: input.release, suppressed: release.pattern.map((p) => p.cellId) },
     release,

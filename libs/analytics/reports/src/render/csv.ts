@@ -3,16 +3,12 @@ import type { ReportDocument, ReportValue } from '../views/report-document.js';
 /*
  * CSV for spreadsheets with a Dutch locale: semicolon-separated, decimal comma, UTF-8 with a BOM (so
  * Excel reads the ë in Loopbaanoriëntatie right). Long format — one line per published number — so
- * every table of a report fits one file and a suppressed number keeps its reason next to it.
+ * every table of a report fits one file and a suppressed number is marked next to it.
  */
 const header = ['rapport', 'schooljaar', 'peildatum', 'release', 'tabel', 'tabel_titel', 'rij', 'rij_omschrijving', 'kolom', 'kolom_omschrijving', 'eenheid', 'waarde', 'status'];
 
-const statusLabels: Readonly<Record<string, string>> = {
-  threshold: 'geheim (drempel)',
-  'all-or-nothing': 'geheim (alles of niets)',
-  dominance: 'geheim (dominantie)',
-  secondary: 'geheim (secundair)',
-};
+// One label for every withheld number: naming the rule that withheld it would narrow the value.
+const SUPPRESSED_LABEL = 'geheim';
 
 function field(value: string): string {
   return /[;"\n\r]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
@@ -26,7 +22,7 @@ function valueAndStatus(value: ReportValue | string | null | undefined): [string
   if (value === null || value === undefined) return ['', ''];
   if (typeof value === 'string') return [value, ''];
   if (value.value !== null) return [formatNumber(value.value), ''];
-  return ['', value.suppressed ? (statusLabels[value.reason ?? 'secondary'] ?? 'geheim') : ''];
+  return ['', value.suppressed ? SUPPRESSED_LABEL : ''];
 }
 
 export function reportToCsv(doc: ReportDocument): string {

@@ -1,11 +1,11 @@
-import type { SuppressionReason } from '@npo/privacy';
+import type { PublicSuppression } from '@npo/privacy';
 import type { PublishedReport } from '../cells/publish.js';
 
-/** One number in a report: published, or null with the reason it is withheld. */
+/** One number in a report: published, or null, and if withheld by the disclosure control, marked so. */
 export interface ReportValue {
   readonly value: number | null;
   readonly suppressed?: true;
-  readonly reason?: SuppressionReason;
+  readonly reason?: PublicSuppression;
 }
 
 export type ColumnUnit = 'count' | 'share' | 'cents' | 'effect-size' | 'months' | 'score' | 'text';
@@ -89,7 +89,7 @@ export class Values {
 }
 
 export const standardNotes = [
-  'Gegevens op schoolniveau worden nooit gepubliceerd. Een getal dat tot een school herleidbaar zou zijn, is weggelaten (waarde null, met de reden).',
-  'Drempel: minder dan 5 scholen; alles-of-niets: 0 of alle scholen van een eenheid met minder dan 20 scholen; dominantie: een bedrag dat door één of twee scholen wordt bepaald; secundair: weggelaten omdat het anders uit totalen terug te rekenen is.',
+  'Gegevens op schoolniveau worden nooit gepubliceerd. Een getal dat tot een school herleidbaar zou zijn, is weggelaten (waarde null, status geheim).',
+  'Weggelaten wordt: een aantal van minder dan 5 scholen; 0 of alle scholen van een eenheid met minder dan 20 scholen; een bedrag dat door één of twee scholen wordt bepaald; en elk getal waaruit een weggelaten getal terug te rekenen zou zijn. Per getal staat niet welke regel gold: ook dat zou iets over de scholen verraden.',
   'Aandelen zijn fracties (0-1); bedragen in eurocent.',
 ];
