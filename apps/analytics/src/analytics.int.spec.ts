@@ -53,12 +53,18 @@ describe('analytics service over HTTP', () => {
     expect(await created.json()).toMatchObject({ number: 1, asOf: '2022-07-31', auditOk: true, createdBy: expect.stringMatching(/^ocw:/) });
     const list = (await (await get('/v1/releases')).json()) as { releases: { number: number }[] };
     expect(list.releases.map((r) => r.number)).toEqual([1]);
-    const one = (await (await get('/v1/releases/1')).json()) as { suppressedCells: number; disclosure: { audit: unknown; suppressed: unknown[] } };
-    // The verdict and which cells are withheld; why, and how narrowly the audit proved them, stays private.
+    // The rules and the verdict; why a cell is withheld, and how narrowly the audit proved it, stays private.
+    type One = { suppressedCells: number; disclosure: { audit: unknown; suppressed?: unknown[] } };
+    const one = (await (await get('/v1/releases/1')).json()) as One;
     expect(one.disclosure.audit).toEqual({ ok: true });
-    expect(one.disclosure.suppressed).toHaveLength(one.suppressedCells);
     expect(one.suppressedCells).toBeGreaterThan(0);
-    expect(Object.keys(one.disclosure).sort()).toEqual(['audit', 'parameters', 'suppressed']);
+    expect(Object.keys(one.disclosure).sort()).toEqual(['audit', 'parameters']);
+    // Which cells, across every gemeente, only for ocw/admin (a gemeente reads its own report only).
+    const asGemeente = (await (await get('/v1/releases/1', await token({ role: 'gemeente', gemeente: 'GM0363' }))).json()) as One;
+    expect(asGemeente.disclosure.suppressed).toBeUndefined();
+    const asOcw = (await (await get('/v1/releases/1', await token({ role: 'ocw' }))).json()) as One;
+    expect(asOcw.disclosure.suppressed).toHaveLength(one.suppressedCells);
+    expect((await get('/v1/releases/1', 'not-a-token')).status).toBe(401);
   }, 120_000);
 
   it('publishes the released national and evidence reports to everyone, as JSON and CSV', async () => {

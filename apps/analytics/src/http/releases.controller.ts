@@ -1,18 +1,22 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
 import type { ReleaseMetadata } from '@npo/analytics-releases';
 import type { DisclosureOverrides } from '@npo/privacy';
-import { NotFoundError, Public, Roles, ZodBody, ZodValidationPipe } from '@npo/platform';
+import { NotFoundError, Public, Roles, TokenService, ZodBody, ZodValidationPipe } from '@npo/platform';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { AnalyticsRuntime } from '../analytics-runtime.js';
 import { ANALYTICS_RUNTIME } from '../tokens.js';
 import { type CreateReleaseBody, createReleaseBodySchema } from './query.js';
+import { isTrustedRole, optionalPrincipal } from './request-principal.js';
 
 const numberPipe = new ZodValidationPipe(z.coerce.number().int().positive().max(1_000_000_000));
 
 @Controller('v1/releases')
 export class ReleasesController {
-  constructor(@Inject(ANALYTICS_RUNTIME) private readonly runtime: AnalyticsRuntime) {}
+  constructor(
+    @Inject(ANALYTICS_RUNTIME) private readonly runtime: AnalyticsRuntime,
+    @Inject(TokenService) private readonly tokens: TokenService,
+  ) {}
 
   /** The release log: number, as-of date, who, when, code version, how much was suppressed. */
   @Get()
@@ -21,14 +25,22 @@ export class ReleasesController {
     return { releases: await this.runtime.releases.list() };
   }
 
-  /** One release's metadata and its public disclosure record (the rules, the withheld cells, the audit's verdict). */
+  /**
+   * One release's metadata and its public disclosure record: the rules and the audit's verdict. Which cells
+   * are withheld is listed for ocw/admin only: the ids span every gemeente, and a gemeente reads its own.
+   */
   @Get(':number')
   @Public()
-  async one(@Param('number', numberPipe) number: number) {
+  async one(@Param('number', numberPipe) number: number, @Req() request: FastifyRequest) {
+    const trusted = isTrustedRole(await optionalPrincipal(request, this.tokens));
     const stored = await this.runtime.releases.get(number);
     if (stored === undefined) throw new NotFoundError(`Release ${number} does not exist.`, 'RELEASE_NOT_FOUND');
     const { disclosure, basis } = stored.report;
-    return { ...stored.metadata, schoolYears: basis.schoolYears, disclosure };
+    return {
+      ...stored.metadata,
+      schoolYears: basis.schoolYears,
+      disclosure: trusted ? disclosure : { parameters: disclosure.parameters, audit: disclosure.audit },
+    };
   }
 
   @Post()

@@ -1,20 +1,26 @@
 import { ForbiddenError, type Principal, TokenService, UnauthorizedError } from '@npo/platform';
 import type { FastifyRequest } from 'fastify';
 
+/** The caller on a public route, if it sent a token (the guard verifies none there); a bad token is still a 401. */
+export async function optionalPrincipal(request: FastifyRequest, tokens: TokenService): Promise<Principal | undefined> {
+  if (request.principal !== undefined) return request.principal;
+  const header = request.headers.authorization;
+  if (header === undefined) return undefined;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  if (match === null) throw new UnauthorizedError('The authorization header must be "Bearer <token>".', 'MALFORMED_AUTHORIZATION');
+  return tokens.verifyToken(match[1] ?? '');
+}
+
+export const isTrustedRole = (principal: Principal | undefined): boolean => principal?.role === 'ocw' || principal?.role === 'admin';
+
 /**
- * The caller on a public route, if it sent a token (the guard verifies none there). Reports are
- * public when released; an ad-hoc as-of date needs ocw or admin — two arbitrary dates differenced
- * could isolate a single school's change.
+ * Reports are public when released; an ad-hoc as-of date needs ocw or admin — two arbitrary dates
+ * differenced could isolate a single school's change.
  */
 export async function requireAdHocRole(request: FastifyRequest, tokens: TokenService): Promise<Principal> {
-  let principal = request.principal;
-  if (principal === undefined) {
-    const header = request.headers.authorization;
-    const match = header === undefined ? null : /^Bearer\s+(\S+)\s*$/i.exec(header);
-    if (match === null) throw new UnauthorizedError('A report as of an arbitrary date (asOf) is for role ocw or admin: send a bearer token.', 'AD_HOC_NEEDS_TOKEN');
-    principal = await tokens.verifyToken(match[1] ?? '');
-  }
-  if (principal.role !== 'ocw' && principal.role !== 'admin') {
+  const principal = await optionalPrincipal(request, tokens);
+  if (principal === undefined) throw new UnauthorizedError('A report as of an arbitrary date (asOf) is for role ocw or admin: send a bearer token.', 'AD_HOC_NEEDS_TOKEN');
+  if (!isTrustedRole(principal)) {
     throw new ForbiddenError(`A report as of an arbitrary date (asOf) is for role ocw or admin; role ${principal.role} reads released reports only.`, 'AD_HOC_NOT_ALLOWED');
   }
   return principal;
