@@ -1,19 +1,21 @@
 import 'reflect-metadata';
 import { createNestApp, createLogger, type CreateNestAppOptions, type PlatformConfig, type PlatformLogger, type RunningNestApp } from '@npo/platform';
+import { lastEndedDay } from '@npo/analytics-releases';
 import { registerAnalyticsMetrics } from './analytics-metrics.js';
 import { AnalyticsModule } from './analytics.module.js';
 import { AnalyticsRuntime, type AnalyticsRuntimeOptions } from './analytics-runtime.js';
 import { analyticsErrorMappings } from './error-mappings.js';
 
 /**
- * NPO_DEMO=1: once the projector has caught up, make release 1 as of today if there is none, so the
+ * NPO_DEMO=1: once the projector has caught up, make release 1 as of yesterday (the last day that has
+ * ended) if there is none, so the
  * demo's gemeente and public readers see reports without an ocw step first.
  */
 async function releaseDemo(runtime: AnalyticsRuntime, logger: PlatformLogger): Promise<void> {
   try {
     await runtime.caughtUp();
     if ((await runtime.releases.numbers()).length > 0) return;
-    const release = await runtime.releaseService.create({ asOf: new Date().toISOString().slice(0, 10), createdBy: 'demo' });
+    const release = await runtime.releaseService.create({ asOf: lastEndedDay(new Date()), createdBy: 'demo' });
     logger.info({ release: release.metadata.number, suppressed: release.metadata.suppressedCells }, 'demo release made');
   } catch (error) {
     logger.error({ err: error }, 'could not make the demo release');

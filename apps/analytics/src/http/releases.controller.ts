@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
-import type { ReleaseMetadata } from '@npo/analytics-releases';
+import { lastEndedDay, type ReleaseMetadata } from '@npo/analytics-releases';
 import type { DisclosureOverrides } from '@npo/privacy';
 import { NotFoundError, Public, Roles, TokenService, ZodBody, ZodValidationPipe } from '@npo/platform';
 import type { FastifyRequest } from 'fastify';
@@ -48,7 +48,7 @@ export class ReleasesController {
   @HttpCode(201)
   async create(@Body(new ZodBody(createReleaseBodySchema)) body: CreateReleaseBody, @Req() request: FastifyRequest): Promise<ReleaseMetadata> {
     const principal = request.principal;
-    const asOf = body.asOf ?? new Date().toISOString().slice(0, 10);
+    const asOf = body.asOf ?? lastEndedDay(new Date());
     const release = await this.runtime.releaseService.create({
       asOf,
       createdBy: principal === undefined ? 'unknown' : `${principal.role}:${principal.sub}`,

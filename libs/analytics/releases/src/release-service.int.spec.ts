@@ -79,8 +79,12 @@ describe('releases', () => {
     expect((await store.latest())?.metadata.number).toBe(3);
   });
 
-  it('refuses a date in the future, a malformed date and a taken number', async () => {
+  it('refuses a date in the future, today (not ended yet), a malformed date and a taken number', async () => {
     await expect(service.create({ asOf: '2022-09-02', createdBy: 'ocw:x' })).rejects.toBeInstanceOf(ReleaseRequestError);
+    await expect(service.create({ asOf: '2022-09-01', createdBy: 'ocw:x' })).rejects.toThrow(/has not ended yet/);
+    // 23:30 UTC on 1 September is already 2 September in the Netherlands: the 1st has ended there.
+    const lateEvening = new ReleaseService({ db, store: new ReleaseStore(join(dir.path, 'other-releases')), codeVersion: 'test-1.0', clock: () => new Date('2022-09-01T23:30:00Z') });
+    await expect(lateEvening.create({ asOf: '2022-09-02', createdBy: 'ocw:x' })).rejects.toThrow(/has not ended yet/);
     await expect(service.create({ asOf: '31-07-2022', createdBy: 'ocw:x' })).rejects.toBeInstanceOf(ReleaseRequestError);
     const existing = await store.get(1);
     if (existing === undefined) throw new Error('release 1 missing');

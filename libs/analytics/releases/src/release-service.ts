@@ -74,7 +74,7 @@ export class ReleaseService {
    * while the trusted roles may see such differences anyway.
    */
   async adHoc(asOf: string): Promise<ProtectedReport> {
-    checkAsOf(asOf, this.#today());
+    checkAsOf(asOf, this.#today(), 'ad hoc');
     if (this.#pendingAdHoc >= (this.options.maxPendingAdHoc ?? DEFAULT_MAX_PENDING_AD_HOC)) throw new ReleaseServiceBusyError(this.#pendingAdHoc);
     this.#pendingAdHoc++;
     try {
@@ -95,8 +95,7 @@ export class ReleaseService {
   }
 
   async #create(request: CreateReleaseRequest): Promise<StoredRelease> {
-    const today = this.#today();
-    checkAsOf(request.asOf, today);
+    checkAsOf(request.asOf, this.#today(), 'release');
     const number = await this.options.store.nextNumber();
     const protectedReport = await this.#protectInTurn(async () => {
       const input = await this.options.db.read((conn) => reportInputAsOf(conn, request.asOf, releaseIdOf(number)));
@@ -136,12 +135,27 @@ export class ReleaseService {
   }
 
   #today(): string {
-    return (this.options.clock?.() ?? new Date()).toISOString().slice(0, 10);
+    return dutchDate(this.options.clock?.() ?? new Date());
   }
 }
 
-function checkAsOf(asOf: string, today: string): void {
+// A report as of D counts what happened until the end of D in Dutch time (as_of_cutoff in the model).
+const dutchDay = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Amsterdam', year: 'numeric', month: '2-digit', day: '2-digit' });
+
+/** The calendar day `at` falls on in the Netherlands, YYYY-MM-DD. */
+export function dutchDate(at: Date): string {
+  return dutchDay.format(at);
+}
+
+/** The last day that has ended in the Netherlands: the latest as-of date a release may have. */
+export function lastEndedDay(at: Date): string {
+  return dutchDate(new Date(Date.parse(`${dutchDate(at)}T12:00:00Z`) - 86_400_000));
+}
+
+function checkAsOf(asOf: string, today: string, kind: 'release' | 'ad hoc'): void {
   if (!isoDate.test(asOf) || Number.isNaN(Date.parse(`${asOf}T00:00:00Z`))) throw new ReleaseRequestError(`asOf must be a date YYYY-MM-DD, got ${JSON.stringify(asOf)}`);
-  // The figures of a day that has not ended yet would still move; a release must not.
-  if (asOf > today) throw new ReleaseRequestError(`asOf ${asOf} lies in the future (today is ${today})`);
+  if (asOf > today) throw new ReleaseRequestError(`asOf ${asOf} lies in the future (today is ${today} in the Netherlands)`);
+  // A release is immutable, and the figures of a day that has not ended would still move: a second
+  // release of the same day would then differ from the first by what happened in between.
+  if (kind === 'release' && asOf === today) throw new ReleaseRequestError(`asOf ${asOf} is today, which has not ended yet in the Netherlands; the latest a release may describe is yesterday`);
 }
