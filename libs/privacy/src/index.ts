@@ -35,6 +35,7 @@ export { type PriorRelease } from './linear-system.js';
 export { primaryReason, failsThreshold, failsAllOrNothing, failsPPercent, failsNk, failsDominance } from './primary-rules.js';
 export { protectionRequirement, type ProtectionRequirement } from './protection.js';
 export { deriveShare, type DerivedShare } from './share.js';
+export { differsBySmallGroup } from './statistic-history.js';
 export { validateRelease } from './validate.js';
 export { InvalidParametersError, InvalidReleaseInputError, PrivacyError, ReleaseRefusedError, SolverError } from './errors.js';
 export { loadHighs } from './interval-solver.js';

@@ -1,5 +1,5 @@
 import type { AnalyticsDatabase } from '@npo/analytics-model';
-import { reportInputAsOf, type ProtectedReport } from '@npo/analytics-reports';
+import { reportInputAsOf, type ProtectedReport, withholdTrackedStatistics } from '@npo/analytics-reports';
 import type { DisclosureOverrides } from '@npo/privacy';
 import { protectOffThread } from './protect-off-thread.js';
 import { releaseIdOf, type ReleaseStore, type StoredRelease } from './release-store.js';
@@ -105,7 +105,9 @@ export class ReleaseService {
         ...this.#threads(),
       });
     });
-    const { published, release } = protectedReport;
+    const { release } = protectedReport;
+    const earlier = await Promise.all((await this.options.store.numbers()).map(async (n) => (await this.options.store.get(n))?.report));
+    const published = withholdTrackedStatistics(protectedReport.published, earlier.filter((r) => r !== undefined));
     const suppressed = published.disclosure.suppressed.length;
     return this.options.store.create(
       number,

@@ -1,4 +1,4 @@
-import { type PriorRelease, type ProtectOptions, protectRelease, type ProtectedRelease, publicDisclosure, type PublicDisclosure, publicValue, type PublicValue } from '@npo/privacy';
+import { differsBySmallGroup, type PriorRelease, type ProtectOptions, protectRelease, type ProtectedRelease, publicDisclosure, type PublicDisclosure, publicValue, type PublicValue } from '@npo/privacy';
 import type { PooledEffect } from '../stats/random-effects.js';
 import type { ReportBasis, ReportInput } from './build-release-input.js';
 
@@ -58,4 +58,25 @@ export function publishReport(input: ReportInput, release: ProtectedRelease): Pr
     prior: { input: input.release, suppressed: release.pattern.map((p) => p.cellId) },
     release,
   };
+}
+
+const hasFigure = (s: PublishedStatistic): boolean => s.meanExperiencedEffect !== null || s.pooled !== null;
+
+/**
+ * The report without the statistics an earlier release published over a group that differs by a few
+ * schools (see differsBySmallGroup): the two means together would give those schools' own figures away.
+ * The group size of a statistic is its guard count, published in both reports.
+ */
+export function withholdTrackedStatistics(report: PublishedReport, earlier: readonly PublishedReport[]): PublishedReport {
+  const statistics = report.statistics.filter((s) => {
+    const count = report.cells[s.guard]?.value;
+    if (count === null || count === undefined || !hasFigure(s)) return true;
+    const publishedWith = earlier.flatMap((e) => {
+      const before = e.statistics.find((x) => x.code === s.code && x.guard === s.guard);
+      const n = e.cells[s.guard]?.value;
+      return before !== undefined && hasFigure(before) && typeof n === 'number' ? [n] : [];
+    });
+    return !differsBySmallGroup(count, publishedWith, report.disclosure.parameters);
+  });
+  return statistics.length === report.statistics.length ? report : { ...report, statistics };
 }
