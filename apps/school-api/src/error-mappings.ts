@@ -1,7 +1,7 @@
 import { DomainRuleViolation } from '@npo/domain';
 import { DuplicateEventIdError, EventStoreUnavailableError } from '@npo/event-store';
 import { mapError, problems, type AnyErrorMapping } from '@npo/platform';
-import { ConcurrencyExhaustedError, IdempotencyKeyReusedError, UnknownSubjectError } from './application/application-errors.js';
+import { ConcurrencyExhaustedError, IdempotencyKeyReusedError, UndecodableEventError, UnknownSubjectError } from './application/application-errors.js';
 
 /** Typed errors of the domain, the application and the store, mapped to problem details at the edge. */
 export const schoolApiErrorMappings: readonly AnyErrorMapping[] = [
@@ -13,6 +13,15 @@ export const schoolApiErrorMappings: readonly AnyErrorMapping[] = [
   mapError(IdempotencyKeyReusedError, (e) => ({ status: 422, kind: 'idempotency-key-reused', title: 'Idempotency-Key reused', detail: e.message })),
   mapError(ConcurrencyExhaustedError, (e) => problems.conflict(e.message, { streamId: e.streamId, attempts: e.attempts })),
   mapError(DuplicateEventIdError, (e) => problems.conflict(e.message)),
+  // Stored data this version cannot read: a server fault, not the caller's. The contract's reason
+  // stays in the log (the filter logs every 5xx with its error); the body names only the event.
+  mapError(UndecodableEventError, (e) => ({
+    status: 500,
+    kind: 'internal-error',
+    detail:
+      `The recorded history of ${e.streamId} cannot be read by this version of the service (event ${e.eventId} at position ${e.streamPosition}); ` +
+      'the request changed nothing. Quote the correlationId when reporting it.',
+  })),
   mapError(EventStoreUnavailableError, () => ({
     status: 503,
     kind: 'service-unavailable',

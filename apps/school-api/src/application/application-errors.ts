@@ -27,3 +27,24 @@ export class ConcurrencyExhaustedError extends Error {
     this.name = 'ConcurrencyExhaustedError';
   }
 }
+
+/**
+ * A stored event that this version of the contracts cannot read (unknown type, a version newer than
+ * this reader, data no upcaster or schema accepts), so the stream's state cannot be folded. Nothing
+ * the caller sent is at fault and a retry will not help: maps to 500, the reason is only logged.
+ */
+export class UndecodableEventError extends Error {
+  readonly code = 'undecodable-event' as const;
+  constructor(
+    readonly streamId: string,
+    readonly streamPosition: number,
+    readonly eventId: string,
+    readonly eventType: string,
+    readonly schemaVersion: number,
+    /** Why the contracts refused it (see `decodeEvent`). */
+    readonly reason: string,
+  ) {
+    super(`Stored event ${eventId} (${eventType} v${schemaVersion}) at position ${streamPosition} of ${streamId} cannot be decoded: ${reason}`);
+    this.name = 'UndecodableEventError';
+  }
+}

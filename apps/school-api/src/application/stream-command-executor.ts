@@ -1,7 +1,7 @@
-import { eventContracts, type Actor, type NewEvent, type NpoEventData, type RecordedEvent } from '@npo/contracts';
+import { decodeEvent, eventContracts, type Actor, type NewEvent, type NpoEventData, type RecordedEvent } from '@npo/contracts';
 import type { DecideContext } from '@npo/domain';
 import { WrongExpectedVersionError, type EventStore } from '@npo/event-store';
-import { ConcurrencyExhaustedError, IdempotencyKeyReusedError } from './application-errors.js';
+import { ConcurrencyExhaustedError, IdempotencyKeyReusedError, UndecodableEventError } from './application-errors.js';
 import { KeyedMutex } from './keyed-mutex.js';
 
 export interface Decider<TCommand, TState> {
@@ -49,6 +49,19 @@ export interface ExecutorOptions {
 }
 
 const replyKey = (actor: Actor, key: string): string => `${actor.role}:${actor.id}:${key}`;
+
+/**
+ * A stored event as the current version of its contract: older versions go through the contracts'
+ * upcasters, and the result is validated against the current schema. The envelope is not checked
+ * again (the store wrote it), the data is. An event the contracts cannot read stops the fold.
+ */
+function currentVersionOf(event: RecordedEvent): NpoEventData {
+  const decoded = decodeEvent(event, { validateEnvelope: false });
+  if (!decoded.ok) {
+    throw new UndecodableEventError(event.streamId, event.streamPosition, event.id, event.type, event.schemaVersion, decoded.reason);
+  }
+  return { type: decoded.event.type, data: decoded.event.data } as NpoEventData;
+}
 
 /**
  * The application service behind every command: load the stream's state, decide, append with the
@@ -120,7 +133,7 @@ export class StreamCommandExecutor<TCommand, TState> {
             streamVersion: result.nextExpectedVersion,
             globalPosition: result.lastGlobalPosition,
           };
-          this.remember(streamId, this.advance(snapshot, events, reply, meta));
+          this.remember(streamId, this.advance(snapshot, decided, reply, meta));
           return reply;
         } catch (err) {
           if (!(err instanceof WrongExpectedVersionError)) throw err;
@@ -185,7 +198,7 @@ export class StreamCommandExecutor<TCommand, TState> {
     const replies = new Map(from.replies);
     const byRequest = new Map<string, RecordedEvent[]>();
     for (const e of recorded) {
-      state = this.decider.evolve(state, { type: e.type, data: e.data } as NpoEventData);
+      state = this.decider.evolve(state, currentVersionOf(e));
       const { idempotencyKey, actor } = e.metadata;
       if (idempotencyKey !== null) {
         const k = replyKey(actor, idempotencyKey);
@@ -215,9 +228,10 @@ export class StreamCommandExecutor<TCommand, TState> {
     };
   }
 
-  private advance(from: StreamSnapshot<TState>, events: readonly NewEvent[], reply: CommandReply, meta: CommandMeta): StreamSnapshot<TState> {
+  /** Folds the events just appended: the decider's own output, already of the current version. */
+  private advance(from: StreamSnapshot<TState>, decided: readonly NpoEventData[], reply: CommandReply, meta: CommandMeta): StreamSnapshot<TState> {
     let state = from.state;
-    for (const e of events) state = this.decider.evolve(state, { type: e.type, data: e.data } as NpoEventData);
+    for (const e of decided) state = this.decider.evolve(state, e);
     // Extended in place, not copied: copying made every command cost O(idempotent commands so far in
     // the stream). Safe because the stream's mutex admits one command at a time and `from` (the cached
     // snapshot) is replaced by the result, so nobody reads the map as it was.
