@@ -1,8 +1,11 @@
 import {
   allocationBodySchema,
+  brinPattern,
   commandAcceptedSchema,
   evaluationBodySchema,
+  gemeenteCodePattern,
   interventionBodySchema,
+  menukaartCodePattern,
   mrDecisionBodySchema,
   problemDetailsSchema,
   registerSchoolBodySchema,
@@ -54,9 +57,18 @@ const errorResponses = (...statuses: number[]) => {
   return Object.fromEntries(statuses.map((s) => [String(s), problem(text[s] ?? 'Error')]));
 };
 
-const brin = { name: 'brin', in: 'path', required: true, schema: { type: 'string', pattern: '^[0-9]{2}[A-Z]{2}([0-9]{2})?$' }, example: '16SW' };
-const code = { name: 'code', in: 'path', required: true, schema: { type: 'string', pattern: '^[A-F][1-9][0-9]?$' }, example: 'B3' };
-const gemeente = { name: 'code', in: 'path', required: true, schema: { type: 'string', pattern: '^GM[0-9]{4}$' }, example: 'GM0363' };
+/**
+ * A JSON Schema `pattern` from the regex the server validates with (@npo/contracts), so the two cannot
+ * drift. A pattern cannot carry flags, so a regex with flags would be documented wrongly: refuse it.
+ */
+function jsonSchemaPattern(regex: RegExp): string {
+  if (regex.flags !== '') throw new Error(`${String(regex)} has flags, which a JSON Schema pattern cannot express`);
+  return regex.source;
+}
+
+const brin = { name: 'brin', in: 'path', required: true, schema: { type: 'string', pattern: jsonSchemaPattern(brinPattern) }, example: '16SW' };
+const code = { name: 'code', in: 'path', required: true, schema: { type: 'string', pattern: jsonSchemaPattern(menukaartCodePattern) }, example: 'B3' };
+const gemeente = { name: 'code', in: 'path', required: true, schema: { type: 'string', pattern: jsonSchemaPattern(gemeenteCodePattern) }, example: 'GM0363' };
 const idempotencyKey = {
   name: 'Idempotency-Key',
   in: 'header',
