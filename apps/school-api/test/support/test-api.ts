@@ -6,7 +6,7 @@ import { openSqliteEventStore, type EventStore } from '@npo/event-store';
 import { loadConfig, TokenService, type TokenRequest } from '@npo/platform';
 import { startSchoolApi, type RunningSchoolApi } from '../../src/start-school-api.js';
 
-/** The event store file the API opens under its data dir (see event-store.factory.ts). */
+/** The event store file the API opens under its data dir (see configured-event-store.ts in @npo/event-store). */
 export const storeFileIn = (dataDir: string): string => join(dataDir, 'events.sqlite');
 
 export const newDataDir = (): Promise<string> => mkdtemp(join(tmpdir(), 'npo-school-api-e2e-'));
