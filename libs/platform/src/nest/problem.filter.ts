@@ -52,11 +52,22 @@ function fromNest(error: HttpException): ProblemSpec {
   return { status, kind: kindForStatus(status), detail: status < 500 ? error.message : undefined };
 }
 
+/**
+ * An {@link HttpMappedError}'s stable code as the `code` extension, so clients can tell apart errors
+ * that share a kind (e.g. `NOT_OWN_GEMEENTE` and `AD_HOC_NOT_ALLOWED` are both `forbidden`). A `code`
+ * the problem sets as an extension itself is left as it was.
+ */
+function withErrorCode(spec: ProblemSpec, code: unknown): ProblemSpec {
+  if (typeof code !== 'string' || code === '') return spec;
+  return { ...spec, extensions: { code, ...spec.extensions } };
+}
+
 const internalError: ProblemSpec = { status: 500, kind: 'internal-error', detail: 'An unexpected error occurred. Quote the correlationId when reporting it.' };
 
 /**
  * The single edge where errors become RFC 9457 `application/problem+json` responses. Order: the
- * app's registered mappings, then {@link HttpMappedError}s, then framework errors, then 500.
+ * app's registered mappings, then {@link HttpMappedError}s (whose `code` becomes the `code`
+ * extension), then framework errors, then 500.
  */
 @Catch()
 export class ProblemFilter implements ExceptionFilter {
@@ -68,7 +79,7 @@ export class ProblemFilter implements ExceptionFilter {
   toProblemSpec(exception: unknown, request: FastifyRequest): ProblemSpec {
     const mapped = this.mappings.resolve(exception);
     if (mapped) return mapped;
-    if (exception instanceof HttpMappedError) return exception.toProblem();
+    if (exception instanceof HttpMappedError) return withErrorCode(exception.toProblem(), exception.code);
     // Nest wraps Fastify's 4xx errors in an HttpException with the original as `cause`.
     const inner = exception instanceof HttpException && exception.cause !== undefined ? exception.cause : exception;
     if (isFrameworkError(inner)) {
