@@ -35,6 +35,10 @@ export const problemDetailsSchema = z.object({
   detail: z.string().optional(),
   instance: z.string().optional(),
   rule: z.string().optional(),
+  /** Stable machine-readable code when one kind covers several errors (e.g. NOT_OWN_GEMEENTE). */
+  code: z.string().optional(),
+  /** Quote it when reporting a problem: it finds the request in the logs. */
+  correlationId: z.string().optional(),
 });
 export type ProblemDetails = z.infer<typeof problemDetailsSchema>;
 
