@@ -47,6 +47,18 @@ describe('analytics service over HTTP', () => {
         body: JSON.stringify({ asOf: '2022-07-31' }),
       });
     expect((await post()).status).toBe(401);
+    const ocwPost = async (body: unknown) =>
+      fetch(`${app.url}/v1/releases`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${await token({ role: 'ocw' })}` },
+        body: JSON.stringify(body),
+      });
+    // A misspelt setting would be ignored and the release made with settings nobody asked for.
+    const misspelt = await ocwPost({ asOf: '2022-07-31', parameters: { minFrequncy: 10 } });
+    expect(misspelt.status).toBe(400);
+    const looser = await ocwPost({ asOf: '2022-07-31', parameters: { minFrequency: 2 } });
+    expect(looser.status).toBe(400);
+    expect(((await looser.json()) as { detail: string }).detail).toMatch(/more protection .* not less: minFrequency 2 < 5/);
     expect((await post(await token({ role: 'gemeente', gemeente: 'GM0363' }))).status).toBe(403);
     const created = await post(await token({ role: 'ocw' }));
     expect(created.status).toBe(201);

@@ -1,4 +1,4 @@
-export { disclosureDefaults, resolveParameters, type DisclosureOverrides, type DisclosureParameters } from './parameters.js';
+export { disclosureDefaults, layerOverrides, resolveParameters, type DisclosureOverrides, type DisclosureParameters } from './parameters.js';
 export type {
   AmountCell,
   AuditEntry,
@@ -36,6 +36,7 @@ export { primaryReason, failsThreshold, failsAllOrNothing, failsPPercent, failsN
 export { protectionRequirement, type ProtectionRequirement } from './protection.js';
 export { deriveShare, type DerivedShare } from './share.js';
 export { differsBySmallGroup } from './statistic-history.js';
+export { loosenedSettings } from './loosened-settings.js';
 export { validateRelease } from './validate.js';
 export { InvalidParametersError, InvalidReleaseInputError, PrivacyError, ReleaseRefusedError, SolverError } from './errors.js';
 export { loadHighs } from './interval-solver.js';

@@ -81,3 +81,15 @@ export function resolveParameters(overrides: DisclosureOverrides = {}): Disclosu
     exactAuditIntervals: overrides.exactAuditIntervals ?? disclosureDefaults.exactAuditIntervals,
   };
 }
+
+/** `over` on top of `under`, group by group (a group named in both is merged, not replaced). */
+export function layerOverrides(under: DisclosureOverrides = {}, over: DisclosureOverrides = {}): DisclosureOverrides {
+  return {
+    ...under,
+    ...over,
+    allOrNothing: { ...under.allOrNothing, ...over.allOrNothing },
+    dominance: { ...under.dominance, ...over.dominance },
+    protection: { ...under.protection, ...over.protection },
+    cost: { ...under.cost, ...over.cost },
+  };
+}

@@ -10,11 +10,39 @@ export const reportQuerySchema = z.object({
 });
 export type ReportQuery = z.infer<typeof reportQuerySchema>;
 
+const percent = z.number().gt(0).lte(100);
+const nonNegativeInt = z.number().int().nonnegative();
+
+/**
+ * Overrides of the disclosure settings (libs/privacy README), checked strictly: a misspelt key would
+ * otherwise be ignored and the release made with settings nobody asked for. Whether they protect at
+ * least as much as the service's settings is the release service's check.
+ */
+export const disclosureOverridesSchema = z
+  .object({
+    minFrequency: z.number().int().positive().optional(),
+    allOrNothing: z.object({ belowPopulation: nonNegativeInt.optional(), zero: z.boolean().optional(), full: z.boolean().optional() }).strict().optional(),
+    dominance: z
+      .object({ pPercent: percent.nullable().optional(), nk: z.array(z.object({ n: z.number().int().positive(), k: percent }).strict()).max(10).optional() })
+      .strict()
+      .optional(),
+    protection: z
+      .object({ countMargin: nonNegativeInt.optional(), amountPercent: z.number().nonnegative().optional(), amountMinimumCents: nonNegativeInt.optional(), minWidth: z.number().int().positive().optional() })
+      .strict()
+      .optional(),
+    cost: z
+      .object({ base: z.number().positive().optional(), perSchool: z.number().nonnegative().optional(), perEuro: z.number().nonnegative().optional(), priorSuppressedFactor: z.number().positive().optional() })
+      .strict()
+      .optional(),
+    maxRepairRounds: z.number().int().positive().max(10).optional(),
+    exactAuditIntervals: z.boolean().optional(),
+  })
+  .strict();
+
 export const createReleaseBodySchema = z
   .object({
     asOf: z.iso.date().optional(),
-    /** Overrides of the disclosure defaults (see libs/privacy README); validated by the privacy library. */
-    parameters: z.record(z.string(), z.unknown()).optional(),
+    parameters: disclosureOverridesSchema.optional(),
   })
   .strict();
 export type CreateReleaseBody = z.infer<typeof createReleaseBodySchema>;

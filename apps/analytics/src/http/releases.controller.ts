@@ -1,6 +1,5 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
 import { lastEndedDay, type ReleaseMetadata } from '@npo/analytics-releases';
-import type { DisclosureOverrides } from '@npo/privacy';
 import { NotFoundError, Public, Roles, TokenService, ZodBody, ZodValidationPipe } from '@npo/platform';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
@@ -52,7 +51,7 @@ export class ReleasesController {
     const release = await this.runtime.releaseService.create({
       asOf,
       createdBy: principal === undefined ? 'unknown' : `${principal.role}:${principal.sub}`,
-      ...(body.parameters === undefined ? {} : { parameters: body.parameters as DisclosureOverrides }),
+      ...(body.parameters === undefined ? {} : { parameters: body.parameters }),
     });
     return release.metadata;
   }

@@ -86,6 +86,10 @@ describe('releases', () => {
     const lateEvening = new ReleaseService({ db, store: new ReleaseStore(join(dir.path, 'other-releases')), codeVersion: 'test-1.0', clock: () => new Date('2022-09-01T23:30:00Z') });
     await expect(lateEvening.create({ asOf: '2022-09-02', createdBy: 'ocw:x' })).rejects.toThrow(/has not ended yet/);
     await expect(service.create({ asOf: '31-07-2022', createdBy: 'ocw:x' })).rejects.toBeInstanceOf(ReleaseRequestError);
+    // A release may protect more than the service's settings, not less.
+    await expect(service.create({ asOf: '2022-07-31', createdBy: 'ocw:x', parameters: { minFrequency: 3, allOrNothing: { zero: false } } })).rejects.toThrow(
+      /not less: minFrequency 3 < 5; allOrNothing.zero switched off$/,
+    );
     const existing = await store.get(1);
     if (existing === undefined) throw new Error('release 1 missing');
     const record = { pattern: [], audit: { ok: true, cells: [], lpSolves: 0, totalLpSolves: 0, explorationLps: 0 } };

@@ -1,6 +1,6 @@
 import type { AnalyticsDatabase } from '@npo/analytics-model';
 import { reportInputAsOf, type ProtectedReport, withholdTrackedStatistics } from '@npo/analytics-reports';
-import type { DisclosureOverrides } from '@npo/privacy';
+import { type DisclosureOverrides, layerOverrides, loosenedSettings, resolveParameters } from '@npo/privacy';
 import { protectOffThread } from './protect-off-thread.js';
 import { releaseIdOf, type ReleaseStore, type StoredRelease } from './release-store.js';
 
@@ -96,12 +96,13 @@ export class ReleaseService {
 
   async #create(request: CreateReleaseRequest): Promise<StoredRelease> {
     checkAsOf(request.asOf, this.#today(), 'release');
+    const parameters = this.#releaseParameters(request.parameters);
     const number = await this.options.store.nextNumber();
     const protectedReport = await this.#protectInTurn(async () => {
       const input = await this.options.db.read((conn) => reportInputAsOf(conn, request.asOf, releaseIdOf(number)));
       return protectOffThread({
         input,
-        options: { priorReleases: await this.options.store.priors(), ...this.#parameters(request.parameters) },
+        options: { priorReleases: await this.options.store.priors(), ...parameters },
         ...this.#threads(),
       });
     });
@@ -129,6 +130,18 @@ export class ReleaseService {
 
   #threads(): { threads?: number } {
     return this.options.protectionThreads === undefined ? {} : { threads: this.options.protectionThreads };
+  }
+
+  /**
+   * A release's own settings, layered on the service's: they may protect more, never less. A looser
+   * release would be public and immutable, and stand beside the stricter ones as prior knowledge.
+   */
+  #releaseParameters(overrides: DisclosureOverrides | undefined): { parameters?: DisclosureOverrides } {
+    if (overrides === undefined) return this.#parameters(undefined);
+    const parameters = layerOverrides(this.options.parameters, overrides);
+    const loosened = loosenedSettings(resolveParameters(parameters), resolveParameters(this.options.parameters));
+    if (loosened.length > 0) throw new ReleaseRequestError(`a release may ask for more protection than the service's disclosure settings, not less: ${loosened.join('; ')}`);
+    return { parameters };
   }
 
   #parameters(overrides: DisclosureOverrides | undefined): { parameters?: DisclosureOverrides } {
