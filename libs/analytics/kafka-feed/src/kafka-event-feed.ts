@@ -36,8 +36,8 @@ export interface KafkaEventFeedOptions {
  * Offsets are external: the projector's DuckDB checkpoint (partition -> offset of the last applied
  * message, written in the batch's transaction) is the only truth; on every assignment the consumer
  * seeks to it, so restarts and rebalances neither lose nor repeat. Events the relay published twice
- * (it is at least once) arrive under new offsets and are dropped by the projector by event
- * (stream id + position, see `stream_head`).
+ * (it is at least once) arrive under new offsets and are dropped by the projector by event id (a
+ * different event at an applied stream position is quarantined, see applied-ids in the model).
  */
 export function kafkaEventFeed(options: KafkaEventFeedOptions): EventFeed {
   const topic = options.topic ?? DEFAULT_EVENTS_TOPIC;

@@ -10,6 +10,7 @@ import { deferClose, deferredCloseRows } from './deferred-closes.js';
 import { type EnvelopeFacts, envelopeFacts, envelopeProblem, isLoggable } from './envelope-check.js';
 import { IntervalKeyError, intervalKey } from './interval-keys.js';
 import { type Close, type IntervalTable, type OpenIntervals, type OpenIntervalsDraft, type SupersededTable } from './open-intervals.js';
+import { appliedIdsBehindHeads, positionKey } from './applied-ids.js';
 import { RowBuffer } from './row-buffer.js';
 import type { StreamHeads } from './stream-heads.js';
 
@@ -127,8 +128,12 @@ export class BatchWriter {
     let quarantined = 0;
     let duplicates = 0;
     let lastGlobal: number | null = null;
+    const envelopes = batch.entries.map((entry) => envelopeFacts(entry.payload));
+    // Which event holds each position: from the model for positions behind the heads, from this batch for the rest.
+    const firstIds = await appliedIdsBehindHeads(this.conn, this.heads, envelopes);
 
-    const quarantine = (entry: FeedEntry, env: EnvelopeFacts, reason: string): void => {
+    /** `logged: false` for an event that conflicts with the one applied at its position: that one is the record. */
+    const quarantine = (entry: FeedEntry, env: EnvelopeFacts, reason: string, logged = true): void => {
       rows.table('quarantine').push([
         env.id,
         env.globalPosition,
@@ -143,19 +148,35 @@ export class BatchWriter {
         entry.offset,
         now,
       ]);
-      if (isLoggable(env)) this.#log(rows, env, 'quarantined');
+      if (logged && isLoggable(env)) this.#log(rows, env, 'quarantined');
       quarantined++;
     };
 
-    for (const entry of batch.entries) {
+    for (const [i, entry] of batch.entries.entries()) {
       offsets.set(entry.partition, Math.max(offsets.get(entry.partition) ?? -1, entry.offset));
-      const env = envelopeFacts(entry.payload);
+      const env = envelopes[i] as EnvelopeFacts;
       if (env.streamId !== null && env.streamPosition !== null) {
+        const key = positionKey(env.streamId, env.streamPosition);
         if (heads.seen(env.streamId, env.streamPosition)) {
-          duplicates++;
+          const first = firstIds.get(key);
+          // The same event again (or one without a usable id, which cannot be told apart): drop it.
+          if (env.id === null || first === env.id) {
+            duplicates++;
+            continue;
+          }
+          if (env.globalPosition !== null) lastGlobal = Math.max(lastGlobal ?? -1, env.globalPosition);
+          quarantine(
+            entry,
+            env,
+            first === undefined
+              ? `event ${env.id} arrived after a later event of ${env.streamId}: position ${env.streamPosition} was passed without it`
+              : `event ${env.id} conflicts with event ${first}, applied before at position ${env.streamPosition} of ${env.streamId}`,
+            false,
+          );
           continue;
         }
         heads.advance(env.streamId, env.streamPosition);
+        if (env.id !== null) firstIds.set(key, env.id);
       }
       if (env.globalPosition !== null) lastGlobal = Math.max(lastGlobal ?? -1, env.globalPosition);
       const problem = entry.problem ?? envelopeProblem(env);

@@ -108,6 +108,46 @@ describe('idempotent projection', () => {
     await db.close();
   });
 
+  it('drops a redelivery by its event id, and quarantines another event at a position applied or passed before', async () => {
+    const store = await openSqliteEventStore({ path: join(dir.path, 'c.sqlite') });
+    await appendSteps(store, generateHistory(10, 8));
+    const events = await store.readAll();
+    await store.close();
+    const victim = events.find((e) => e.streamPosition === 1) as RecordedEvent;
+    const impostor = { ...structuredClone(victim), id: '0193a7b0-0000-7000-8000-000000000001' };
+    // A position the feed skipped (the stream went on without it), delivered late under its own id.
+    const skipped = events.find((e) => e.streamId !== victim.streamId && e.streamPosition === 2) as RecordedEvent;
+    const inOrder = events.filter((e) => e !== skipped);
+    const lateSkipped = { ...structuredClone(skipped), id: '0193a7b0-0000-7000-8000-000000000002' };
+    const entries: FeedEntry[] = [...inOrder, structuredClone(victim), impostor, lateSkipped].map((payload, offset) => ({ partition: 0, offset, payload }));
+    const feed: EventFeed = {
+      name: 'kafka:npo.events.v1',
+      trusted: false,
+      subscribe: () => ({
+        async *[Symbol.asyncIterator]() {
+          for (let i = 0; i < entries.length; i += 25) yield { entries: entries.slice(i, i + 25) };
+        },
+      }),
+      head: async () => new Map([[0, entries.length - 1]]),
+    };
+    const db = await AnalyticsDatabase.open({ dir: join(dir.path, 'conflicts') });
+    const summary = await db.read((conn) => runProjector(conn, { feed }));
+    expect(summary.duplicates).toBe(1);
+    expect(summary.quarantined).toBe(2);
+    const seen = await db.read(async (conn) => ({
+      projected: Number((await conn.runAndReadAll('SELECT count(*) FROM projected_event')).getRows()[0]?.[0]),
+      atVictim: (await conn.runAndReadAll(`SELECT event_id::VARCHAR FROM projected_event WHERE stream_id = $1 AND stream_position = 1`, [victim.streamId])).getRows().map((r) => String(r[0])),
+      reasons: (await conn.runAndReadAll('SELECT event_id, reason FROM quarantine ORDER BY feed_offset')).getRows().map(([id, reason]) => [String(id), String(reason)]),
+    }));
+    expect(seen.projected).toBe(inOrder.length);
+    expect(seen.atVictim).toEqual([victim.id]);
+    expect(seen.reasons).toEqual([
+      [impostor.id, expect.stringMatching(new RegExp(`conflicts with event ${victim.id}, applied before at position 1`))],
+      [lateSkipped.id, expect.stringMatching(/arrived after a later event .*position 2 was passed without it/)],
+    ]);
+    await db.close();
+  });
+
   it('rolls a failed batch back completely and applies it on the next run', async () => {
     const store = await openSqliteEventStore({ path: join(dir.path, 'b.sqlite') });
     await appendSteps(store, generateHistory(15, 5));
