@@ -198,6 +198,11 @@ describe('reports on a fixture with independently computed numbers', () => {
     const trend = doc.tables.find((t) => t.id === 'trend');
     expect(trend?.rows.map((r) => r.key)).toEqual([Y]);
     expect(() => nationalReport(protectedLate.published, '2024-2025', null)).toThrow(/no data for school year 2024-2025/);
+    // The notes state the thresholds the release was protected with, not the defaults.
+    expect(doc.notes.join(' ')).toContain('minder dan 5 scholen; 0 of alle scholen van een eenheid met minder dan 20 scholen');
+    const { parameters } = protectedLate.published.disclosure;
+    const stricter = { ...protectedLate.published, disclosure: { ...protectedLate.published.disclosure, parameters: { ...parameters, minFrequency: 7, allOrNothing: { ...parameters.allOrNothing, belowPopulation: 30 } } } };
+    expect(nationalReport(stricter, Y, null).notes.join(' ')).toContain('minder dan 7 scholen; 0 of alle scholen van een eenheid met minder dan 30 scholen');
   });
 
   it('pools the measured B3 effects with DerSimonian-Laird and sets them beside the international figures', () => {

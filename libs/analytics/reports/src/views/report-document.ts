@@ -88,8 +88,12 @@ export class Values {
   }
 }
 
-export const standardNotes = [
-  'Gegevens op schoolniveau worden nooit gepubliceerd. Een getal dat tot een school herleidbaar zou zijn, is weggelaten (waarde null, status geheim).',
-  'Weggelaten wordt: een aantal van minder dan 5 scholen; 0 of alle scholen van een eenheid met minder dan 20 scholen; een bedrag dat door één of twee scholen wordt bepaald; en elk getal waaruit een weggelaten getal terug te rekenen zou zijn. Per getal staat niet welke regel gold: ook dat zou iets over de scholen verraden.',
-  'Aandelen zijn fracties (0-1); bedragen in eurocent.',
-];
+/** The notes every report carries; the thresholds are the ones its release was protected with. */
+export function standardNotes(report: PublishedReport): string[] {
+  const { minFrequency, allOrNothing } = report.disclosure.parameters;
+  return [
+    'Gegevens op schoolniveau worden nooit gepubliceerd. Een getal dat tot een school herleidbaar zou zijn, is weggelaten (waarde null, status geheim).',
+    `Weggelaten wordt: een aantal van minder dan ${minFrequency} scholen; 0 of alle scholen van een eenheid met minder dan ${allOrNothing.belowPopulation} scholen; een bedrag dat door één of twee scholen wordt bepaald; en elk getal waaruit een weggelaten getal terug te rekenen zou zijn. Per getal staat niet welke regel gold: ook dat zou iets over de scholen verraden.`,
+    'Aandelen zijn fracties (0-1); bedragen in eurocent.',
+  ];
+}

@@ -208,7 +208,7 @@ export function nationalReport(report: PublishedReport, schoolYear: string, rele
     asOf: report.asOf,
     schoolYear,
     release,
-    notes: standardNotes,
+    notes: standardNotes(report),
     tables: [
       overviewTable(v, y, units),
       interventionTable(v, y, units),
@@ -238,7 +238,7 @@ export function gemeenteReport(report: PublishedReport, gemeente: string, school
     schoolYear,
     gemeente: { code: gemeente, name: unit.name ?? gemeente, province: provinceLabel(unit.province ?? '') },
     release,
-    notes: standardNotes,
+    notes: standardNotes(report),
     tables: [overviewTable(v, y, units), interventionTable(v, y, units), scanTable(v, y, units)],
   };
 }
@@ -324,7 +324,7 @@ export function evidenceReport(report: PublishedReport, release: ReleaseReferenc
     asOf: report.asOf,
     release,
     notes: [
-      ...standardNotes,
+      ...standardNotes(report),
       'Internationale cijfers: EEF Teaching and Learning Toolkit (Nederlandse editie NRO); maanden extra voortgang, bewijskracht en kosten op een schaal van 1-5.',
       'Gepoold effect: DerSimonian-Laird random-effects over de gemeten effecten van scholen (variantie 4/n + g²/2n, twee even grote groepen aangenomen); alleen getoond als het aantal scholen met een meting gepubliceerd mag worden.',
     ],
