@@ -179,6 +179,14 @@ describe('reports on a fixture with independently computed numbers', () => {
       expect(count.value).toBe(b3n);
       expect(share.value).toBeCloseTo(b3n / ams.length, 4);
     }
+    // Every withheld count in the report withholds its share too (the population is public: a share is the count).
+    let withheldShares = 0;
+    for (const row of interventions?.rows ?? []) {
+      if ((row.values['gemeente-scholen'] as ReportValue).value !== null) continue;
+      expect(row.values['gemeente-aandeel'], row.key).toEqual({ value: null, suppressed: true, reason: 'suppressed' });
+      withheldShares++;
+    }
+    expect(withheldShares).toBeGreaterThan(0);
     const national = b3?.values['nederland-scholen'] as ReportValue;
     expect(national.value).toBe(world.filter((s) => activeCodes(s, '2022-07-31').includes('B3')).length);
     const overview = doc.tables.find((t) => t.id === 'overzicht');
