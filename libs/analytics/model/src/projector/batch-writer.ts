@@ -130,7 +130,24 @@ export class BatchWriter {
     let lastGlobal: number | null = null;
     const envelopes = batch.entries.map((entry) => envelopeFacts(entry.payload));
     // Which event holds each position: from the model for positions behind the heads, from this batch for the rest.
-    const firstIds = await appliedIdsBehindHeads(this.conn, this.heads, envelopes);
+    const appliedBefore = await appliedIdsBehindHeads(this.conn, this.heads, envelopes);
+    // Built on the first repeat inside the batch (the first entry at a position is the one that advanced
+    // the head), then kept up: a batch without repeats pays nothing per entry.
+    const inBatch: { ids: Map<string, string> | null } = { ids: null };
+    const firstIdAt = (key: string, before: number): string | undefined => {
+      const known = appliedBefore.get(key);
+      if (known !== undefined) return known;
+      if (inBatch.ids === null) {
+        const ids = new Map<string, string>();
+        for (const e of envelopes.slice(0, before)) {
+          if (e.streamId === null || e.streamPosition === null || e.id === null) continue;
+          const k = positionKey(e.streamId, e.streamPosition);
+          if (!ids.has(k)) ids.set(k, e.id);
+        }
+        inBatch.ids = ids;
+      }
+      return inBatch.ids.get(key);
+    };
 
     /** `logged: false` for an event that conflicts with the one applied at its position: that one is the record. */
     const quarantine = (entry: FeedEntry, env: EnvelopeFacts, reason: string, logged = true): void => {
@@ -156,9 +173,8 @@ export class BatchWriter {
       offsets.set(entry.partition, Math.max(offsets.get(entry.partition) ?? -1, entry.offset));
       const env = envelopes[i] as EnvelopeFacts;
       if (env.streamId !== null && env.streamPosition !== null) {
-        const key = positionKey(env.streamId, env.streamPosition);
         if (heads.seen(env.streamId, env.streamPosition)) {
-          const first = firstIds.get(key);
+          const first = firstIdAt(positionKey(env.streamId, env.streamPosition), i);
           // The same event again (or one without a usable id, which cannot be told apart): drop it.
           if (env.id === null || first === env.id) {
             duplicates++;
@@ -176,7 +192,7 @@ export class BatchWriter {
           continue;
         }
         heads.advance(env.streamId, env.streamPosition);
-        if (env.id !== null) firstIds.set(key, env.id);
+        if (inBatch.ids !== null && env.id !== null) inBatch.ids.set(positionKey(env.streamId, env.streamPosition), env.id);
       }
       if (env.globalPosition !== null) lastGlobal = Math.max(lastGlobal ?? -1, env.globalPosition);
       const problem = entry.problem ?? envelopeProblem(env);
