@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyticsState, projectFromStore, storeLogChecksum } from './support/analytics-state.js';
 import { CommandDriver } from './support/command-driver.js';
 import { kafka, messaging, skipReason, unique, waitFor } from './support/kafka.js';
-import { drained } from './support/pipeline.js';
+import { drained, relayCheckpoint } from './support/pipeline.js';
 import { startAnalyticsProcess, startProjectorProcess, startRelayProcess, type Child } from './support/processes.js';
 
 /*
@@ -79,5 +79,48 @@ describe.skipIf(skipReason !== null)('pipeline: commands -> store -> relay -> Ka
     expect(await metric('npo_analytics_quarantined_events')).toBe(0);
     expect(await analytics.kill('SIGTERM')).toEqual({ code: 0, signal: null }); // closes runtime and consumer, then exits 0
     expect(await relay.kill('SIGTERM')).toEqual({ code: 0, signal: null });
+  });
+
+  // The fault suite kills a projector process exactly before a COMMIT; this kills the deployed service
+  // (LiveProjection, the feed factory, its consumer group) wherever it happens to be under load.
+  it('the analytics service SIGKILLed while it projects under load resumes on its data dir: DuckDB equals the store', { timeout: 240_000 }, async () => {
+    const topic = unique('npo.events.service-kill');
+    const groupId = unique('analytics-service-kill');
+    const driver = new CommandDriver(store, 40);
+    await driver.run(3_000); // a backlog the service is busy with when it is killed
+    const { relay } = await startRelayProcess({ dataDir, brokers: kafka.brokers, topic });
+    children.push(relay);
+    const serviceDir = join(dir.path, 'service-kill');
+    mkdirSync(serviceDir, { recursive: true });
+    const stopLoad = new AbortController();
+    const load = driver.run(20_000, 500, stopLoad.signal);
+
+    const first = await startAnalyticsProcess({ dataDir: serviceDir, brokers: kafka.brokers, topic, groupId });
+    children.push(first.analytics);
+    const gauge = async (url: string, name: string): Promise<number> =>
+      Number(new RegExp(`^${name}\\{[^}]*\\} (\\S+)$`, 'm').exec(await (await fetch(`${url}/metrics`)).text())?.[1] ?? Number.NaN);
+    await waitFor('the service to be projecting', async () => (await gauge(first.url, 'npo_analytics_projected_events')) >= 500, 90_000, 5);
+    const before = await gauge(first.url, 'npo_analytics_projected_events');
+    expect(await first.analytics.kill('SIGKILL')).toMatchObject({ signal: 'SIGKILL' });
+
+    const second = await startAnalyticsProcess({ dataDir: serviceDir, brokers: kafka.brokers, topic, groupId });
+    children.push(second.analytics);
+    stopLoad.abort();
+    await load;
+    const all = await store.readAll();
+    expect(before).toBeLessThan(all.length);
+    const last = all.at(-1)?.globalPosition ?? -1;
+    await waitFor('the relay to publish the whole store', async () => (await relayCheckpoint(dataDir, topic)) >= last, 120_000);
+    await waitFor('the restarted service to catch up with the topic', async () => (await gauge(second.url, 'npo_analytics_projection_lag_events')) === 0, 120_000);
+    expect(await second.analytics.kill('SIGTERM')).toEqual({ code: 0, signal: null });
+    expect(await relay.kill('SIGTERM')).toEqual({ code: 0, signal: null });
+
+    const state = await analyticsState(join(serviceDir, 'analytics'), `kafka:${topic}`);
+    expect(state.events).toBe(all.length);
+    expect(state.distinctEvents).toBe(all.length);
+    expect(state.logChecksum).toBe(storeLogChecksum(all));
+    expect(state.quarantined).toBe(0);
+    expect(state.streamsInOrder).toBe(true);
+    expect(state.facts).toEqual((await projectFromStore(store, join(dir.path, 'reference-service-kill'))).facts);
   });
 });
