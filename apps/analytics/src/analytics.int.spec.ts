@@ -146,7 +146,8 @@ describe('analytics service over HTTP', () => {
     await app.runtime.caughtUp();
     const status = await get('/v1/analytics/status', await token({ role: 'admin' }));
     expect(await status.json()).toMatchObject({ generation: 2, lag: 0 });
-    const metrics = await (await get('/metrics')).text();
+    expect((await get('/metrics')).status).toBe(401);
+    const metrics = await (await get('/metrics', await token({ role: 'admin' }))).text();
     expect(metrics).toMatch(/npo_analytics_generation\{[^}]*\} 2/);
     expect((await get('/v1/reports/national')).status).toBe(200);
   }, 120_000);

@@ -243,8 +243,10 @@ describe('documentation and operations routes', () => {
     expect(ready.body).toEqual({ status: 'ok', checks: { 'event-store': 'up' } });
   });
 
-  it('/metrics exposes Prometheus text with request durations labelled by route pattern', async () => {
-    const answer = await http.get('/metrics');
+  it('/metrics exposes Prometheus text with request durations labelled by route pattern, to admin only', async () => {
+    expect((await http.get('/metrics')).status).toBe(401);
+    expect((await http.get('/metrics', { token: school })).status).toBe(403);
+    const answer = await http.get('/metrics', { token: admin });
     expect(answer.status).toBe(200);
     expect(answer.headers.get('content-type')).toMatch(/^text\/plain/);
     expect(answer.text).toMatch(/http_request_duration_seconds_count\{[^}]*route="\/v1\/schools\/:brin\/interventions"[^}]*method="POST"[^}]*status_code="201"/);

@@ -7,7 +7,7 @@ import { analyticsState, projectFromStore, storeLogChecksum } from './support/an
 import { CommandDriver } from './support/command-driver.js';
 import { kafka, messaging, skipReason, unique, waitFor } from './support/kafka.js';
 import { drained, relayCheckpoint } from './support/pipeline.js';
-import { startAnalyticsProcess, startProjectorProcess, startRelayProcess, type Child } from './support/processes.js';
+import { scrape, startAnalyticsProcess, startProjectorProcess, startRelayProcess, type Child } from './support/processes.js';
 
 /*
  * The whole full-mode path with the real pieces: commands decided by the domain and appended to a
@@ -72,7 +72,7 @@ describe.skipIf(skipReason !== null)('pipeline: commands -> store -> relay -> Ka
     const { analytics, url } = await startAnalyticsProcess({ dataDir: serviceDir, brokers: kafka.brokers, topic, groupId: unique('analytics-service') });
     children.push(analytics);
     const all = await store.readAll();
-    const metric = async (name: string): Promise<number> => Number(new RegExp(`^${name}\\{[^}]*\\} (\\S+)$`, 'm').exec(await (await fetch(`${url}/metrics`)).text())?.[1]);
+    const metric = async (name: string): Promise<number> => Number(new RegExp(`^${name}\\{[^}]*\\} (\\S+)$`, 'm').exec(await (await fetch(`${url}/metrics`, scrape)).text())?.[1]);
     await waitFor(`the service to project ${all.length} events`, async () => (await metric('npo_analytics_projected_events')) >= all.length, 90_000);
     expect(await metric('npo_analytics_projected_events')).toBe(all.length);
     expect(await metric('npo_analytics_projection_lag_events')).toBe(0);
@@ -86,7 +86,7 @@ describe.skipIf(skipReason !== null)('pipeline: commands -> store -> relay -> Ka
   it('the analytics service SIGKILLed while it projects under load resumes on its data dir: DuckDB equals the store', { timeout: 240_000 }, async () => {
     const topic = unique('npo.events.service-kill');
     const groupId = unique('analytics-service-kill');
-    const driver = new CommandDriver(store, 40);
+    const driver = new CommandDriver(store, 40, 1_000); // other schools than the first test's, on the same store
     await driver.run(3_000); // a backlog the service is busy with when it is killed
     const { relay } = await startRelayProcess({ dataDir, brokers: kafka.brokers, topic });
     children.push(relay);
@@ -98,7 +98,7 @@ describe.skipIf(skipReason !== null)('pipeline: commands -> store -> relay -> Ka
     const first = await startAnalyticsProcess({ dataDir: serviceDir, brokers: kafka.brokers, topic, groupId });
     children.push(first.analytics);
     const gauge = async (url: string, name: string): Promise<number> =>
-      Number(new RegExp(`^${name}\\{[^}]*\\} (\\S+)$`, 'm').exec(await (await fetch(`${url}/metrics`)).text())?.[1] ?? Number.NaN);
+      Number(new RegExp(`^${name}\\{[^}]*\\} (\\S+)$`, 'm').exec(await (await fetch(`${url}/metrics`, scrape)).text())?.[1] ?? Number.NaN);
     await waitFor('the service to be projecting', async () => (await gauge(first.url, 'npo_analytics_projected_events')) >= 500, 90_000, 5);
     const before = await gauge(first.url, 'npo_analytics_projected_events');
     expect(await first.analytics.kill('SIGKILL')).toMatchObject({ signal: 'SIGKILL' });

@@ -99,6 +99,13 @@ export const platformEnvSchema = z
     NPO_RELEASE_THREADS: wholeNumberUpTo('threads', MAX_RELEASE_THREADS).transform((n) => n ?? defaultReleaseThreads()),
     // Unset: the release service's own default (3).
     NPO_AD_HOC_MAX_PENDING: wholeNumberUpTo('reports', MAX_AD_HOC_PENDING),
+    // A credential: long enough that guessing it is hopeless, and one token68-like word for a Bearer header.
+    NPO_METRICS_TOKEN: text(
+      z
+        .string()
+        .regex(/^[A-Za-z0-9._~+/=-]{32,512}$/, 'must be 32-512 characters of letters, digits and ._~+/=- (e.g. openssl rand -hex 32)')
+        .optional(),
+    ),
   })
   // Cross-variable rules run even when an unrelated variable is bad, so one run reports every problem;
   // each is skipped only when one of its own variables already failed.
@@ -133,6 +140,7 @@ export const platformEnvSchema = z
     bodyLimit: env.NPO_BODY_LIMIT,
     releaseThreads: env.NPO_RELEASE_THREADS,
     adHocMaxPending: env.NPO_AD_HOC_MAX_PENDING,
+    metricsToken: env.NPO_METRICS_TOKEN,
   }));
 
 /** The names of the variables the platform reads. */
@@ -150,10 +158,11 @@ export const platformEnvVariables = [
   'NPO_BODY_LIMIT',
   'NPO_RELEASE_THREADS',
   'NPO_AD_HOC_MAX_PENDING',
+  'NPO_METRICS_TOKEN',
 ] as const;
 export type PlatformEnvVariable = (typeof platformEnvVariables)[number];
 
 /** Variables whose value is never echoed in an error message (may hold credentials). */
-export const secretEnvVariables: ReadonlySet<string> = new Set(['EVENTSTORE_CONNECTION_STRING', 'KAFKA_BROKERS']);
+export const secretEnvVariables: ReadonlySet<string> = new Set(['EVENTSTORE_CONNECTION_STRING', 'KAFKA_BROKERS', 'NPO_METRICS_TOKEN']);
 
 export type PlatformConfig = z.output<typeof platformEnvSchema>;

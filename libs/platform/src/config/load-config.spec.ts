@@ -47,6 +47,7 @@ describe('loadConfig', () => {
         NPO_BODY_LIMIT: '1024',
         NPO_RELEASE_THREADS: '3',
         NPO_AD_HOC_MAX_PENDING: '7',
+        NPO_METRICS_TOKEN: 'f'.repeat(64),
       },
       { cwd: '/elsewhere' },
     );
@@ -62,6 +63,7 @@ describe('loadConfig', () => {
       bodyLimit: 1024,
       releaseThreads: 3,
       adHocMaxPending: 7,
+      metricsToken: 'f'.repeat(64),
     });
   });
 
@@ -121,6 +123,14 @@ describe('loadConfig', () => {
   it('requires EVENTSTORE_CONNECTION_STRING when NPO_EVENT_STORE=kurrentdb', () => {
     const error = configError({ NPO_EVENT_STORE: 'kurrentdb' });
     expect(error.issues).toEqual([{ variable: 'EVENTSTORE_CONNECTION_STRING', message: 'is required when NPO_EVENT_STORE=kurrentdb' }]);
+  });
+
+  it('rejects a short or malformed NPO_METRICS_TOKEN without echoing it (it is a credential)', () => {
+    for (const value of ['s3cret-but-short', `${'a'.repeat(40)} b`]) {
+      const error = configError({ NPO_METRICS_TOKEN: value });
+      expect(error.issues.map((i) => i.variable)).toEqual(['NPO_METRICS_TOKEN']);
+      expect(error.message).not.toContain(value);
+    }
   });
 
   it('rejects a connection string of another scheme without echoing it (it may hold a password)', () => {

@@ -5,8 +5,9 @@ export const PUBLIC_ROUTE = 'npo:public-route';
 export const ALLOWED_ROLES = 'npo:allowed-roles';
 export const OWN_BRIN_PARAM = 'npo:own-brin-param';
 export const OWN_GEMEENTE_PARAM = 'npo:own-gemeente-param';
+export const SCRAPE_TOKEN_ROUTE = 'npo:scrape-token-route';
 
-/** No token needed (health, metrics, docs). Every other route requires a valid bearer token. */
+/** No token needed (health, docs). Every other route requires a valid bearer token. */
 export const Public = () => SetMetadata(PUBLIC_ROUTE, true);
 
 /** Only these roles may call the route (handler metadata overrides class metadata). */
@@ -17,3 +18,9 @@ export const OwnBrin = (param = 'brin') => SetMetadata(OWN_BRIN_PARAM, param);
 
 /** A `gemeente` principal may only act on the gemeente code in this route parameter. */
 export const OwnGemeente = (param = 'code') => SetMetadata(OWN_GEMEENTE_PARAM, param);
+
+/**
+ * Besides a token of an allowed role, the static scrape token (NPO_METRICS_TOKEN) opens the route: a
+ * Prometheus server holds a fixed credential, not a JWT that expires.
+ */
+export const AllowScrapeToken = () => SetMetadata(SCRAPE_TOKEN_ROUTE, true);

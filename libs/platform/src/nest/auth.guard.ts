@@ -5,7 +5,10 @@ import { type Role } from '../auth/principal.js';
 import { MissingTokenError, TokenInvalidError } from '../auth/token-errors.js';
 import { TokenService } from '../auth/token-service.js';
 import { ForbiddenError } from '../errors/http-mapped-error.js';
-import { ALLOWED_ROLES, OWN_BRIN_PARAM, OWN_GEMEENTE_PARAM, PUBLIC_ROUTE } from './auth.decorators.js';
+import { timingSafeEqual } from 'node:crypto';
+import type { PlatformConfig } from '../config/config.schema.js';
+import { ALLOWED_ROLES, OWN_BRIN_PARAM, OWN_GEMEENTE_PARAM, PUBLIC_ROUTE, SCRAPE_TOKEN_ROUTE } from './auth.decorators.js';
+import { PLATFORM_CONFIG } from './tokens.js';
 
 function bearerToken(request: FastifyRequest): string {
   const header = request.headers.authorization;
@@ -26,6 +29,13 @@ interface RouteAuth {
   readonly roles: readonly Role[] | undefined;
   readonly brinParam: string | undefined;
   readonly gemeenteParam: string | undefined;
+  readonly scrapeToken: boolean;
+}
+
+function sameSecret(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 /**
@@ -40,6 +50,7 @@ export class AuthGuard implements CanActivate {
   constructor(
     @Inject(Reflector) private readonly reflector: Reflector,
     @Inject(TokenService) private readonly tokens: TokenService,
+    @Inject(PLATFORM_CONFIG) private readonly config: Pick<PlatformConfig, 'metricsToken'>,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -48,7 +59,10 @@ export class AuthGuard implements CanActivate {
     if (route.isPublic) return true;
 
     const request = context.switchToHttp().getRequest<FastifyRequest>();
-    const principal = await this.tokens.verifyToken(bearerToken(request));
+    const token = bearerToken(request);
+    const scrape = this.config.metricsToken;
+    if (route.scrapeToken && scrape !== undefined && sameSecret(token, scrape)) return true;
+    const principal = await this.tokens.verifyToken(token);
     request.principal = principal;
 
     const { roles, brinParam, gemeenteParam } = route;
@@ -77,6 +91,7 @@ export class AuthGuard implements CanActivate {
       roles: this.reflector.getAllAndOverride<Role[] | undefined>(ALLOWED_ROLES, targets),
       brinParam: this.reflector.getAllAndOverride<string | undefined>(OWN_BRIN_PARAM, targets),
       gemeenteParam: this.reflector.getAllAndOverride<string | undefined>(OWN_GEMEENTE_PARAM, targets),
+      scrapeToken: this.reflector.getAllAndOverride<boolean | undefined>(SCRAPE_TOKEN_ROUTE, targets) === true,
     };
     byHandler.set(handler, route);
     return route;

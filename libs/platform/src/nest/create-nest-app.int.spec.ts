@@ -100,6 +100,7 @@ class DummyStore implements OnModuleInit {
 class DummyModule {}
 
 const BODY_LIMIT = 1024;
+const SCRAPE_TOKEN = 'scrape-0123456789abcdef0123456789abcdef';
 let dataDir: string;
 let running: RunningNestApp;
 let tokens: TokenService;
@@ -122,7 +123,7 @@ const token = (request: TokenRequest) => tokens.issueToken(request);
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'npo-platform-http-'));
-  const config = loadConfig({ NPO_DATA_DIR: dataDir, NPO_BODY_LIMIT: String(BODY_LIMIT), NPO_LOG_LEVEL: 'debug' });
+  const config = loadConfig({ NPO_DATA_DIR: dataDir, NPO_BODY_LIMIT: String(BODY_LIMIT), NPO_LOG_LEVEL: 'debug', NPO_METRICS_TOKEN: SCRAPE_TOKEN });
   const logDestination = new Writable({
     write(chunk: Buffer, _encoding, done) {
       for (const line of chunk.toString().split('\n').filter(Boolean)) logLines.push(JSON.parse(line) as Record<string, unknown>);
@@ -162,7 +163,7 @@ describe('createNestApp', () => {
 });
 
 describe('public routes', () => {
-  it.each(['/open', '/health/live', '/health/ready', '/metrics'])('%s needs no token', async (path) => {
+  it.each(['/open', '/health/live', '/health/ready'])('%s needs no token', async (path) => {
     expect((await call('GET', path)).status).toBe(200);
   });
 
@@ -385,10 +386,23 @@ describe('correlation ids', () => {
 });
 
 describe('/metrics', () => {
+  it('is for role admin or the scrape token (NPO_METRICS_TOKEN), nobody else', async () => {
+    expect((await call('GET', '/metrics')).status).toBe(401);
+    const asSchool = await call('GET', '/metrics', { token: await token({ role: 'school', brin: '16SW' }) });
+    expect(asSchool.status).toBe(403);
+    expect(asSchool.json).toMatchObject({ code: 'ROLE_NOT_ALLOWED' });
+    expect((await call('GET', '/metrics', { token: await token({ role: 'ocw' }) })).status).toBe(403);
+    expect((await call('GET', '/metrics', { token: `${SCRAPE_TOKEN}x` })).status).toBe(401);
+    expect((await call('GET', '/metrics', { token: SCRAPE_TOKEN })).status).toBe(200);
+    expect((await call('GET', '/metrics', { token: await token({ role: 'admin' }) })).status).toBe(200);
+    // The scrape token opens /metrics only, not routes that want a role.
+    expect((await call('GET', '/me', { token: SCRAPE_TOKEN })).status).toBe(401);
+  });
+
   it('exposes default process metrics and request durations by route pattern, method and status', async () => {
     await call('POST', '/schools/16SW/things', { token: await token({ role: 'school', brin: '16SW' }), body: JSON.stringify({ name: 'a', count: 1 }) });
     await call('GET', '/no/such/thing');
-    const r = await call('GET', '/metrics');
+    const r = await call('GET', '/metrics', { token: SCRAPE_TOKEN });
     expect(r.contentType).toMatch(/^text\/plain/);
     expect(r.text).toMatch(/^process_cpu_user_seconds_total\{service="dummy-api"\} /m);
     expect(r.text).toMatch(/^http_request_duration_seconds_count\{[^}]*route="\/schools\/:brin\/things"[^}]*method="POST"[^}]*status_code="201"[^}]*\} [1-9]/m);

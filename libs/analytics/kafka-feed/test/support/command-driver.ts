@@ -34,11 +34,13 @@ export class CommandDriver {
   commands = 0;
   events = 0;
 
+  /** `firstSchool`: where in the BRIN sequence this driver's schools start (two drivers on one store use distinct ones). */
   constructor(
     private readonly store: EventStore,
     schools: number,
+    firstSchool = 0,
   ) {
-    this.#schools = Array.from({ length: schools }, (_, i) => ({ brin: brinFor(i), state: initialSchoolState(), version: -1, step: 0 }));
+    this.#schools = Array.from({ length: schools }, (_, i) => ({ brin: brinFor(firstSchool + i), state: initialSchoolState(), version: -1, step: 0 }));
   }
 
   /** Decides and appends the next command; returns how many events it recorded. */

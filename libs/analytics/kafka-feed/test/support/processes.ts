@@ -134,6 +134,10 @@ export function lastCheckpoint(projector: Child): Map<number, number> {
   return new Map();
 }
 
+const SCRAPE_TOKEN = 'pipeline-tests-scrape-token-0123456789abcdef';
+/** Fetch options that open the analytics service's /metrics (it starts with this NPO_METRICS_TOKEN). */
+export const scrape: RequestInit = { headers: { authorization: `Bearer ${SCRAPE_TOKEN}` } };
+
 /** The built analytics service with NPO_FEED=kafka on `dataDir`; resolves with its base URL once it listens. */
 export async function startAnalyticsProcess(env: { readonly dataDir: string; readonly brokers: readonly string[]; readonly topic: string; readonly groupId: string }): Promise<{ readonly analytics: Child; readonly url: string }> {
   if (!existsSync(builtAnalytics)) throw new Error(`${builtAnalytics} is missing: build it first (npx nx run @npo/analytics:build)`);
@@ -147,6 +151,7 @@ export async function startAnalyticsProcess(env: { readonly dataDir: string; rea
       NPO_KAFKA_TOPIC: env.topic,
       NPO_KAFKA_GROUP: env.groupId,
       NPO_ANALYTICS_PORT: '0',
+      NPO_METRICS_TOKEN: SCRAPE_TOKEN,
       NPO_LOG_LEVEL: 'warn',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
