@@ -44,7 +44,8 @@ describe('concurrent commands on one school', () => {
     const requests: (() => Promise<HttpAnswer>)[] = [
       ...codes.map((code) => () => http.post(`/v1/schools/${BRIN}/interventions`, { token: school, json: interventionBody(code) })),
       ...codes.slice(0, 5).map((code) => () => http.post(`/v1/schools/${BRIN}/interventions`, { token: school, json: interventionBody(code) })),
-      ...Array.from({ length: 30 }, (_, i) => () => http.post(`/v1/schools/${BRIN}/allocations`, { token: ocw, json: allocationBody(1_000_00 + i) })),
+      // Each allocation is a distinct one, so each has its own key (the API requires one on allocations).
+      ...Array.from({ length: 30 }, (_, i) => () => http.post(`/v1/schools/${BRIN}/allocations`, { token: ocw, json: allocationBody(1_000_00 + i), idempotencyKey: `alloc-${i}` })),
     ];
     expect(requests).toHaveLength(50);
     const answers = await Promise.all(requests.map((r) => r()));
@@ -77,8 +78,8 @@ describe('concurrent commands on one school', () => {
     expect((await http1.put(`/v1/schools/${BRIN}`, { token: ocw, json: registration() })).status).toBe(201);
     expect((await http1.get(`/v1/schools/${BRIN}`, { token: ocw })).status).toBe(200); // instance one caches version 0
 
-    expect((await http2.post(`/v1/schools/${BRIN}/allocations`, { token: ocw, json: allocationBody(500_00) })).body.streamVersion).toBe(1);
-    const stale = await http1.post(`/v1/schools/${BRIN}/allocations`, { token: ocw, json: allocationBody(700_00) });
+    expect((await http2.post(`/v1/schools/${BRIN}/allocations`, { token: ocw, json: allocationBody(500_00), idempotencyKey: 'alloc-two' })).body.streamVersion).toBe(1);
+    const stale = await http1.post(`/v1/schools/${BRIN}/allocations`, { token: ocw, json: allocationBody(700_00), idempotencyKey: 'alloc-one' });
 
     expect(stale.status).toBe(201);
     expect(stale.body.streamVersion).toBe(2);
@@ -98,8 +99,8 @@ describe('concurrent commands on one school', () => {
 
     const amount = (instance: number, i: number) => instance * 10_000 + i + 1;
     const answers = await Promise.all([
-      ...Array.from({ length: 25 }, (_, i) => http1.post(`/v1/schools/${BRIN}/allocations`, { token: ocw, json: allocationBody(amount(1, i)) })),
-      ...Array.from({ length: 25 }, (_, i) => http2.post(`/v1/schools/${BRIN}/allocations`, { token: ocw, json: allocationBody(amount(2, i)) })),
+      ...Array.from({ length: 25 }, (_, i) => http1.post(`/v1/schools/${BRIN}/allocations`, { token: ocw, json: allocationBody(amount(1, i)), idempotencyKey: `alloc-1-${i}` })),
+      ...Array.from({ length: 25 }, (_, i) => http2.post(`/v1/schools/${BRIN}/allocations`, { token: ocw, json: allocationBody(amount(2, i)), idempotencyKey: `alloc-2-${i}` })),
     ]);
 
     const created = answers.filter(isCreated);
@@ -132,7 +133,7 @@ describe('concurrent commands on one school', () => {
     const contended: EventStore = {
       append: async (...args) => {
         interferences++;
-        const moved = await otherHttp.post(`/v1/schools/${BRIN}/allocations`, { token: ocw, json: allocationBody(interferences) });
+        const moved = await otherHttp.post(`/v1/schools/${BRIN}/allocations`, { token: ocw, json: allocationBody(interferences), idempotencyKey: `interference-${interferences}` });
         expect(moved.status).toBe(201);
         return sqlite.append(...args);
       },
@@ -144,7 +145,7 @@ describe('concurrent commands on one school', () => {
     };
     const ours = await start({ store: contended });
 
-    const answer = await clientOf(ours.url).post(`/v1/schools/${BRIN}/allocations`, { token: ocw, json: allocationBody(123_456_00) });
+    const answer = await clientOf(ours.url).post(`/v1/schools/${BRIN}/allocations`, { token: ocw, json: allocationBody(123_456_00), idempotencyKey: 'ours' });
 
     const problem = expectProblem(answer, 409, problemTypes.conflict);
     expect(problem).toMatchObject({ streamId: STREAM, attempts: 5 });

@@ -197,7 +197,9 @@ describe('404 Not Found', () => {
   });
 
   it('allocating funds to a school that is not registered', async () => {
-    const answer = await refused(() => http.post(`/v1/schools/${UNREGISTERED}/allocations`, { token: tokens.ocw, json: allocationBody() }));
+    const answer = await refused(() =>
+      http.post(`/v1/schools/${UNREGISTERED}/allocations`, { token: tokens.ocw, json: allocationBody(), idempotencyKey: 'alloc-unregistered-1' }),
+    );
     expectProblem(answer, 404, problemTypes.notFound);
   });
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { allocationBody, interventionBody, registration, withdrawalBody } from './support/bodies.js';
+import { allocationBody, interventionBody, registration, scanBody, withdrawalBody } from './support/bodies.js';
 import { clientOf } from './support/http.js';
 import { expectProblem, problemTypes } from './support/problems.js';
 import { newDataDir, removeDataDir, startTestApi, storedEvents, type TestApi } from './support/test-api.js';
@@ -27,21 +27,49 @@ afterAll(async () => {
 
 const withKey = async (key: string) => (await storedEvents(dataDir)).filter((e) => e.metadata.idempotencyKey === key);
 
+const GEMEENTE = 'GM0363';
+
+/** Amounts allocated to the school, from a follow-up read of its plan. */
+const allocatedAmounts = async (): Promise<number[]> =>
+  (await http.get(`/v1/schools/${BRIN}`, { token: ocw })).body.years.flatMap((y: { allocations: { amountCents: number }[] }) => y.allocations.map((a) => a.amountCents));
+
 describe('Idempotency-Key', () => {
-  it('a retried POST returns the first response, marked as replayed, and records one event', async () => {
-    const first = await http.post(`/v1/schools/${BRIN}/interventions`, { token: school, json: interventionBody('B3'), idempotencyKey: 'choose-b3-1' });
-    expect(first.status).toBe(201);
+  it.each([
+    {
+      route: 'POST /v1/schools/{brin}/interventions',
+      send: (key?: string) => http.post(`/v1/schools/${BRIN}/interventions`, { token: school, json: interventionBody('B3'), idempotencyKey: key }),
+      key: 'choose-b3-1',
+      // Without the key the same body would be a new command: a duplicate choice (422), proving the replay did not decide again.
+      decidedOnce: async (send: (key?: string) => Promise<{ status: number }>) => expect((await send()).status).toBe(422),
+    },
+    {
+      route: 'POST /v1/schools/{brin}/allocations',
+      send: (key?: string) => http.post(`/v1/schools/${BRIN}/allocations`, { token: ocw, json: allocationBody(31_415_00), idempotencyKey: key }),
+      key: 'alloc-school-retry-1',
+      decidedOnce: async () => expect((await allocatedAmounts()).filter((a) => a === 31_415_00)).toHaveLength(1),
+    },
+    {
+      route: 'POST /v1/gemeenten/{code}/allocations',
+      send: (key?: string) => http.post(`/v1/gemeenten/${GEMEENTE}/allocations`, { token: ocw, json: allocationBody(2_718_000_00), idempotencyKey: key }),
+      key: 'alloc-gemeente-retry-1',
+      decidedOnce: async () => {
+        const allocated = (await storedEvents(dataDir)).filter((e) => e.streamId === `gemeente-${GEMEENTE}` && (e.data as { amountCents: number }).amountCents === 2_718_000_00);
+        expect(allocated).toHaveLength(1);
+      },
+    },
+  ])('$route: a retried POST returns the first response, marked as replayed, and records one event', async ({ send, key, decidedOnce }) => {
+    const first = await send(key);
+    expect(first.status, first.text).toBe(201);
     expect(first.headers.get('idempotent-replayed')).toBeNull();
 
-    const retry = await http.post(`/v1/schools/${BRIN}/interventions`, { token: school, json: interventionBody('B3'), idempotencyKey: 'choose-b3-1' });
+    const retry = await send(key);
     expect(retry.status).toBe(201);
     expect(retry.headers.get('idempotent-replayed')).toBe('true');
     expect(retry.body).toEqual(first.body);
 
-    const events = await withKey('choose-b3-1');
+    const events = await withKey(key);
     expect(events.map((e) => e.id)).toEqual([first.body.eventId]);
-    // Without the key the same body would be a new command: a duplicate choice (422), proving the replay did not decide again.
-    expect((await http.post(`/v1/schools/${BRIN}/interventions`, { token: school, json: interventionBody('B3') })).status).toBe(422);
+    await decidedOnce(send);
   });
 
   it('a key reused with a different body is refused with 422 and records nothing', async () => {
@@ -88,5 +116,34 @@ describe('Idempotency-Key', () => {
     expect(retry.headers.get('idempotent-replayed')).toBe('true');
     expect(retry.body).toEqual(first.body);
     expect(await withKey(key)).toHaveLength(1);
+  });
+});
+
+describe('Idempotency-Key is required on allocations', () => {
+  it.each([
+    { route: 'POST /v1/schools/{brin}/allocations', path: `/v1/schools/${BRIN}/allocations`, stream: `school-${BRIN}` },
+    { route: 'POST /v1/gemeenten/{code}/allocations', path: `/v1/gemeenten/${GEMEENTE}/allocations`, stream: `gemeente-${GEMEENTE}` },
+  ])('$route without one is refused with 428 and records nothing', async ({ path, stream }) => {
+    const amount = 1_618_00;
+    const before = await storedEvents(dataDir);
+    const amountsBefore = await allocatedAmounts();
+
+    const answer = await http.post(path, { token: ocw, json: allocationBody(amount) });
+
+    const problem = expectProblem(answer, 428, problemTypes.preconditionRequired);
+    expect(problem.code).toBe('IDEMPOTENCY_KEY_REQUIRED');
+    expect(problem.instance).toBe(path);
+    expect(problem.detail).toMatch(/Idempotency-Key/);
+    expect(problem.detail).toMatch(/unique to this allocation/);
+    expect(problem.detail).toMatch(/same key again when retrying/);
+    const after = await storedEvents(dataDir);
+    expect(after).toHaveLength(before.length);
+    expect(after.filter((e) => e.streamId === stream)).toEqual(before.filter((e) => e.streamId === stream));
+    expect(await allocatedAmounts()).toEqual(amountsBefore);
+  });
+
+  it('stays optional on the other commands', async () => {
+    const answer = await http.post(`/v1/schools/${BRIN}/scans`, { token: school, json: scanBody() });
+    expect(answer.status, answer.text).toBe(201);
   });
 });

@@ -93,10 +93,16 @@ describe('school API routes over real HTTP', () => {
   });
 
   it('POST /v1/schools/{brin}/allocations and /v1/gemeenten/{code}/allocations record funds by ocw', async () => {
-    const toSchool = await recorded(await http.post(`/v1/schools/${BRIN}/allocations`, { token: ocw, json: allocationBody(180_000_00) }), 201);
+    const toSchool = await recorded(
+      await http.post(`/v1/schools/${BRIN}/allocations`, { token: ocw, json: allocationBody(180_000_00), idempotencyKey: 'routes-school-allocation' }),
+      201,
+    );
     expect(toSchool).toMatchObject({ type: 'npo.FundsAllocated', data: { brin: BRIN, ...allocationBody(180_000_00) } });
 
-    const toGemeente = await recorded(await http.post('/v1/gemeenten/GM0363/allocations', { token: ocw, json: allocationBody(2_000_000_00) }), 201);
+    const toGemeente = await recorded(
+      await http.post('/v1/gemeenten/GM0363/allocations', { token: ocw, json: allocationBody(2_000_000_00), idempotencyKey: 'routes-gemeente-allocation' }),
+      201,
+    );
     expect(toGemeente).toMatchObject({
       type: 'npo.GemeenteFundsAllocated',
       streamId: 'gemeente-GM0363',

@@ -1,5 +1,5 @@
 import { hash } from 'node:crypto';
-import { RequestValidationError, type Principal } from '@npo/platform';
+import { HttpMappedError, RequestValidationError, type Principal } from '@npo/platform';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { CommandMeta, CommandReply } from '../application/stream-command-executor.js';
 
@@ -8,6 +8,33 @@ const acceptableKey = /^[\x21-\x7E]{1,200}$/;
 
 /** The actor id in event metadata: the BRIN or gemeente code for scoped roles, else the subject. */
 const actorId = (p: Principal): string => (p.role === 'school' ? p.brin : p.role === 'gemeente' ? p.gemeente : p.sub);
+
+/**
+ * An allocation (a command whose retry would record its effect a second time) came without an
+ * Idempotency-Key. 428 (RFC 6585) rather than 400: the request is valid in itself but lacks the
+ * precondition that makes a retry safe. Raised before the command reaches the store.
+ */
+export class IdempotencyKeyRequiredError extends HttpMappedError {
+  constructor() {
+    super('IDEMPOTENCY_KEY_REQUIRED', {
+      status: 428,
+      kind: 'precondition-required',
+      title: 'Precondition required',
+      detail:
+        'An allocation needs an Idempotency-Key header, or a retry would count the money twice: send a key unique to this ' +
+        'allocation (e.g. a UUID) and the same key again when retrying it. Nothing was recorded.',
+    });
+  }
+}
+
+export interface CommandMetaOptions {
+  /**
+   * Refuse the request without an Idempotency-Key (428). For commands the domain cannot recognise as
+   * repeats: allocations add up, so a retried one would count the money twice. Other commands are
+   * refused as duplicates or supersede earlier state, so the key stays optional for them.
+   */
+  readonly requireIdempotencyKey?: boolean;
+}
 
 function idempotencyKeyOf(request: FastifyRequest): string | null {
   const raw = request.headers[IDEMPOTENCY_KEY_HEADER];
@@ -21,8 +48,9 @@ function idempotencyKeyOf(request: FastifyRequest): string | null {
   return key;
 }
 
-export function commandMetaOf(request: FastifyRequest, principal: Principal): CommandMeta {
+export function commandMetaOf(request: FastifyRequest, principal: Principal, options: CommandMetaOptions = {}): CommandMeta {
   const idempotencyKey = idempotencyKeyOf(request);
+  if (idempotencyKey === null && options.requireIdempotencyKey === true) throw new IdempotencyKeyRequiredError();
   return {
     actor: { role: principal.role, id: actorId(principal) },
     correlationId: request.id,

@@ -20,7 +20,8 @@ export class GemeentenController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) response: FastifyReply,
   ) {
-    const meta = commandMetaOf(request, principal);
+    // Two allocations of the same amount are both legitimate, so only the key tells a retry apart.
+    const meta = commandMetaOf(request, principal, { requireIdempotencyKey: true });
     const reply = await this.commands.execute(
       new ExecuteGemeenteCommand(gemeente, { type: 'AllocateGemeenteFunds', actor: meta.actor, data: { gemeente, ...body } }, meta),
     );

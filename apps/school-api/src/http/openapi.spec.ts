@@ -5,10 +5,15 @@ import { buildOpenApiDocument } from './openapi.js';
 interface Parameter {
   readonly name: string;
   readonly in: string;
+  readonly required?: boolean;
   readonly schema: { readonly type: string; readonly pattern?: string };
   readonly example?: string;
 }
-type Paths = Record<string, Record<string, { readonly parameters?: readonly Parameter[] }>>;
+interface Operation {
+  readonly parameters?: readonly Parameter[];
+  readonly responses: Record<string, { readonly content?: Record<string, unknown> }>;
+}
+type Paths = Record<string, Record<string, Operation>>;
 
 const doc = buildOpenApiDocument('test');
 const paths = doc['paths'] as Paths;
@@ -47,6 +52,28 @@ describe('OpenAPI path parameters', () => {
     for (const { route, parameter } of pathParameters) {
       expect(parameter.example, `${route} ${parameter.name}`).toBeDefined();
       expect(new RegExp(parameter.schema.pattern ?? '', 'u').test(parameter.example ?? ''), `${route} ${parameter.name}`).toBe(true);
+    }
+  });
+});
+
+describe('OpenAPI Idempotency-Key', () => {
+  const commands = Object.entries(paths).flatMap(([path, item]) =>
+    Object.entries(item)
+      .filter(([method]) => method !== 'get')
+      .map(([method, op]) => ({ route: `${method.toUpperCase()} ${path}`, op, key: op.parameters?.find((p) => p.in === 'header' && p.name === 'Idempotency-Key') })),
+  );
+  const allocations = ['POST /v1/schools/{brin}/allocations', 'POST /v1/gemeenten/{code}/allocations'];
+
+  it('is declared on every command', () => {
+    expect(commands.length).toBeGreaterThan(allocations.length);
+    for (const { route, key } of commands) expect(key, route).toBeDefined();
+  });
+
+  it('is required, with a documented 428 problem, on exactly the two allocation routes', () => {
+    expect(commands.filter(({ key }) => key?.required === true).map(({ route }) => route).sort()).toEqual([...allocations].sort());
+    expect(commands.filter(({ op }) => op.responses['428'] !== undefined).map(({ route }) => route).sort()).toEqual([...allocations].sort());
+    for (const { route, op } of commands.filter(({ route }) => allocations.includes(route))) {
+      expect(Object.keys(op.responses['428']?.content ?? {}), route).toEqual(['application/problem+json']);
     }
   });
 });

@@ -53,6 +53,7 @@ const errorResponses = (...statuses: number[]) => {
     413: 'Body larger than the configured limit.',
     415: 'Body is not `application/json`.',
     422: 'A domain rule is broken; `rule` names it. Also an Idempotency-Key reused for a different request.',
+    428: 'No Idempotency-Key (`code`: `IDEMPOTENCY_KEY_REQUIRED`); nothing was recorded. Send one unique per allocation and reuse it on retry.',
   };
   return Object.fromEntries(statuses.map((s) => [String(s), problem(text[s] ?? 'Error')]));
 };
@@ -76,18 +77,33 @@ const idempotencyKey = {
   description: 'Makes a retried request return the first response without recording a second event (replays carry `Idempotent-Replayed: true`).',
   schema: { type: 'string', minLength: 1, maxLength: 200 },
 };
+// Allocations add up and the domain cannot tell a retry from a second allocation, so there the key is
+// what keeps a retry from counting the money twice (the controllers refuse a request without it).
+const requiredIdempotencyKey = {
+  ...idempotencyKey,
+  required: true,
+  description:
+    'Required: a key unique to this allocation (e.g. a UUID), sent again unchanged on every retry. A retry returns the first response ' +
+    'without recording a second allocation (replays carry `Idempotent-Replayed: true`); without the key the request is refused with 428.',
+};
 
-const command = (summary: string, body: SchemaName, roles: string, parameters: object[]) => ({
+interface CommandOptions {
+  /** The route answers 428 without an Idempotency-Key. */
+  readonly idempotencyKeyRequired?: boolean;
+}
+
+const command = (summary: string, body: SchemaName, roles: string, parameters: object[], options: CommandOptions = {}) => ({
   summary,
-  description: `Roles: ${roles}.`,
-  parameters: [...parameters, idempotencyKey],
+  description: options.idempotencyKeyRequired ? `Roles: ${roles}. Requires an Idempotency-Key.` : `Roles: ${roles}.`,
+  parameters: [...parameters, options.idempotencyKeyRequired ? requiredIdempotencyKey : idempotencyKey],
   requestBody: { required: true, content: { 'application/json': { schema: ref(body) } } },
   responses: {
     '201': { description: 'Recorded (or replayed for a repeated Idempotency-Key).', content: { 'application/json': { schema: ref('CommandAccepted') } } },
     '200': { description: 'Nothing new to record (an identical repeat); the current stream head.', content: { 'application/json': { schema: ref('CommandAccepted') } } },
-    ...errorResponses(400, 401, 403, 404, 409, 413, 415, 422),
+    ...errorResponses(400, 401, 403, 404, 409, 413, 415, 422, ...(options.idempotencyKeyRequired ? [428] : [])),
   },
 });
+const allocation = { idempotencyKeyRequired: true } as const;
 
 export function buildOpenApiDocument(version: string): Record<string, unknown> {
   return {
@@ -120,8 +136,8 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
       },
       '/v1/schools/{brin}/mr-decisions': { post: command("Record the MR's decision on the plan", 'MrDecisionBody', 'school (own BRIN)', [brin]) },
       '/v1/schools/{brin}/evaluations': { post: command('Evaluate a chosen intervention', 'EvaluationBody', 'school (own BRIN)', [brin]) },
-      '/v1/schools/{brin}/allocations': { post: command('Allocate NPO funds to a school', 'AllocationBody', 'ocw', [brin]) },
-      '/v1/gemeenten/{code}/allocations': { post: command('Allocate NPO funds to a gemeente', 'AllocationBody', 'ocw', [gemeente]) },
+      '/v1/schools/{brin}/allocations': { post: command('Allocate NPO funds to a school', 'AllocationBody', 'ocw', [brin], allocation) },
+      '/v1/gemeenten/{code}/allocations': { post: command('Allocate NPO funds to a gemeente', 'AllocationBody', 'ocw', [gemeente], allocation) },
     },
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },

@@ -25,7 +25,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { CommandReply } from '../application/stream-command-executor.js';
 import { ExecuteSchoolCommand } from '../commands/execute-school-command.js';
 import { GetSchoolPlanQuery } from '../commands/get-school-plan.query.js';
-import { accepted, commandMetaOf } from './command-meta.js';
+import { accepted, commandMetaOf, type CommandMetaOptions } from './command-meta.js';
 
 const brinParam = new ZodValidationPipe(brinSchema);
 const codeParam = new ZodValidationPipe(menukaartCodeSchema);
@@ -140,7 +140,11 @@ export class SchoolsController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) response: FastifyReply,
   ) {
-    return accepted(response, await this.send(brin, principal, request, (actor) => ({ type: 'AllocateFunds', actor, data: { brin, ...body } })));
+    // Two allocations of the same amount are both legitimate, so only the key tells a retry apart.
+    return accepted(
+      response,
+      await this.send(brin, principal, request, (actor) => ({ type: 'AllocateFunds', actor, data: { brin, ...body } }), { requireIdempotencyKey: true }),
+    );
   }
 
   private send(
@@ -148,8 +152,9 @@ export class SchoolsController {
     principal: Principal,
     request: FastifyRequest,
     build: (actor: SchoolCommand['actor']) => SchoolCommand,
+    options?: CommandMetaOptions,
   ): Promise<CommandReply> {
-    const meta = commandMetaOf(request, principal);
+    const meta = commandMetaOf(request, principal, options);
     return this.commands.execute(new ExecuteSchoolCommand(brin, build(meta.actor), meta));
   }
 }

@@ -16,6 +16,7 @@ export const problemTypes = {
   unsupportedMediaType: 'urn:npo:problem:unsupported-media-type',
   ruleViolation: 'urn:npo:problem:rule-violation',
   idempotencyKeyReused: 'urn:npo:problem:idempotency-key-reused',
+  preconditionRequired: 'urn:npo:problem:precondition-required',
 } as const;
 
 /** An RFC 9457 answer with the given status and type; returns the body for further checks. */

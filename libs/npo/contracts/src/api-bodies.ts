@@ -76,7 +76,11 @@ export const evaluationBodySchema = z.strictObject({
 });
 export type EvaluationBody = z.infer<typeof evaluationBodySchema>;
 
-/** `POST /v1/schools/{brin}/allocations` and `POST /v1/gemeenten/{code}/allocations` (ocw). */
+/**
+ * `POST /v1/schools/{brin}/allocations` and `POST /v1/gemeenten/{code}/allocations` (ocw). Nothing in
+ * the body tells a retry from a second allocation of the same amount, so these routes also require an
+ * `Idempotency-Key` header.
+ */
 export const allocationBodySchema = z.strictObject({
   schoolYear: schoolYearSchema,
   amountCents: positiveCentsSchema,

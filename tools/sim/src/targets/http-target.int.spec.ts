@@ -15,9 +15,9 @@ type TokenService = InstanceType<typeof TokenService>;
 /*
  * The client against a real HTTP server on a loopback port that plays the API's part of the contract
  * (DESIGN.md "School API"): bearer tokens checked with the platform's real verifier, role and BRIN
- * scoping, 201 with the stream version, Idempotency-Key replay. It misbehaves on purpose: some
- * first attempts get a 503, some answers are lost after the request was recorded, one stream gets a
- * 422. The e2e run against the real API is added with the API itself.
+ * scoping, 201 with the stream version, Idempotency-Key replay, 428 for an allocation without a key.
+ * It misbehaves on purpose: some first attempts get a 503, some answers are lost after the request was
+ * recorded, one stream gets a 422. The e2e run against the real API is added with the API itself.
  */
 
 interface Behaviour {
@@ -74,6 +74,10 @@ async function startFakeApi(verifier: TokenService, behaviour: Behaviour): Promi
     if (!ok) {
       state.denied++;
       return answer(res, 403, { type: 'forbidden', title: 'Forbidden', status: 403 }, 'application/problem+json');
+    }
+    // As the API does: an allocation without a key is refused before anything is recorded.
+    if (path.endsWith('/allocations') && key === '') {
+      return answer(res, 428, { type: 'urn:npo:problem:precondition-required', title: 'Precondition required', status: 428, code: 'IDEMPOTENCY_KEY_REQUIRED' }, 'application/problem+json');
     }
     const replay = accepted.get(key);
     if (replay) return answer(res, 201, { eventId: key, streamVersion: replay.streamVersion, globalPosition: 0 });
@@ -137,6 +141,27 @@ describe('HTTP target', () => {
       // Every retry repeated a key that had been sent before.
       expect(new Set(api.keysPerAttempt).size).toBe(steps.length);
       expect(api.keysPerAttempt.length).toBeGreaterThan(steps.length);
+    } finally {
+      await api.close();
+    }
+  });
+
+  it('sends allocations, where the API requires an Idempotency-Key, with their key', async () => {
+    // The 600-event prefix above has none: allocations come later in the simulated years.
+    const all = [...createSimulation({ scale: 'demo', seed: 42, now: new Date('2026-01-01T00:00:00Z') }).steps()];
+    const toGemeenten = all.filter((s) => s.request.kind === 'gemeenteAllocation').slice(0, 4);
+    const toSchools = all.filter((s) => s.request.kind === 'schoolAllocation').slice(0, 16);
+    expect(toGemeenten.length).toBeGreaterThan(0);
+    expect(toSchools.length).toBeGreaterThan(0);
+    const allocations = [...toGemeenten, ...toSchools];
+    const api = await startFakeApi(verifier, { unavailable: () => false, loseAnswer: () => false });
+    try {
+      const tokens = await tokenProviderFromDataDir(dataDir);
+      // Out of their streams' context, so the fake's versions are not the simulator's.
+      const result = await sendOverHttp(allocations, { baseUrl: api.url, tokens, concurrency: 4, backoffMs: 5, expectVersions: false });
+      expect(result.failures).toEqual([]);
+      expect(result.accepted).toBe(allocations.length);
+      expect(api.keysPerAttempt.every((k) => k !== '')).toBe(true);
     } finally {
       await api.close();
     }
