@@ -19,7 +19,6 @@ export class IdempotencyKeyRequiredError extends HttpMappedError {
     super('IDEMPOTENCY_KEY_REQUIRED', {
       status: 428,
       kind: 'precondition-required',
-      title: 'Precondition required',
       detail:
         'An allocation needs an Idempotency-Key header, or a retry would count the money twice: send a key unique to this ' +
         'allocation (e.g. a UUID) and the same key again when retrying it. Nothing was recorded.',
