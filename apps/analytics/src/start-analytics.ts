@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { createNestApp, createLogger, type CreateNestAppOptions, type PlatformConfig, type PlatformLogger, type RunningNestApp } from '@npo/platform';
-import { lastEndedDay } from '@npo/analytics-releases';
+import { lastEndedDay, ReleaseSchedule } from '@npo/analytics-releases';
 import { registerAnalyticsMetrics } from './analytics-metrics.js';
 import { AnalyticsModule } from './analytics.module.js';
 import { AnalyticsRuntime, type AnalyticsRuntimeOptions } from './analytics-runtime.js';
@@ -50,10 +50,24 @@ export async function startAnalytics(config: PlatformConfig, options: StartAnaly
       },
     });
     if (config.demo) void releaseDemo(runtime, logger);
+    const schedule =
+      config.releaseSchedule === 'off'
+        ? undefined
+        : new ReleaseSchedule({
+            cadence: config.releaseSchedule,
+            service: runtime.releaseService,
+            store: runtime.releases,
+            ...(options.clock === undefined ? {} : { clock: options.clock }),
+            ready: () => runtime.caughtUp(),
+            onRelease: (release) => logger.info({ release: release.metadata.number, asOf: release.metadata.asOf }, 'scheduled release made'),
+            onError: (error) => logger.error({ err: error }, 'could not make the scheduled release; trying again at the next check'),
+          });
+    schedule?.start(ReleaseSchedule.CHECK_EVERY_MS);
     return {
       ...running,
       runtime,
       close: async () => {
+        schedule?.stop();
         await running.close();
         await runtime.close();
       },

@@ -1,2 +1,3 @@
 export * from './release-store.js';
 export * from './release-service.js';
+export * from './release-schedule.js';

@@ -6,6 +6,7 @@ import { appendSteps, generateHistory, tempDir } from '@npo/analytics-model/test
 import { openSqliteEventStore } from '@npo/event-store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvalidParametersError } from '@npo/privacy';
+import { ReleaseSchedule } from './release-schedule.js';
 import { ReleaseRequestError, ReleaseService, ReleaseServiceBusyError } from './release-service.js';
 import { ReleaseStore, ReleaseStoreError } from './release-store.js';
 
@@ -77,6 +78,19 @@ describe('releases', () => {
     for (const id of suppressedBefore) expect(suppressedNow.has(id), id).toBe(true);
     expect((await store.list()).map((m) => m.number)).toEqual([1, 2, 3]);
     expect((await store.latest())?.metadata.number).toBe(3);
+  });
+
+  it('a monthly schedule makes the release of the month that ended once, as of its last day', { timeout: 120_000 }, async () => {
+    const scheduledStore = new ReleaseStore(join(dir.path, 'scheduled-releases'));
+    const clock = () => new Date('2022-09-01T12:00:00Z');
+    const scheduled = new ReleaseService({ db, store: scheduledStore, codeVersion: 'test-1.0', clock });
+    let readied = 0;
+    const schedule = new ReleaseSchedule({ cadence: 'monthly', service: scheduled, store: scheduledStore, clock, ready: async () => void readied++ });
+    const made = await schedule.tick();
+    expect(made?.metadata).toMatchObject({ number: 1, asOf: '2022-08-31', createdBy: 'schedule:monthly', auditOk: true });
+    expect(await schedule.tick()).toBeNull();
+    expect(readied).toBe(1);
+    expect((await scheduledStore.list()).map((r) => [r.number, r.asOf])).toEqual([[1, '2022-08-31']]);
   });
 
   it('refuses a date in the future, today (not ended yet), a malformed date and a taken number', async () => {

@@ -9,6 +9,9 @@ export const eventStoreKinds = ['sqlite', 'kurrentdb'] as const;
 export type EventStoreKind = (typeof eventStoreKinds)[number];
 
 export const feedKinds = ['store', 'kafka'] as const;
+
+/** `monthly`: the analytics service releases the month that ended, as of its last day (Dutch time). */
+export const releaseSchedules = ['off', 'monthly'] as const;
 export type FeedKind = (typeof feedKinds)[number];
 
 export const DEFAULT_BODY_LIMIT_BYTES = 64 * 1024;
@@ -100,6 +103,7 @@ export const platformEnvSchema = z
     // Unset: the release service's own default (3).
     NPO_AD_HOC_MAX_PENDING: wholeNumberUpTo('reports', MAX_AD_HOC_PENDING),
     // A credential: long enough that guessing it is hopeless, and one token68-like word for a Bearer header.
+    NPO_RELEASE_SCHEDULE: text(z.enum(releaseSchedules, { error: `must be one of: ${releaseSchedules.join(', ')}` }).optional()).transform((s) => s ?? 'off'),
     NPO_METRICS_TOKEN: text(
       z
         .string()
@@ -141,6 +145,7 @@ export const platformEnvSchema = z
     releaseThreads: env.NPO_RELEASE_THREADS,
     adHocMaxPending: env.NPO_AD_HOC_MAX_PENDING,
     metricsToken: env.NPO_METRICS_TOKEN,
+    releaseSchedule: env.NPO_RELEASE_SCHEDULE,
   }));
 
 /** The names of the variables the platform reads. */
@@ -159,6 +164,7 @@ export const platformEnvVariables = [
   'NPO_RELEASE_THREADS',
   'NPO_AD_HOC_MAX_PENDING',
   'NPO_METRICS_TOKEN',
+  'NPO_RELEASE_SCHEDULE',
 ] as const;
 export type PlatformEnvVariable = (typeof platformEnvVariables)[number];
 

@@ -28,6 +28,8 @@ describe('loadConfig', () => {
       bodyLimit: 65536,
       releaseThreads: Math.min(4, availableParallelism()),
       adHocMaxPending: undefined,
+      metricsToken: undefined,
+      releaseSchedule: 'off',
     });
   });
 
@@ -48,6 +50,7 @@ describe('loadConfig', () => {
         NPO_RELEASE_THREADS: '3',
         NPO_AD_HOC_MAX_PENDING: '7',
         NPO_METRICS_TOKEN: 'f'.repeat(64),
+        NPO_RELEASE_SCHEDULE: 'monthly',
       },
       { cwd: '/elsewhere' },
     );
@@ -64,6 +67,7 @@ describe('loadConfig', () => {
       releaseThreads: 3,
       adHocMaxPending: 7,
       metricsToken: 'f'.repeat(64),
+      releaseSchedule: 'monthly',
     });
   });
 
@@ -112,6 +116,7 @@ describe('loadConfig', () => {
     ['NPO_AD_HOC_MAX_PENDING', '0'],
     ['NPO_AD_HOC_MAX_PENDING', '101'],
     ['NPO_AD_HOC_MAX_PENDING', 'many'],
+    ['NPO_RELEASE_SCHEDULE', 'weekly'],
   ])('rejects %s=%j and names the variable and the value', (variable, value) => {
     const error = configError({ [variable]: value });
     expect(error.issues.map((i) => i.variable)).toEqual([variable]);
