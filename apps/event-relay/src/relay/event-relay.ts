@@ -57,6 +57,25 @@ const firstSettled = (first: Promise<unknown>, second: Promise<unknown>): Promis
     ),
   ]);
 
+/** Default of `stop()`: how long a shutdown may wait for Kafka before giving up on the pages in flight. */
+export const RELAY_STOP_TIMEOUT_MS = 15_000;
+
+/** Whether `promise` settles (either way) within `ms`; it is not cancelled when it does not. */
+async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      promise.then(
+        () => true,
+        () => true,
+      ),
+      new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms))),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
   new Promise((resolve) => {
     if (signal.aborted) return resolve();
@@ -131,29 +150,25 @@ export class EventRelay {
   }
 
   /**
-   * Lets the page in flight finish (publish and checkpoint), then disconnects. When that takes longer
-   * than `timeoutMs` (Kafka unreachable), it returns anyway: the checkpoint still names the last
-   * acknowledged page, so nothing is lost, the page is published again on the next start.
+   * Lets the page in flight finish (publish and checkpoint), then disconnects, all within `timeoutMs`.
+   * When Kafka does not answer in time it returns 'timed-out' anyway, abandoning the sends still
+   * queued: the checkpoint only ever names acknowledged pages, so nothing is lost, the abandoned pages
+   * are published again on the next start.
    */
-  async stop(timeoutMs = 15_000): Promise<'drained' | 'timed-out'> {
+  async stop(timeoutMs = RELAY_STOP_TIMEOUT_MS): Promise<'drained' | 'timed-out'> {
     if (this.#loop === undefined) return 'drained';
+    const deadline = performance.now() + timeoutMs;
     this.#state = 'stopping';
     this.#stop.abort();
-    let timer: NodeJS.Timeout | undefined;
-    const outcome = await Promise.race([
-      this.#loop.then(
-        () => 'drained' as const,
-        () => 'drained' as const,
-      ),
-      new Promise<'timed-out'>((resolve) => (timer = setTimeout(() => resolve('timed-out'), timeoutMs))),
-    ]);
-    clearTimeout(timer);
+    const drained = await settlesWithin(this.#loop, timeoutMs);
     const publisher = this.#publisher;
     this.#publisher = undefined;
-    await publisher?.close().catch(() => undefined);
+    // close() waits for every queued send, and the client keeps retrying those while Kafka is down
+    // (half a minute and more): past the deadline they are left to fail in the background.
+    if (publisher !== undefined) await settlesWithin(publisher.close(), Math.max(0, deadline - performance.now()));
     this.#state = 'stopped';
     this.#loop = undefined;
-    return outcome;
+    return drained ? 'drained' : 'timed-out';
   }
 
   /** Resolves once Kafka acknowledged everything up to `globalPosition` (tests, start-up checks). */
@@ -175,7 +190,8 @@ export class EventRelay {
       // Pages handed to the producers, oldest first; each is checkpointed once it and all before it are acknowledged.
       const inFlight: { readonly last: number; readonly acked: Promise<void> }[] = [];
       try {
-        const publisher = await this.#connectedPublisher();
+        const publisher = await this.#connectedPublisher(signal);
+        if (publisher === undefined) break;
         this.#set('publishing');
         const checkpointOldest = async (): Promise<void> => {
           const oldest = inFlight[0]!;
@@ -242,7 +258,8 @@ export class EventRelay {
     }
   }
 
-  async #connectedPublisher(): Promise<PartitionedPublisher> {
+  /** Undefined when stopping: the connection came too late to be of use. */
+  async #connectedPublisher(signal: AbortSignal): Promise<PartitionedPublisher | undefined> {
     if (this.#publisher !== undefined) return this.#publisher;
     this.#set('connecting');
     const partitions = await this.#partitionCount();
@@ -257,6 +274,11 @@ export class EventRelay {
     } catch (error) {
       await publisher.close().catch(() => undefined);
       throw error;
+    }
+    if (signal.aborted) {
+      // stop() may have stopped waiting for this loop already, and would never close these producers.
+      await publisher.close().catch(() => undefined);
+      return undefined;
     }
     this.#publisher = publisher;
     return publisher;
