@@ -52,7 +52,7 @@ export class AnalyticsRuntime {
     const ownsStore = options.store === undefined;
     const store = options.store ?? (await openConfiguredEventStore(config));
     try {
-      const feed = configuredFeed(config, store);
+      const feed = configuredFeed(config, store, 'live', process.env, options.logger);
       const schema = await schemaOptions(config);
       const dir = analyticsDir(config.dataDir);
       let db: AnalyticsDatabase;

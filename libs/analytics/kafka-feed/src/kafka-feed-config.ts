@@ -7,8 +7,22 @@ export interface KafkaFeedConfig {
   readonly groupId: string;
 }
 
+/** One bad variable: the shape of @npo/platform's `ConfigIssue`, which an app may turn it into. */
+export interface KafkaFeedConfigIssue {
+  readonly variable: string;
+  readonly message: string;
+}
+
+export class KafkaFeedConfigError extends Error {
+  readonly code = 'KAFKA_FEED_CONFIG_INVALID';
+  constructor(readonly issues: readonly KafkaFeedConfigIssue[]) {
+    super(`invalid Kafka feed configuration: ${issues.map((i) => `${i.variable} ${i.message}`).join('; ')}`);
+    this.name = 'KafkaFeedConfigError';
+  }
+}
+
 const unsetIfEmpty = (value: unknown): unknown => (typeof value === 'string' && value.trim() === '' ? undefined : value);
-const kafkaName = (what: string) => z.preprocess(unsetIfEmpty, z.string().regex(/^[A-Za-z0-9._-]{1,249}$/, `${what} must be 1-249 of A-Z a-z 0-9 . _ -`).optional());
+const kafkaName = () => z.preprocess(unsetIfEmpty, z.string().regex(/^[A-Za-z0-9._-]{1,249}$/, 'must be 1-249 of A-Z a-z 0-9 . _ -').optional());
 
 const schema = z.object({
   KAFKA_BROKERS: z.preprocess(
@@ -16,22 +30,28 @@ const schema = z.object({
     z
       .string()
       .transform((s) => s.split(',').map((b) => b.trim()))
-      .refine((list) => list.every((b) => /^[^\s:]+:\d{1,5}$/.test(b)), 'KAFKA_BROKERS must be a comma-separated list of host:port'),
+      .refine((list) => list.every((b) => /^[^\s:]+:\d{1,5}$/.test(b)), 'must be a comma-separated list of host:port'),
   ),
-  NPO_KAFKA_TOPIC: kafkaName('NPO_KAFKA_TOPIC'),
-  NPO_KAFKA_GROUP: kafkaName('NPO_KAFKA_GROUP'),
+  NPO_KAFKA_TOPIC: kafkaName(),
+  NPO_KAFKA_GROUP: kafkaName(),
 });
 
 /**
  * The Kafka feed's settings (`NPO_FEED=kafka`): `KAFKA_BROKERS` (required), `NPO_KAFKA_TOPIC`
  * (default npo.events.v1, the relay's), `NPO_KAFKA_GROUP` (default npo-analytics). Throws one error
- * listing every bad variable; the broker list is never echoed (it may carry credentials).
+ * listing every bad variable, a `KafkaFeedConfigError` unless `invalid` makes another: an app passes
+ * its platform's `ConfigError` (which this library may not import), so start-up reports these like
+ * every other bad variable. The broker list is never echoed (it may carry credentials).
  */
-export function kafkaFeedConfigFromEnv(env: Readonly<Record<string, string | undefined>>): KafkaFeedConfig {
+export function kafkaFeedConfigFromEnv(
+  env: Readonly<Record<string, string | undefined>>,
+  invalid: (issues: readonly KafkaFeedConfigIssue[]) => Error = (issues) => new KafkaFeedConfigError(issues),
+): KafkaFeedConfig {
   const parsed = schema.safeParse(env);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => (i.code === 'invalid_type' ? `${String(i.path[0])} is required when NPO_FEED=kafka` : i.message));
-    throw new Error(`invalid Kafka feed configuration: ${problems.join('; ')}`);
+    throw invalid(
+      parsed.error.issues.map((i) => ({ variable: String(i.path[0]), message: i.code === 'invalid_type' ? 'is required when NPO_FEED=kafka' : i.message })),
+    );
   }
   return { brokers: parsed.data.KAFKA_BROKERS, topic: parsed.data.NPO_KAFKA_TOPIC ?? DEFAULT_EVENTS_TOPIC, groupId: parsed.data.NPO_KAFKA_GROUP ?? DEFAULT_ANALYTICS_GROUP };
 }
