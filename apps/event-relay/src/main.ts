@@ -11,7 +11,15 @@ try {
   process.exit(1);
 }
 
-const running = await startRelay(config);
+let running;
+try {
+  running = await startRelay(config);
+} catch (error) {
+  // A broker that cannot be reached, a topic of another shape, a store that cannot be opened: say
+  // which, and exit non-zero so a supervisor retries, instead of an unhandled rejection's stack trace.
+  process.stderr.write(`event relay could not start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+}
 process.stdout.write(`event relay: store -> Kafka topic ${config.topic.topic} (${config.brokers.join(',')}); metrics at ${running.url}/metrics\n`);
 
 let stopping = false;

@@ -1,9 +1,10 @@
 import { join } from 'node:path';
 import { openConfiguredEventStore, type EventStore } from '@npo/event-store';
 import { createKafkaMessaging, type Messaging } from '@npo/messaging';
-import { createLogger, type PlatformLogger } from '@npo/platform';
+import { createLogger, type PlatformLogger, TokenService } from '@npo/platform';
 import { CheckpointFile } from './checkpoint/checkpoint-file.js';
 import type { RelayConfig } from './config/relay-config.js';
+import { metricsAccess } from './http/metrics-access.js';
 import { startStatusServer } from './http/status-server.js';
 import { RelayMetrics } from './metrics/relay-metrics.js';
 import { EventRelay } from './relay/event-relay.js';
@@ -64,9 +65,12 @@ export async function startRelay(config: RelayConfig, options: StartRelayOptions
     logger.info({ position: relay.position, checkpoint: checkpoint.path }, 'relay started');
     let server;
     try {
+      // Admin tokens are verified with the data dir's key, the one the API signs with in embedded mode.
+      const tokens = await TokenService.fromDataDir(config.platform.dataDir);
       server = await startStatusServer(
         {
           metrics: () => metrics.text(),
+          metricsAccess: metricsAccess(tokens, config.platform.metricsToken),
           readiness: async () => {
             let storeUp = true;
             try {

@@ -27,6 +27,8 @@ let env: Record<string, string | undefined> | undefined;
 let ports: { api: number; analytics: number; relay: number };
 let sender: CommandSender;
 let ocw: string;
+/** The relay's /metrics is for admin (or a scrape token the stack does not set). */
+let admin: string;
 let up: CliResult | undefined;
 
 const cli = async (...args: string[]): Promise<CliResult> => {
@@ -66,7 +68,7 @@ async function gemeenteFigures(): Promise<Record<string, ReportValue | null> | n
 
 async function relayCheckpoint(): Promise<number | null> {
   try {
-    const text = await (await fetch(`http://127.0.0.1:${ports.relay}/metrics`, { signal: AbortSignal.timeout(5_000) })).text();
+    const text = await (await fetch(`http://127.0.0.1:${ports.relay}/metrics`, { headers: { authorization: `Bearer ${admin}` }, signal: AbortSignal.timeout(5_000) })).text();
     const m = /^npo_relay_checkpoint_position (-?\d+)/m.exec(text);
     return m === null ? null : Number(m[1]);
   } catch {
@@ -148,6 +150,7 @@ describe.skipIf(missing !== null)('npm run stack: full mode as processes', () =>
     if (up.code !== 0) throw new Error(`stack up failed (${up.code}):\n${up.stdout}${up.stderr}\n${logs()}`);
     const tokens = await TokenService.fromDataDir(paths.dataDir);
     ocw = await tokens.issueToken({ role: 'ocw', sub: 'stack-e2e' }, { expiresIn: '1h' });
+    admin = await tokens.issueToken({ role: 'admin', sub: 'stack-e2e' }, { expiresIn: '1h' });
     sender = new CommandSender(`http://127.0.0.1:${ports.api}`, tokens);
   });
 

@@ -1,11 +1,14 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { MetricsVerdict } from './metrics-access.js';
 
 export interface StatusSource {
   /** Prometheus text exposition. */
   metrics(): Promise<string>;
   /** Checks by name; all true means ready. */
   readiness(): Promise<Readonly<Record<string, boolean>>>;
+  /** Whether the Authorization header (if any) may read /metrics. */
+  metricsAccess(authorization: string | undefined): Promise<MetricsVerdict>;
 }
 
 export interface StatusServer {
@@ -15,9 +18,18 @@ export interface StatusServer {
 
 const READY_CHECK_TIMEOUT_MS = 2_000;
 
-function send(response: ServerResponse, status: number, contentType: string, body: string): void {
-  response.writeHead(status, { 'content-type': contentType, 'cache-control': 'no-store' });
+function send(response: ServerResponse, status: number, contentType: string, body: string, headers: Record<string, string> = {}): void {
+  response.writeHead(status, { 'content-type': contentType, 'cache-control': 'no-store', ...headers });
   response.end(body);
+}
+
+// The same problem shapes the Nest services answer with (libs/platform), without Nest.
+function refuse(response: ServerResponse, verdict: Exclude<MetricsVerdict, 'allowed'>): void {
+  const problem =
+    verdict === 'unauthorized'
+      ? { type: 'urn:npo:problem:unauthorized', title: 'Authentication required', status: 401, detail: '/metrics needs an admin token or the scrape token (NPO_METRICS_TOKEN).' }
+      : { type: 'urn:npo:problem:forbidden', title: 'Forbidden', status: 403, detail: '/metrics is for role admin.', code: 'ROLE_NOT_ALLOWED' };
+  send(response, problem.status, 'application/problem+json', JSON.stringify({ ...problem, instance: '/metrics' }), verdict === 'unauthorized' ? { 'www-authenticate': 'Bearer realm="npo"' } : {});
 }
 
 async function answer(request: IncomingMessage, response: ServerResponse, source: StatusSource): Promise<void> {
@@ -41,16 +53,19 @@ async function answer(request: IncomingMessage, response: ServerResponse, source
       const body = { status: up ? 'up' : 'down', checks: Object.fromEntries(Object.entries(checks).map(([k, v]) => [k, v ? 'up' : 'down'])) };
       return send(response, up ? 200 : 503, 'application/json', JSON.stringify(body));
     }
-    case '/metrics':
+    case '/metrics': {
+      const verdict = await source.metricsAccess(request.headers.authorization);
+      if (verdict !== 'allowed') return refuse(response, verdict);
       return send(response, 200, 'text/plain; version=0.0.4; charset=utf-8', await source.metrics());
+    }
     default:
       return send(response, 404, 'application/json', JSON.stringify({ status: 404, title: 'Not Found' }));
   }
 }
 
 /**
- * The relay serves no API, only health and metrics: a bare node:http server is all it needs (no auth:
- * bind it to a private interface, like every NPO service's /metrics).
+ * The relay serves no API, only health and metrics: a bare node:http server is all it needs. Health is
+ * public for probes; /metrics is for admin or the scrape token, as on the Nest services.
  */
 export async function startStatusServer(source: StatusSource, host: string, port: number): Promise<StatusServer> {
   const server: Server = createServer((request, response) => {

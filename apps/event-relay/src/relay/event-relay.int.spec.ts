@@ -4,11 +4,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openSqliteEventStore, type EventStore } from '@npo/event-store';
 import { envelopeHeaders } from '@npo/messaging';
+import { TokenService } from '@npo/platform';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { appendLoad } from '../../test/events.js';
 import { kafka, messaging, readTopic, skipReason, unique, waitFor } from '../../test/kafka.js';
 import { loadRelayConfig } from '../config/relay-config.js';
 import { startRelay, type RunningRelay } from '../start-relay.js';
+
+const SCRAPE_TOKEN = 'relay-tests-scrape-token-0123456789abcdef';
+const scrape = { headers: { authorization: `Bearer ${SCRAPE_TOKEN}` } };
 
 describe.skipIf(skipReason !== null)('event relay against a real broker', () => {
   const m = messaging();
@@ -25,6 +29,7 @@ describe.skipIf(skipReason !== null)('event relay against a real broker', () => 
       NPO_RELAY_PORT: '0',
       NPO_RELAY_BATCH: String(batch),
       NPO_LOG_LEVEL: 'silent',
+      NPO_METRICS_TOKEN: SCRAPE_TOKEN,
     });
 
   beforeAll(async () => {
@@ -108,7 +113,16 @@ describe.skipIf(skipReason !== null)('event relay against a real broker', () => 
     const head = await store.headPosition();
     await running.relay.reached(head);
     const url = running.url;
-    const metrics = await (await fetch(`${url}/metrics`)).text();
+    // /metrics: admin (a token of the data dir's key) or the scrape token; health stays public.
+    const refused = await fetch(`${url}/metrics`);
+    expect(refused.status).toBe(401);
+    expect(await refused.json()).toMatchObject({ type: 'urn:npo:problem:unauthorized', status: 401 });
+    const tokens = await TokenService.fromDataDir(dataDir);
+    const asOcw = await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${await tokens.issueToken({ role: 'ocw' })}` } });
+    expect(asOcw.status).toBe(403);
+    expect((await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${await tokens.issueToken({ role: 'admin' })}` } })).status).toBe(200);
+    expect((await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${SCRAPE_TOKEN}x` } })).status).toBe(401);
+    const metrics = await (await fetch(`${url}/metrics`, scrape)).text();
     const value = (name: string): number => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(metrics)?.[1]);
     expect(value('npo_relay_checkpoint_position')).toBe(head);
     expect(value('npo_relay_store_head_position')).toBe(head);
@@ -130,7 +144,7 @@ describe.skipIf(skipReason !== null)('event relay against a real broker', () => 
     const fresh = await startRelay(configFor(topic), { store, messaging: m });
     running = fresh;
     await fresh.relay.reached(newHead);
-    const after = await (await fetch(`${fresh.url}/metrics`)).text();
+    const after = await (await fetch(`${fresh.url}/metrics`, scrape)).text();
     expect(Number(/^npo_relay_lag_positions (\S+)$/m.exec(after)?.[1])).toBe(0);
     expect(Number(/^npo_relay_published_events_total (\S+)$/m.exec(after)?.[1])).toBe(50);
   });
