@@ -22,22 +22,28 @@ export class InvalidParametersError extends PrivacyError {
   }
 }
 
-/** The audit found cells an attacker can narrow below their protection level, and no suppression fixes it. */
+/**
+ * The audit found cells an attacker can narrow below their protection level, and no suppression fixes it.
+ * `cells` holds the audit entries, whose intervals and required protection are built from true values
+ * (nothing was published, so not even an exact interval follows from public figures): it is not
+ * enumerable, so a logger's error serializer or JSON.stringify leaves it out, and the message names ids only.
+ */
 export class ReleaseRefusedError extends PrivacyError {
   readonly code = 'privacy.release-refused';
+  declare readonly cells: readonly AuditEntry[];
   constructor(
     readonly releaseId: string,
-    readonly cells: readonly AuditEntry[],
+    cells: readonly AuditEntry[],
   ) {
     super(
-      `release ${releaseId} refused: ${cells.length} suppressed cell(s) not protected: ` +
+      `release ${releaseId} refused: ${cells.length} suppressed cell(s) cannot be protected: ` +
         cells
           .slice(0, 10)
-          // Failing cells are audited exactly, so their interval follows from published figures alone; the
-          // required protection is built around the true value and stays out of a message that reaches the API.
-          .map((c) => `${c.cellId} narrowed to [${c.lower}, ${c.upper}]`)
-          .join(', '),
+          .map((c) => c.cellId)
+          .join(', ') +
+        (cells.length > 10 ? `, and ${cells.length - 10} more` : ''),
     );
+    Object.defineProperty(this, 'cells', { value: cells, enumerable: false });
     this.name = 'ReleaseRefusedError';
   }
 }
