@@ -49,10 +49,12 @@ export class ReleaseSchedule {
   /** Makes the owed release if there is none yet; resolves with it, or null when nothing was owed. */
   async tick(): Promise<StoredRelease | null> {
     const asOf = dueAsOf(this.options.cadence, (this.options.clock ?? (() => new Date()))());
+    // Checked here to skip waiting for the projector, and again in the service's queue, where no other
+    // release of the date can be made in between.
     if ((await this.options.store.list()).some((r) => r.asOf === asOf)) return null;
     await this.options.ready?.();
-    const release = await this.options.service.create({ asOf, createdBy: `schedule:${this.options.cadence}` });
-    this.options.onRelease?.(release);
+    const release = await this.options.service.createUnlessReleased({ asOf, createdBy: `schedule:${this.options.cadence}` });
+    if (release !== null) this.options.onRelease?.(release);
     return release;
   }
 

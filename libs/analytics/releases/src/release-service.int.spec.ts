@@ -91,6 +91,20 @@ describe('releases', () => {
     expect(await schedule.tick()).toBeNull();
     expect(readied).toBe(1);
     expect((await scheduledStore.list()).map((r) => [r.number, r.asOf])).toEqual([[1, '2022-08-31']]);
+    // A release of the date made while the schedule waits for the projector is not made again.
+    const raceStore = new ReleaseStore(join(dir.path, 'raced-releases'));
+    const raced = new ReleaseService({ db, store: raceStore, codeVersion: 'test-1.0', clock });
+    let byHand: Promise<unknown> = Promise.resolve();
+    const racing = new ReleaseSchedule({
+      cadence: 'monthly',
+      service: raced,
+      store: raceStore,
+      clock,
+      ready: async () => void (byHand = raced.create({ asOf: '2022-08-31', createdBy: 'ocw:meanwhile' })),
+    });
+    expect(await racing.tick()).toBeNull();
+    await byHand;
+    expect((await raceStore.list()).map((r) => r.createdBy)).toEqual(['ocw:meanwhile']);
   });
 
   it('refuses a date in the future, today (not ended yet), a malformed date and a taken number', async () => {

@@ -68,6 +68,16 @@ export class ReleaseService {
   }
 
   /**
+   * A release of `request.asOf` unless one exists by the time it is this request's turn (a schedule, which
+   * must not release a date twice when ocw or the demo released it meanwhile); null when one did.
+   */
+  createUnlessReleased(request: CreateReleaseRequest): Promise<StoredRelease | null> {
+    const run = this.#queue.then(async () => ((await this.options.store.list()).some((r) => r.asOf === request.asOf) ? null : this.#create(request)));
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /**
    * A protected report as of any date, not stored. For ocw/admin only (the API enforces who may ask):
    * it is protected on its own, without the earlier releases as prior knowledge — linked to them, a
    * figure that is 0 on both dates pins every small unit below it and the report would be refused,
