@@ -130,7 +130,8 @@ export class BatchWriter {
     let lastGlobal: number | null = null;
     const envelopes = batch.entries.map((entry) => envelopeFacts(entry.payload));
     // Which event holds each position: from the model for positions behind the heads, from this batch for the rest.
-    const appliedBefore = await appliedIdsBehindHeads(this.conn, this.heads, envelopes);
+    const seenBefore = await appliedIdsBehindHeads(this.conn, this.heads, envelopes);
+    const appliedBefore = seenBefore.applied;
     // Built on the first repeat inside the batch (the first entry at a position is the one that advanced
     // the head), then kept up: a batch without repeats pays nothing per entry.
     const inBatch: { ids: Map<string, string> | null } = { ids: null };
@@ -174,9 +175,10 @@ export class BatchWriter {
       const env = envelopes[i] as EnvelopeFacts;
       if (env.streamId !== null && env.streamPosition !== null) {
         if (heads.seen(env.streamId, env.streamPosition)) {
-          const first = firstIdAt(positionKey(env.streamId, env.streamPosition), i);
-          // The same event again (or one without a usable id, which cannot be told apart): drop it.
-          if (env.id === null || first === env.id) {
+          const key = positionKey(env.streamId, env.streamPosition);
+          const first = firstIdAt(key, i);
+          // The same event again, applied or quarantined before (or one without a usable id, which cannot be told apart): drop it.
+          if (env.id === null || first === env.id || seenBefore.quarantined.has(`${key}|${env.id}`)) {
             duplicates++;
             continue;
           }

@@ -33,7 +33,8 @@ export function envelopeFacts(payload: unknown): EnvelopeFacts {
   const p = typeof payload === 'object' && payload !== null ? (payload as Record<string, unknown>) : {};
   const id = str(p['id']);
   return {
-    id: id !== null && uuidPattern.test(id) ? id : null,
+    // Lower case, as DuckDB's UUID prints it: a repeat is recognised by comparing ids as text.
+    id: id !== null && uuidPattern.test(id) ? id.toLowerCase() : null,
     type: str(p['type']),
     schemaVersion: int(p['schemaVersion']),
     streamId: str(p['streamId']),

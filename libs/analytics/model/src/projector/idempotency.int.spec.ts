@@ -119,7 +119,8 @@ describe('idempotent projection', () => {
     const skipped = events.find((e) => e.streamId !== victim.streamId && e.streamPosition === 2) as RecordedEvent;
     const inOrder = events.filter((e) => e !== skipped);
     const lateSkipped = { ...structuredClone(skipped), id: '0193a7b0-0000-7000-8000-000000000002' };
-    const entries: FeedEntry[] = [...inOrder, structuredClone(victim), impostor, lateSkipped].map((payload, offset) => ({ partition: 0, offset, payload }));
+    // The repeat spells its id in capitals: the same UUID, so still a repeat.
+    const entries: FeedEntry[] = [...inOrder, { ...structuredClone(victim), id: victim.id.toUpperCase() }, impostor, lateSkipped].map((payload, offset) => ({ partition: 0, offset, payload }));
     const feed: EventFeed = {
       name: 'kafka:npo.events.v1',
       trusted: false,
@@ -141,6 +142,11 @@ describe('idempotent projection', () => {
     }));
     expect(seen.projected).toBe(inOrder.length);
     expect(seen.atVictim).toEqual([victim.id]);
+    // The feed delivers the quarantined two again (at least once): repeats, not new quarantine rows.
+    const again = entries.slice(-2).map((e, i) => ({ ...e, offset: entries.length + i }));
+    const repeatFeed: EventFeed = { ...feed, subscribe: () => ({ async *[Symbol.asyncIterator]() { yield { entries: again }; } }), head: async () => new Map([[0, entries.length + 1]]) };
+    const repeated = await db.read((conn) => runProjector(conn, { feed: repeatFeed }));
+    expect(repeated).toMatchObject({ duplicates: 2, quarantined: 0 });
     expect(seen.reasons).toEqual([
       [impostor.id, expect.stringMatching(new RegExp(`conflicts with event ${victim.id}, applied before at position 1`))],
       [lateSkipped.id, expect.stringMatching(/arrived after a later event .*position 2 was passed without it/)],
