@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { openConfiguredEventStore, type EventStore } from '@npo/event-store';
 import { createKafkaMessaging, type Messaging } from '@npo/messaging';
-import { createLogger, type PlatformLogger, TokenService } from '@npo/platform';
+import { existsSync } from 'node:fs';
+import { createLogger, type PlatformLogger, SIGNING_KEY_FILE, signingKeyDir, TokenService } from '@npo/platform';
 import { CheckpointFile } from './checkpoint/checkpoint-file.js';
 import type { RelayConfig } from './config/relay-config.js';
 import { metricsAccess } from './http/metrics-access.js';
@@ -65,8 +66,11 @@ export async function startRelay(config: RelayConfig, options: StartRelayOptions
     logger.info({ position: relay.position, checkpoint: checkpoint.path }, 'relay started');
     let server;
     try {
-      // Admin tokens are verified with the data dir's key, the one the API signs with in embedded mode.
-      const tokens = await TokenService.fromDataDir(config.platform.dataDir);
+      // Admin tokens are verified with the data dir's key, the one the API signs with when they share a
+      // data dir; without one (the relay's own volume in compose) only the scrape token opens /metrics,
+      // and no key is made here: one nobody signs with would only look like access control.
+      const keyFile = join(signingKeyDir(config.platform.dataDir), SIGNING_KEY_FILE);
+      const tokens = existsSync(keyFile) ? await TokenService.fromDataDir(config.platform.dataDir) : undefined;
       server = await startStatusServer(
         {
           metrics: () => metrics.text(),

@@ -28,9 +28,9 @@ function banner(stack: Stack, outcomes: readonly StartOutcome[]): string {
     `NPO full mode (processes, no Docker) — ${stack.settings.dir}`,
     `  School API  http://127.0.0.1:${p.api}        (docs /docs)`,
     `  Analytics   http://127.0.0.1:${p.analytics}        (NPO_FEED=kafka; GET /v1/analytics/status with an ocw token)`,
-    `  Relay       http://127.0.0.1:${p.relay}/metrics`,
+    `  Relay       http://127.0.0.1:${p.relay}/metrics  (with an admin token)`,
     `  Kafka       127.0.0.1:${p.kafka}              (topic npo.events.v1)`,
-    `Tokens: NPO_DATA_DIR=${stack.paths.dataDir} npm run token -- --role ocw`,
+    `Tokens: NPO_DATA_DIR=${stack.paths.dataDir} npm run token -- --role ocw   (--role admin for /metrics)`,
     ...(fresh.length > 0 ? [`Started: ${fresh.join(', ')}`] : []),
     'Stop with: npm run stack -- down',
   ].join('\n');

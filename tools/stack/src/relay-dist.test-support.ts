@@ -10,7 +10,15 @@ export interface RelayModule {
   loadRelayConfig(env: Env, options?: { cwd?: string }): { platform: PlatformConfig; brokers: readonly string[]; topic: { topic: string; partitions: number }; port: number };
   relayEnvSchema: { shape: Record<string, unknown> };
   DEFAULT_RELAY_PORT: number;
-  startStatusServer(source: { metrics(): Promise<string>; readiness(): Promise<Record<string, boolean>> }, host: string, port: number): Promise<{ url: string; close(): Promise<void> }>;
+  startStatusServer(
+    source: {
+      metrics(): Promise<string>;
+      readiness(): Promise<Record<string, boolean>>;
+      metricsAccess(authorization: string | undefined): Promise<'allowed' | 'unauthorized' | 'forbidden'>;
+    },
+    host: string,
+    port: number,
+  ): Promise<{ url: string; close(): Promise<void> }>;
 }
 
 /**

@@ -11,13 +11,14 @@ function sameSecret(given: string, expected: string): boolean {
 
 /**
  * Who may read the relay's /metrics: the same as on every NPO service, role admin (a token signed with
- * the data dir's key) or the static scrape token NPO_METRICS_TOKEN.
+ * the data dir's key, when the relay has one) or the static scrape token NPO_METRICS_TOKEN.
  */
-export function metricsAccess(tokens: TokenService, scrapeToken: string | undefined): (authorization: string | undefined) => Promise<MetricsVerdict> {
+export function metricsAccess(tokens: TokenService | undefined, scrapeToken: string | undefined): (authorization: string | undefined) => Promise<MetricsVerdict> {
   return async (authorization) => {
     const match = authorization === undefined ? null : /^Bearer\s+(\S+)\s*$/i.exec(authorization);
     if (match?.[1] === undefined) return 'unauthorized';
     if (scrapeToken !== undefined && sameSecret(match[1], scrapeToken)) return 'allowed';
+    if (tokens === undefined) return 'unauthorized';
     try {
       return (await tokens.verifyToken(match[1])).role === 'admin' ? 'allowed' : 'forbidden';
     } catch {

@@ -350,7 +350,7 @@ describe('docker-compose.yml and .env.example', () => {
       });
 
       it("on the relay's status server", async () => {
-        const server = await relay.startStatusServer({ metrics: async () => '', readiness: async () => ({ store: true }) }, '127.0.0.1', 0);
+        const server = await relay.startStatusServer({ metrics: async () => '', readiness: async () => ({ store: true }), metricsAccess: async () => 'unauthorized' }, '127.0.0.1', 0);
         try {
           expect((await fetch(`${server.url}${READINESS_PATH}`)).status).toBe(200);
           expect((await fetch(`${server.url}/health/nope`)).status).toBe(404);
