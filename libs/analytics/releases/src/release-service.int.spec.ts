@@ -53,6 +53,11 @@ describe('releases', () => {
     expect(record.pattern.map((p) => p.cellId).sort()).toEqual([...(published['suppressed'] as string[])].sort());
     expect(new Set(record.pattern.map((p) => p.reason)).size).toBeGreaterThan(1);
     expect(record.audit.cells.every((c) => c.protectionRequired !== undefined)).toBe(true);
+    // Which evaluations each published statistic rests on stays in the record too (it names schools).
+    const withGroups = (record as { statistics?: { guard: string; contributors: string[] }[] }).statistics ?? [];
+    expect(withGroups.length).toBeGreaterThan(0);
+    for (const s of withGroups) expect(s.contributors.length, s.guard).toBeGreaterThanOrEqual(5);
+    expect(text).not.toContain('contributors');
     const log = readFileSync(join(releasesDir, 'log.ndjson'), 'utf8').trim().split('\n');
     expect(log).toHaveLength(1);
     expect(JSON.parse(log[0] ?? '{}')).toMatchObject({ number: 1, sha256: createHash('sha256').update(text).digest('hex') });

@@ -1,5 +1,13 @@
 import type { AnalyticsDatabase } from '@npo/analytics-model';
-import { reportInputAsOf, type ProtectedReport, withholdTrackedStatistics } from '@npo/analytics-reports';
+import {
+  type EarlierStatistics,
+  hasFigure,
+  reportInputAsOf,
+  type ProtectedReport,
+  statisticGroups,
+  type StatisticGroups,
+  withholdTrackedStatistics,
+} from '@npo/analytics-reports';
 import { type DisclosureOverrides, layerOverrides, loosenedSettings, resolveParameters } from '@npo/privacy';
 import { protectOffThread } from './protect-off-thread.js';
 import { releaseIdOf, type ReleaseStore, type StoredRelease } from './release-store.js';
@@ -108,8 +116,10 @@ export class ReleaseService {
     checkAsOf(request.asOf, this.#today(), 'release');
     const parameters = this.#releaseParameters(request.parameters);
     const number = await this.options.store.nextNumber();
+    let groups: StatisticGroups = new Map();
     const protectedReport = await this.#protectInTurn(async () => {
       const input = await this.options.db.read((conn) => reportInputAsOf(conn, request.asOf, releaseIdOf(number)));
+      groups = statisticGroups(input.statistics);
       return protectOffThread({
         input,
         options: { priorReleases: await this.options.store.priors(), ...parameters },
@@ -117,8 +127,7 @@ export class ReleaseService {
       });
     });
     const { release } = protectedReport;
-    const earlier = await Promise.all((await this.options.store.numbers()).map(async (n) => (await this.options.store.get(n))?.report));
-    const published = withholdTrackedStatistics(protectedReport.published, earlier.filter((r) => r !== undefined));
+    const published = withholdTrackedStatistics(protectedReport.published, groups, await this.#earlierStatistics());
     const suppressed = published.disclosure.suppressed.length;
     return this.options.store.create(
       number,
@@ -133,9 +142,24 @@ export class ReleaseService {
         auditOk: published.disclosure.audit.ok,
       },
       published,
-      { pattern: release.pattern, audit: release.audit },
+      {
+        pattern: release.pattern,
+        audit: release.audit,
+        statistics: published.statistics.filter(hasFigure).map((s) => ({ guard: s.guard, contributors: groups.get(s.guard) ?? [] })),
+      },
       protectedReport.prior,
     );
+  }
+
+  async #earlierStatistics(): Promise<EarlierStatistics[]> {
+    const out: EarlierStatistics[] = [];
+    for (const n of await this.options.store.numbers()) {
+      const stored = await this.options.store.get(n);
+      if (stored === undefined) continue;
+      const record = await this.options.store.disclosureRecord(n);
+      out.push({ report: stored.report, ...(record?.statistics === undefined ? {} : { groups: statisticGroups(record.statistics) }) });
+    }
+    return out;
   }
 
   #threads(): { threads?: number } {

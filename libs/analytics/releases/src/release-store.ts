@@ -12,7 +12,8 @@ import { publicReportOf } from './public-report.js';
  *   000001/release.json     the published release (what anyone may read), read-only once written
  *   000001/metadata.json    its metadata alone, for listings
  *   000001/disclosure.json  the maker's record (0400): each suppressed cell's reason, the protection it
- *                           required and the interval the audit proved; never served (it narrows true values)
+ *                           required and the interval the audit proved, and the evaluations behind each
+ *                           published statistic; never served (it narrows true values, names schools)
  *   000001/prior.json       the unprotected input, kept (0400) only so later releases can stay consistent
  *                           with this one's suppression pattern; never served
  *   log.ndjson              one line per release: its metadata (number, times, who, as-of date, code
@@ -46,6 +47,8 @@ export interface StoredRelease {
 export interface DisclosureRecord {
   readonly pattern: readonly PatternEntry[];
   readonly audit: AuditReport;
+  /** The evaluations behind each statistic it published (guard cell id); absent in releases made before. */
+  readonly statistics?: readonly { readonly guard: string; readonly contributors: readonly string[] }[];
 }
 
 export class ReleaseStoreError extends Error {
@@ -121,6 +124,16 @@ export class ReleaseStore {
     const stored = JSON.parse(text) as { metadata: ReleaseMetadata; report: unknown };
     // Releases written before the public view existed carry the maker's record; they are served through it.
     return { metadata: { ...stored.metadata, sha256: createHash('sha256').update(text).digest('hex') }, report: publicReportOf(stored.report) };
+  }
+
+  /** The private record of release `number` (never served); undefined for a release made before it existed. */
+  async disclosureRecord(number: number): Promise<DisclosureRecord | undefined> {
+    try {
+      return JSON.parse(await readFile(join(this.dir, dirOf(number), 'disclosure.json'), 'utf8')) as DisclosureRecord;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw error;
+    }
   }
 
   async latest(): Promise<StoredRelease | undefined> {

@@ -33,6 +33,11 @@ export interface EvidenceStatistic {
   readonly guard: string;
   readonly meanExperiencedEffect: number | null;
   readonly pooled: PooledEffect | null;
+  /**
+   * The evaluations it is computed over (`brin|schoolYear`). Private: a later release compares its own
+   * group with this one, since two figures over groups that differ by a few schools give those away.
+   */
+  readonly contributors: readonly string[];
 }
 
 export interface ReportBasis {
@@ -248,8 +253,15 @@ function evidenceTable(evaluations: readonly EvaluationFacts[], population: numb
     const measured = id(measure.measured(code));
     cells.push({ id: measured, kind: 'count', value: studies.length, population, dims: { code } });
     relations.push({ kind: 'linear', terms: [{ cell: measured, coef: 1 }, { cell: evaluated, coef: -1 }], op: '<=', rhs: 0 });
-    statistics.push({ code, guard: evaluated, meanExperiencedEffect: mine.length === 0 ? null : sumOf(mine.map((e) => e.experiencedEffect)) / mine.length, pooled: null });
-    statistics.push({ code, guard: measured, meanExperiencedEffect: null, pooled: poolRandomEffects(studies) ?? null });
+    const who = (list: readonly EvaluationFacts[]): string[] => list.map((e) => `${e.brin}|${e.schoolYear}`).sort();
+    statistics.push({
+      code,
+      guard: evaluated,
+      meanExperiencedEffect: mine.length === 0 ? null : sumOf(mine.map((e) => e.experiencedEffect)) / mine.length,
+      pooled: null,
+      contributors: who(mine),
+    });
+    statistics.push({ code, guard: measured, meanExperiencedEffect: null, pooled: poolRandomEffects(studies) ?? null, contributors: who(mine.filter((e) => e.effectSize !== null && e.pupils !== null)) });
   }
   return { table: { id: `${EVIDENCE_SCOPE}|${NATIONAL}`, title: 'evidence', cells, relations }, statistics, codes };
 }

@@ -45,7 +45,10 @@ export function publishReport(input: ReportInput, release: ProtectedRelease): Pr
   for (const table of release.tables) {
     for (const cell of table.cells) cells[cell.id] = publicValue(cell);
   }
-  const statistics = input.statistics.filter((s) => cells[s.guard]?.value !== null && cells[s.guard] !== undefined);
+  // Only the public fields: a statistic's contributors are the private record of a later comparison.
+  const statistics = input.statistics
+    .filter((s) => cells[s.guard]?.value !== null && cells[s.guard] !== undefined)
+    .map(({ code, guard, meanExperiencedEffect, pooled }): PublishedStatistic => ({ code, guard, meanExperiencedEffect, pooled }));
   return {
     published: {
       releaseId: input.release.releaseId,
@@ -60,23 +63,41 @@ export function publishReport(input: ReportInput, release: ProtectedRelease): Pr
   };
 }
 
-const hasFigure = (s: PublishedStatistic): boolean => s.meanExperiencedEffect !== null || s.pooled !== null;
+export const hasFigure = (s: PublishedStatistic): boolean => s.meanExperiencedEffect !== null || s.pooled !== null;
+
+/** A statistic's group (guard cell id -> its contributors), as the report input and the release's private record hold it. */
+export type StatisticGroups = ReadonlyMap<string, readonly string[]>;
+
+/** An earlier release as the comparison needs it: what it published, and its groups when they were kept. */
+export interface EarlierStatistics {
+  readonly report: PublishedReport;
+  readonly groups?: StatisticGroups;
+}
 
 /**
  * The report without the statistics an earlier release published over a group that differs by a few
- * schools (see differsBySmallGroup): the two means together would give those schools' own figures away.
- * The group size of a statistic is its guard count, published in both reports.
+ * evaluations (see differsBySmallGroup): the two figures together would give those schools' own away.
+ * Groups are compared member by member; for an earlier release whose groups were not kept, by size (its
+ * published guard count).
  */
-export function withholdTrackedStatistics(report: PublishedReport, earlier: readonly PublishedReport[]): PublishedReport {
+export function withholdTrackedStatistics(report: PublishedReport, groups: StatisticGroups, earlier: readonly EarlierStatistics[]): PublishedReport {
   const statistics = report.statistics.filter((s) => {
-    const count = report.cells[s.guard]?.value;
-    if (count === null || count === undefined || !hasFigure(s)) return true;
-    const publishedWith = earlier.flatMap((e) => {
-      const before = e.statistics.find((x) => x.code === s.code && x.guard === s.guard);
-      const n = e.cells[s.guard]?.value;
-      return before !== undefined && hasFigure(before) && typeof n === 'number' ? [n] : [];
+    if (!hasFigure(s)) return true;
+    const group = groups.get(s.guard);
+    if (group === undefined) return false; // nothing to compare with: withheld rather than guessed
+    const publishedWith = earlier.flatMap((e): (readonly string[] | number)[] => {
+      const before = e.report.statistics.find((x) => x.code === s.code && x.guard === s.guard);
+      if (before === undefined || !hasFigure(before)) return [];
+      const members = e.groups?.get(s.guard);
+      if (members !== undefined) return [members];
+      const n = e.report.cells[s.guard]?.value;
+      return typeof n === 'number' ? [n] : [];
     });
-    return !differsBySmallGroup(count, publishedWith, report.disclosure.parameters);
+    return !differsBySmallGroup(group, publishedWith, report.disclosure.parameters);
   });
   return statistics.length === report.statistics.length ? report : { ...report, statistics };
 }
+
+/** The groups of a report input's statistics. */
+export const statisticGroups = (statistics: readonly { readonly guard: string; readonly contributors: readonly string[] }[]): StatisticGroups =>
+  new Map(statistics.map((s) => [s.guard, s.contributors]));
