@@ -5,7 +5,7 @@ import { tempDir } from '@npo/analytics-model/testing';
 import { openSqliteEventStore, type EventStore } from '@npo/event-store';
 import { checkPrerequisites, freePorts, start, stop, type KafkaLocalOptions } from '@npo/kafka-local';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { analyticsState, projectFromStore, storeLogChecksum } from './support/analytics-state.js';
+import { analyticsState, expectEqualToStore } from './support/analytics-state.js';
 import { CommandDriver } from './support/command-driver.js';
 import { messaging, unique, waitFor } from './support/kafka.js';
 import { drained, relayCheckpoint, topicHead } from './support/pipeline.js';
@@ -99,13 +99,7 @@ describe.skipIf(missing !== null)('pipeline faults under load (own broker)', () 
 
     const all = await store.readAll();
     expect(all).toHaveLength(driver.events);
-    const state = await analyticsState(analytics, `kafka:${topic}`);
-    expect(state.distinctEvents).toBe(state.events);
-    expect(state.events).toBe(all.length);
-    expect(state.logChecksum).toBe(storeLogChecksum(all));
-    expect(state.quarantined).toBe(0);
-    expect(state.streamsInOrder).toBe(true);
-    expect(state.facts).toEqual((await projectFromStore(store, join(dir.path, 'reference'))).facts);
+    await expectEqualToStore(analytics, `kafka:${topic}`, store, join(dir.path, 'reference'));
 
     // Accounting over the topic: the main database's two projectors applied every stored event once,
     // and recognised every other message (the killed relay's re-publishes) as a repeat.

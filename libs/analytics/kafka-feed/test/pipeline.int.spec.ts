@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { tempDir } from '@npo/analytics-model/testing';
 import { openSqliteEventStore, type EventStore } from '@npo/event-store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { analyticsState, projectFromStore, storeLogChecksum } from './support/analytics-state.js';
+import { expectEqualToStore } from './support/analytics-state.js';
 import { CommandDriver } from './support/command-driver.js';
 import { kafka, messaging, skipReason, unique, waitFor } from './support/kafka.js';
 import { drained, relayCheckpoint } from './support/pipeline.js';
@@ -49,16 +49,7 @@ describe.skipIf(skipReason !== null)('pipeline: commands -> store -> relay -> Ka
 
     const all = await store.readAll();
     expect(all).toHaveLength(driver.events);
-    const state = await analyticsState(analytics, `kafka:${topic}`);
-    expect(state.events).toBe(all.length);
-    expect(state.distinctEvents).toBe(all.length);
-    expect(state.logChecksum).toBe(storeLogChecksum(all));
-    expect(state.quarantined).toBe(0);
-    // Per school, the positions were applied 0, 1, 2, ... — an event arriving before its predecessor
-    // would have been dropped as already seen, and the count above would be short.
-    expect(state.streamsInOrder).toBe(true);
-    const reference = await projectFromStore(store, join(dir.path, 'reference'));
-    expect(state.facts).toEqual(reference.facts);
+    const state = await expectEqualToStore(analytics, `kafka:${topic}`, store, join(dir.path, 'reference'));
     for (const table of ['school_version', 'scan', 'choice', 'mr_decision', 'school_allocation', 'evaluation']) expect(state.facts[table]?.rows).toBeGreaterThan(0);
   });
 
@@ -115,12 +106,6 @@ describe.skipIf(skipReason !== null)('pipeline: commands -> store -> relay -> Ka
     expect(await second.analytics.kill('SIGTERM')).toEqual({ code: 0, signal: null });
     expect(await relay.kill('SIGTERM')).toEqual({ code: 0, signal: null });
 
-    const state = await analyticsState(join(serviceDir, 'analytics'), `kafka:${topic}`);
-    expect(state.events).toBe(all.length);
-    expect(state.distinctEvents).toBe(all.length);
-    expect(state.logChecksum).toBe(storeLogChecksum(all));
-    expect(state.quarantined).toBe(0);
-    expect(state.streamsInOrder).toBe(true);
-    expect(state.facts).toEqual((await projectFromStore(store, join(dir.path, 'reference-service-kill'))).facts);
+    await expectEqualToStore(join(serviceDir, 'analytics'), `kafka:${topic}`, store, join(dir.path, 'reference-service-kill'));
   });
 });

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { RecordedEvent } from '@npo/contracts';
 import { AnalyticsDatabase, runProjector, storeEventFeed, type EventFeed, type ProjectionSummary } from '@npo/analytics-model';
 import type { EventStore } from '@npo/event-store';
+import { expect } from 'vitest';
 
 const factTables = ['school_version', 'scan', 'choice', 'mr_decision', 'school_allocation', 'gemeente_allocation', 'evaluation'] as const;
 
@@ -85,4 +86,23 @@ export async function projectInto(dir: string, feed: EventFeed, until: ReadonlyM
     lease.release();
     await db.close();
   }
+}
+
+/**
+ * DuckDB equals the store: every stored event applied once (count, distinct ids, log checksum), none
+ * quarantined, each stream in order, and the facts equal to the embedded-mode projection of the store
+ * (made in `referenceDir`). Returns the state for further checks.
+ */
+export async function expectEqualToStore(dir: string, feed: string, store: EventStore, referenceDir: string): Promise<AnalyticsState> {
+  const all = await store.readAll();
+  const state = await analyticsState(dir, feed);
+  expect(state.events).toBe(all.length);
+  expect(state.distinctEvents).toBe(all.length);
+  expect(state.logChecksum).toBe(storeLogChecksum(all));
+  expect(state.quarantined).toBe(0);
+  // Per school, the positions were applied 0, 1, 2, ... — an event arriving before its predecessor
+  // would have been dropped as already seen, and the count above would be short.
+  expect(state.streamsInOrder).toBe(true);
+  expect(state.facts).toEqual((await projectFromStore(store, referenceDir)).facts);
+  return state;
 }
