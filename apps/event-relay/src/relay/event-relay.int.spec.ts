@@ -19,6 +19,7 @@ describe.skipIf(skipReason !== null)('event relay against a real broker', () => 
   let dataDir: string;
   let store: EventStore;
   let running: RunningRelay | undefined;
+  let tokens: TokenService;
 
   const configFor = (topic: string, batch = 500) =>
     loadRelayConfig({
@@ -35,6 +36,9 @@ describe.skipIf(skipReason !== null)('event relay against a real broker', () => 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'relay-int-'));
     store = await openSqliteEventStore({ path: join(dataDir, 'events.sqlite') });
+    // The data dir's signing key exists before the relay starts, as when the API shares the data dir
+    // (the relay verifies admin tokens with it and never makes one).
+    tokens = await TokenService.fromDataDir(dataDir);
   });
   afterEach(async () => {
     await running?.close();
@@ -117,7 +121,6 @@ describe.skipIf(skipReason !== null)('event relay against a real broker', () => 
     const refused = await fetch(`${url}/metrics`);
     expect(refused.status).toBe(401);
     expect(await refused.json()).toMatchObject({ type: 'urn:npo:problem:unauthorized', status: 401 });
-    const tokens = await TokenService.fromDataDir(dataDir);
     const asOcw = await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${await tokens.issueToken({ role: 'ocw' })}` } });
     expect(asOcw.status).toBe(403);
     expect((await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${await tokens.issueToken({ role: 'admin' })}` } })).status).toBe(200);
