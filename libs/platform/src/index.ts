@@ -2,6 +2,7 @@
 export * from './config/config.schema.js';
 export * from './config/load-config.js';
 // Auth (no Nest needed: the token CLI uses these)
+export * from './auth/bearer.js';
 export * from './auth/principal.js';
 export * from './auth/signing-key.js';
 export * from './auth/token-errors.js';

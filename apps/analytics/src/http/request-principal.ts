@@ -1,4 +1,4 @@
-import { ForbiddenError, type Principal, TokenService, UnauthorizedError } from '@npo/platform';
+import { bearerTokenIn, ForbiddenError, type Principal, TokenService, UnauthorizedError } from '@npo/platform';
 import type { FastifyRequest } from 'fastify';
 
 /** The caller on a public route, if it sent a token (the guard verifies none there); a bad token is still a 401. */
@@ -6,9 +6,9 @@ export async function optionalPrincipal(request: FastifyRequest, tokens: TokenSe
   if (request.principal !== undefined) return request.principal;
   const header = request.headers.authorization;
   if (header === undefined) return undefined;
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-  if (match === null) throw new UnauthorizedError('The authorization header must be "Bearer <token>".', 'MALFORMED_AUTHORIZATION');
-  return tokens.verifyToken(match[1] ?? '');
+  const token = bearerTokenIn(header);
+  if (token === null) throw new UnauthorizedError('The authorization header must be "Bearer <token>".', 'MALFORMED_AUTHORIZATION');
+  return tokens.verifyToken(token);
 }
 
 export const isTrustedRole = (principal: Principal | undefined): boolean => principal?.role === 'ocw' || principal?.role === 'admin';

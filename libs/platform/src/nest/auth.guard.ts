@@ -1,11 +1,11 @@
 import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { type FastifyRequest } from 'fastify';
+import { bearerTokenIn, isScrapeToken } from '../auth/bearer.js';
 import { type Role } from '../auth/principal.js';
 import { MissingTokenError, TokenInvalidError } from '../auth/token-errors.js';
 import { TokenService } from '../auth/token-service.js';
 import { ForbiddenError } from '../errors/http-mapped-error.js';
-import { timingSafeEqual } from 'node:crypto';
 import type { PlatformConfig } from '../config/config.schema.js';
 import { ALLOWED_ROLES, OWN_BRIN_PARAM, OWN_GEMEENTE_PARAM, PUBLIC_ROUTE, SCRAPE_TOKEN_ROUTE } from './auth.decorators.js';
 import { PLATFORM_CONFIG } from './tokens.js';
@@ -13,9 +13,9 @@ import { PLATFORM_CONFIG } from './tokens.js';
 function bearerToken(request: FastifyRequest): string {
   const header = request.headers.authorization;
   if (header === undefined || header.trim() === '') throw new MissingTokenError();
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-  if (match === null) throw new TokenInvalidError('the Authorization header must use the Bearer scheme');
-  return match[1]!;
+  const token = bearerTokenIn(header);
+  if (token === null) throw new TokenInvalidError('the Authorization header must use the Bearer scheme');
+  return token;
 }
 
 function routeParam(request: FastifyRequest, name: string): string | undefined {
@@ -30,12 +30,6 @@ interface RouteAuth {
   readonly brinParam: string | undefined;
   readonly gemeenteParam: string | undefined;
   readonly scrapeToken: boolean;
-}
-
-function sameSecret(given: string, expected: string): boolean {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 /**
@@ -60,8 +54,7 @@ export class AuthGuard implements CanActivate {
 
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     const token = bearerToken(request);
-    const scrape = this.config.metricsToken;
-    if (route.scrapeToken && scrape !== undefined && sameSecret(token, scrape)) return true;
+    if (route.scrapeToken && isScrapeToken(token, this.config.metricsToken)) return true;
     const principal = await this.tokens.verifyToken(token);
     request.principal = principal;
 
