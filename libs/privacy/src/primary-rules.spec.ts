@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { type AmountCell, type CountCell } from './model.js';
 import { disclosureDefaults, resolveParameters } from './parameters.js';
 import { failsNk, failsPPercent, primaryReason } from './primary-rules.js';
@@ -111,5 +112,35 @@ describe('dominance rules', () => {
     const params = resolveParameters({ dominance: { pPercent: null, nk: [{ n: 3, k: 70 }] } });
     expect(primaryReason(amount([30, 25, 20, 15, 10]), params)).toBe('dominance'); // 75% in the top three
     expect(primaryReason(amount([20, 20, 20, 20, 20]), params)).toBeNull(); // 60%
+  });
+});
+
+describe('dominance rules against a full sort (property)', () => {
+  // The rules pick the largest contributions in one pass; a sorted copy is the obvious reference.
+  const sortedTop = (xs: readonly number[], n: number): { total: number; top: number[] } => {
+    const positive = xs.filter((x) => x > 0).sort((a, b) => b - a);
+    return { total: positive.reduce((a, b) => a + b, 0), top: positive.slice(0, n) };
+  };
+  const contributions = fc.array(fc.integer({ min: -5, max: 1_000_000 }), { maxLength: 60 });
+
+  it('p%-rule', () => {
+    fc.assert(
+      fc.property(contributions, fc.integer({ min: 0, max: 100 }), (xs, p) => {
+        const { total, top } = sortedTop(xs, 2);
+        const first = top[0];
+        const expected = first === undefined ? false : (total - first - (top[1] ?? 0)) * 100 < p * first;
+        expect(failsPPercent(xs, p)).toBe(expected);
+      }),
+    );
+  });
+
+  it('(n,k)-rule', () => {
+    fc.assert(
+      fc.property(contributions, fc.integer({ min: 1, max: 6 }), fc.integer({ min: 1, max: 100 }), (xs, n, k) => {
+        const { total, top } = sortedTop(xs, n);
+        const expected = total === 0 ? false : top.reduce((a, b) => a + b, 0) * 100 > k * total;
+        expect(failsNk(xs, n, k)).toBe(expected);
+      }),
+    );
   });
 });
