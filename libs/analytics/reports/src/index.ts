@@ -1,6 +1,7 @@
 export * from './facts/school-facts.js';
 export * from './cells/cell-ids.js';
 export * from './cells/build-release-input.js';
+export * from './cells/report-scope.js';
 export * from './cells/publish.js';
 export * from './stats/random-effects.js';
 export * from './views/report-document.js';

@@ -194,6 +194,46 @@ describe('reports on a fixture with independently computed numbers', () => {
     expect((overview?.rows.find((r) => r.key === 'gemeenteFunds')?.values['gemeente-waarde'] as ReportValue).value).toBe(250_000_000);
   });
 
+  it('computes an ad-hoc view from its own tables only, with the figures and relations of the whole report', async () => {
+    const cellsOf = (input: ReportInput) => new Map(input.release.tables.flatMap((t) => t.cells.map((c) => [c.id, c] as const)));
+    const relationKeys = (input: ReportInput) => new Set([...(input.release.relations ?? []), ...input.release.tables.flatMap((t) => t.relations)].map((r) => JSON.stringify(r)));
+    const whole = cellsOf(late);
+    const wholeRelations = relationKeys(late);
+    const unitsIn = (input: ReportInput) => [...new Set(input.release.tables.map((t) => t.id))].sort();
+
+    const national = await db.read((conn) => reportInputAsOf(conn, '2022-07-31', 'view-nl', { view: 'national' }));
+    const gemeente = await db.read((conn) => reportInputAsOf(conn, '2022-07-31', 'view-gm', { view: 'gemeente', gemeente: 'GM0363', schoolYear: Y }));
+    const evidence = await db.read((conn) => reportInputAsOf(conn, '2022-07-31', 'view-ev', { view: 'evidence' }));
+    const breakdowns = late.release.tables.map((t) => t.id).filter((id) => /\|(sector|band|province):/.test(id));
+    expect(breakdowns.length).toBeGreaterThan(3);
+    expect(unitsIn(national)).toEqual([`${Y}|NL`, ...breakdowns].sort());
+    expect(unitsIn(gemeente)).toEqual([`${Y}|GM0363`, `${Y}|NL`]);
+    expect(unitsIn(evidence)).toEqual([`${Y}|NL`, 'evidence|NL']);
+    expect(evidence.statistics).toEqual(late.statistics);
+
+    for (const view of [national, gemeente, evidence]) {
+      for (const [id, cell] of cellsOf(view)) expect(cell, id).toEqual(whole.get(id));
+      for (const r of relationKeys(view)) expect(wholeRelations.has(r), r).toBe(true);
+      // No relation may name a cell the view does not hold: it would tie the view to figures it does not show.
+      const ids = cellsOf(view);
+      for (const r of view.release.relations ?? []) for (const id of r.kind === 'linear' ? r.terms.map((t) => t.cell) : [r.total, ...r.parts]) expect(ids.has(id), id).toBe(true);
+    }
+    // The breakdowns partition the nation inside the national view; gemeenten do not appear in it.
+    expect((national.release.relations ?? []).some((r) => r.kind === 'sum' && r.total === cellId(Y, 'NL', measure.plan) && r.parts.some((p) => p.includes('sector:')))).toBe(true);
+    expect([...cellsOf(national).keys()].some((id) => id.includes('|GM'))).toBe(false);
+    expect(national.basis.years[Y]?.units.some((u) => u.kind === 'gemeente')).toBe(false);
+
+    // Protected on its own, the view passes its audit and publishes true values only.
+    const view = await protectReport(national);
+    expect(view.published.disclosure.audit.ok).toBe(true);
+    for (const [id, published] of Object.entries(view.published.cells)) if (published.value !== null) expect(published.value, id).toBe(whole.get(id)?.value);
+
+    // A year without data: no table, so the view answers "not found" rather than an empty report.
+    const none = await db.read((conn) => reportInputAsOf(conn, '2022-07-31', 'view-none', { view: 'gemeente', gemeente: 'GM0363', schoolYear: '2030-2031' }));
+    expect(none.release.tables).toEqual([]);
+    expect(() => gemeenteReport(protectedLate.published, 'GM0363', '2030-2031', null)).toThrow();
+  });
+
   it('breaks the national report down by sector, band and province and shows the trend', () => {
     const doc = nationalReport(protectedLate.published, Y, { id: 'test-late', number: 1 });
     expect(doc.tables.map((t) => t.id)).toEqual(['overzicht', 'interventies', 'scan', 'naar-sector', 'naar-achterstand', 'naar-provincie', 'trend']);

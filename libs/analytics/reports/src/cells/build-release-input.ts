@@ -5,6 +5,8 @@ import type { AmountCell, Cell, CountCell, Relation, ReleaseInput, Table } from 
 import type { EvaluationFacts, Reference, SchoolFacts, YearFacts } from '../facts/school-facts.js';
 import { poolRandomEffects, type PooledEffect } from '../stats/random-effects.js';
 import { cellId, EVIDENCE_SCOPE, measure, NATIONAL, unitId, type UnitKind } from './cell-ids.js';
+import { evidenceInScope, type ReportScope, unitInScope, WHOLE_REPORT } from './report-scope.js';
+import { scanLevelKey, tallyUnit } from './unit-tally.js';
 
 /** A unit a table describes; its population (number of schools) is public (DUO). */
 export interface UnitInfo {
@@ -105,27 +107,27 @@ function unitsOf(year: YearFacts, reference: Reference): UnitMembers[] {
 function unitTable(year: string, interventions: readonly string[], members: UnitMembers): Table {
   const { unit, schools } = members;
   const population = schools.length;
+  const tally = tallyUnit(schools);
   const id = (m: string): string => cellId(year, unit.id, m);
   // The statistic without its year: a later release keeps the pattern of the same figure of any year.
   const key = (m: string): string => `${unit.id}|${m}`;
   const cells: Cell[] = [];
   const relations: Relation[] = [];
-  const count = (m: string, pick: (s: SchoolFacts) => boolean): string => {
-    const cell: CountCell = { id: id(m), key: key(m), kind: 'count', value: schools.filter(pick).length, population, dims: { unit: unit.id, measure: m } };
+  const count = (m: string, value: number): string => {
+    const cell: CountCell = { id: id(m), key: key(m), kind: 'count', value, population, dims: { unit: unit.id, measure: m } };
     cells.push(cell);
     return cell.id;
   };
-  const amount = (m: string, perSchool: (s: SchoolFacts) => number): string => {
-    const contributions = schools.map(perSchool).filter((c) => c > 0);
-    const cell: AmountCell = { id: id(m), key: key(m), kind: 'amount', value: sumOf(contributions), contributions, population, dims: { unit: unit.id, measure: m } };
+  const amount = (m: string, contributions: readonly number[] = []): string => {
+    const cell: AmountCell = { id: id(m), key: key(m), kind: 'amount', value: sumOf(contributions), contributions: [...contributions], population, dims: { unit: unit.id, measure: m } };
     cells.push(cell);
     return cell.id;
   };
 
-  const submitted = count(measure.submitted, (s) => s.submitted);
-  const plan = count(measure.plan, (s) => s.choices.length > 0);
-  const approved = count(measure.approved, (s) => s.approved);
-  const inTime = count(measure.approvedInTime, (s) => s.approvedByDeadline);
+  const submitted = count(measure.submitted, tally.submitted);
+  const plan = count(measure.plan, tally.plan);
+  const approved = count(measure.approved, tally.approved);
+  const inTime = count(measure.approvedInTime, tally.approvedInTime);
   relations.push(
     { kind: 'linear', terms: [{ cell: plan, coef: 1 }, { cell: submitted, coef: -1 }], op: '<=', rhs: 0 },
     { kind: 'linear', terms: [{ cell: approved, coef: 1 }, { cell: plan, coef: -1 }], op: '<=', rhs: 0 },
@@ -137,26 +139,26 @@ function unitTable(year: string, interventions: readonly string[], members: Unit
   for (const category of menukaartCategoryCodes) {
     const codes = interventions.filter((c) => c.startsWith(category) && menukaartEntry(c)?.category === category);
     if (codes.length === 0) continue;
-    const counts = codes.map((code) => count(measure.interventionCount(code), (s) => s.choices.some((c) => c.code === code)));
-    const amounts = codes.map((code) => amount(measure.interventionAmount(code), (s) => sumOf(s.choices.filter((c) => c.code === code).map((c) => c.cents))));
-    const catN = count(measure.categoryCount(category), (s) => s.choices.some((c) => c.category === category));
-    const catEur = amount(measure.categoryAmount(category), (s) => sumOf(s.choices.filter((c) => c.category === category).map((c) => c.cents)));
+    const counts = codes.map((code) => count(measure.interventionCount(code), tally.codeSchools.get(code) ?? 0));
+    const amounts = codes.map((code) => amount(measure.interventionAmount(code), tally.codeCents.get(code)));
+    const catN = count(measure.categoryCount(category), tally.categorySchools.get(category) ?? 0);
+    const catEur = amount(measure.categoryAmount(category), tally.categoryCents.get(category));
     relations.push({ kind: 'union', total: catN, parts: counts }, { kind: 'sum', total: catEur, parts: amounts });
     categoryCounts.push(catN);
     categoryAmounts.push(catEur);
   }
   relations.push({ kind: 'union', total: plan, parts: categoryCounts });
-  const budget = amount(measure.budget, (s) => sumOf(s.choices.map((c) => c.cents)));
+  const budget = amount(measure.budget, tally.budget);
   relations.push({ kind: 'sum', total: budget, parts: categoryAmounts });
 
-  const scanned = count(measure.scanned, (s) => s.scan !== null);
+  const scanned = count(measure.scanned, tally.scanned);
   for (const domain of scanDomains) {
-    const parts = severityLevels.map((level) => count(measure.scanLevel(domain, level), (s) => s.scan?.[domain] === level));
+    const parts = severityLevels.map((level) => count(measure.scanLevel(domain, level), tally.scanLevels.get(scanLevelKey(domain, level)) ?? 0));
     relations.push({ kind: 'sum', total: scanned, parts });
   }
   relations.push({ kind: 'linear', terms: [{ cell: scanned, coef: 1 }, { cell: submitted, coef: -1 }], op: '<=', rhs: 0 });
 
-  amount(measure.funds, (s) => s.allocatedCents);
+  amount(measure.funds, tally.funds);
   return { id: `${year}|${unit.id}`, title: `${year} ${unit.id}`, cells, relations };
 }
 
@@ -170,7 +172,8 @@ function measuresOf(table: Table, unit: string): string[] {
  * Turns the as-of snapshot into the privacy library's release input: one table per (school year,
  * unit), an evidence table, every public relation — within a unit (interventions -> category -> plan,
  * budget sums, scan levels -> scanned) and across units (gemeenten, sectors, bands and provinces each
- * partition the nation; gemeenten partition their province).
+ * partition the nation; gemeenten partition their province). A narrower scope keeps only its own
+ * tables and the relations among them: a partition with a unit left out is not a relation of the view.
  */
 export function buildReportInput(
   releaseId: string,
@@ -178,6 +181,7 @@ export function buildReportInput(
   years: readonly YearFacts[],
   evaluations: readonly EvaluationFacts[],
   reference: Reference,
+  scope: ReportScope = WHOLE_REPORT,
 ): ReportInput {
   const tables: Table[] = [];
   const relations: Relation[] = [];
@@ -190,20 +194,23 @@ export function buildReportInput(
     const y = year.schoolYear;
     const edition = menukaartEditionFor(y) ?? 'v1';
     const interventions = codesInEdition(edition);
-    const members = unitsOf(year, reference);
+    const all = unitsOf(year, reference);
+    const members = all.filter((m) => unitInScope(scope, y, m.unit));
     const unitTables = new Map(members.map((m) => [m.unit.id, unitTable(y, interventions, m)]));
     tables.push(...unitTables.values());
-    nationalPopulation = members[0]?.unit.population ?? 0;
+    nationalPopulation = year.schools.length;
 
     const national = unitTables.get(NATIONAL);
     if (national === undefined) continue;
     const ofKind = (kind: UnitKind) => members.filter((m) => m.unit.kind === kind).map((m) => m.unit);
-    const gemeenten = ofKind('gemeente');
-    const partitions = [gemeenten, ofKind('sector'), ofKind('band'), ofKind('province')];
+    const complete = (kind: UnitKind): boolean => ofKind(kind).length === all.filter((m) => m.unit.kind === kind).length;
+    const gemeenten = complete('gemeente') ? ofKind('gemeente') : [];
+    const provinces = complete('province') ? ofKind('province') : [];
+    const partitions = [gemeenten, complete('sector') ? ofKind('sector') : [], complete('band') ? ofKind('band') : [], provinces];
     for (const m of measuresOf(national, NATIONAL)) {
       const total = cellId(y, NATIONAL, m);
       for (const parts of partitions) if (parts.length > 0) relations.push({ kind: 'sum', total, parts: parts.map((u) => cellId(y, u.id, m)) });
-      for (const province of ofKind('province')) {
+      for (const province of provinces) {
         const inProvince = gemeenten.filter((g) => g.province === province.code);
         if (inProvince.length > 0) relations.push({ kind: 'sum', total: cellId(y, province.id, m), parts: inProvince.map((g) => cellId(y, g.id, m)) });
       }
@@ -217,8 +224,8 @@ export function buildReportInput(
     };
   }
 
-  const evidence = evidenceTable(evaluations, nationalPopulation);
-  if (evidence.table.cells.length > 0) tables.push(evidence.table);
+  const evidence = evidenceInScope(scope) ? evidenceTable(evaluations, nationalPopulation) : { table: null, statistics: [], codes: [] };
+  if (evidence.table !== null && evidence.table.cells.length > 0) tables.push(evidence.table);
 
   return {
     release: { releaseId, tables, relations },
