@@ -101,6 +101,7 @@ export class AnalyticsRuntime {
 
   async close(): Promise<void> {
     await this.projection.stop();
+    await this.releaseService.close();
     await this.db.close();
     if (this.ownsStore) await this.store.close();
   }

@@ -1,4 +1,4 @@
-import type { PublishedReport, ReleaseReference } from '@npo/analytics-reports';
+import type { PublishedReport, ReleaseReference, ReportScopeRequest } from '@npo/analytics-reports';
 import type { StoredRelease } from '@npo/analytics-releases';
 import { NotFoundError } from '@npo/platform';
 import type { AnalyticsRuntime } from './analytics-runtime.js';
@@ -9,7 +9,7 @@ export interface SourcedReport {
 }
 
 /**
- * Where a report's numbers come from: a stored release (everyone) or an ad-hoc protected computation
+ * Where a report's numbers come from: a stored release (everyone) or an ad-hoc protected view
  * (ocw/admin only; the controller checks the role). Releases are immutable, so they are cached by
  * number; ad-hoc results are cached until the projector applies anything new.
  */
@@ -31,12 +31,12 @@ export class ReportSource {
     return { report: stored.report, release: { id: stored.metadata.id, number: stored.metadata.number, createdAt: stored.metadata.createdAt } };
   }
 
-  adHoc(asOf: string): Promise<SourcedReport> {
+  adHoc(asOf: string, scope: ReportScopeRequest): Promise<SourcedReport> {
     const status = this.runtime.projection.status;
-    const key = `${asOf}|${status.generation}|${[...status.checkpoint].join(',')}`;
+    const key = `${asOf}|${JSON.stringify(scope)}|${status.generation}|${[...status.checkpoint].join(',')}`;
     let pending = this.#adHoc.get(key);
     if (pending === undefined) {
-      pending = this.runtime.releaseService.adHoc(asOf).then((p) => ({ report: p.published, release: null }));
+      pending = this.runtime.releaseService.adHoc(asOf, scope).then((p) => ({ report: p.published, release: null }));
       pending.catch(() => this.#adHoc.delete(key));
       if (this.#adHoc.size >= 8) this.#adHoc.delete(this.#adHoc.keys().next().value as string);
       this.#adHoc.set(key, pending);

@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, Param, Query, Req, Res } from '@nestjs/common';
-import { evidenceReport, gemeenteReport, nationalReport, reportToCsv, type ReportDocument } from '@npo/analytics-reports';
+import { evidenceReport, gemeenteReport, nationalReport, reportToCsv, type ReportDocument, type ReportScopeRequest } from '@npo/analytics-reports';
 import { gemeenteCodeSchema } from '@npo/contracts';
 import { ForbiddenError, MalformedRequestError, NotFoundError, Public, Roles, TokenService, ZodValidationPipe } from '@npo/platform';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -21,7 +21,7 @@ export class ReportsController {
   @Get('national')
   @Public()
   async national(@Query(queryPipe) query: ReportQuery, @Req() request: FastifyRequest): Promise<ReportDocument> {
-    const { report, release } = await this.#source(query, request);
+    const { report, release } = await this.#source(query, request, { view: 'national', ...yearOf(query) });
     return nationalReport(report, this.#year(query, report.basis.schoolYears), release);
   }
 
@@ -49,14 +49,14 @@ export class ReportsController {
     if (principal?.role === 'gemeente' && principal.gemeente !== code) {
       throw new ForbiddenError(`A gemeente may only read its own report (${principal.gemeente}).`, 'NOT_OWN_GEMEENTE');
     }
-    const { report, release } = await this.#source(query, request);
+    const { report, release } = await this.#source(query, request, { view: 'gemeente', gemeente: code, ...yearOf(query) });
     return gemeenteReport(report, code, this.#year(query, report.basis.schoolYears), release);
   }
 
   @Get('evidence')
   @Public()
   async evidence(@Query(queryPipe) query: ReportQuery, @Req() request: FastifyRequest): Promise<ReportDocument> {
-    const { report, release } = await this.#source(query, request);
+    const { report, release } = await this.#source(query, request, { view: 'evidence' });
     return evidenceReport(report, release);
   }
 
@@ -66,11 +66,12 @@ export class ReportsController {
     return csv(reply, await this.evidence(query, request), 'npo-evidentie');
   }
 
-  async #source(query: ReportQuery, request: FastifyRequest): Promise<SourcedReport> {
+  /** A release, or (asOf, ocw/admin) the ad-hoc view `scope`: only what this response shows is computed. */
+  async #source(query: ReportQuery, request: FastifyRequest, scope: ReportScopeRequest): Promise<SourcedReport> {
     if (query.asOf === undefined) return this.source.released(query.release);
     if (query.release !== undefined) throw new MalformedRequestError('asOf (ad hoc) and release exclude each other.');
     await requireAdHocRole(request, this.tokens);
-    return this.source.adHoc(query.asOf);
+    return this.source.adHoc(query.asOf, scope);
   }
 
   #year(query: ReportQuery, available: readonly string[]): string {
@@ -79,6 +80,8 @@ export class ReportsController {
     return year;
   }
 }
+
+const yearOf = (query: ReportQuery): { schoolYear?: string } => (query.schoolYear === undefined ? {} : { schoolYear: query.schoolYear });
 
 function csv(reply: FastifyReply, doc: ReportDocument, name: string): string {
   const file = `${name}${doc.schoolYear === undefined ? '' : `-${doc.schoolYear}`}-${doc.release === null ? `peildatum-${doc.asOf}` : `release-${doc.release.number ?? doc.release.id}`}.csv`;

@@ -35,6 +35,31 @@ async function protectInBuild(inputFile: string, threads: number, parameters: ob
 
 const viaJson = (value: unknown): unknown => JSON.parse(JSON.stringify(value));
 
+const warmModule = fileURLToPath(new URL('../dist/warm-protector.js', import.meta.url));
+
+/**
+ * Runs the build's WarmProtector in its own Node process: four views one after another on one warm
+ * worker, one of them failing, one after the worker ended idle. The script never closes the protector:
+ * the process has to end by itself (an idle worker must not keep the service's process alive).
+ */
+async function warmInBuild(inputFile: string): Promise<{ views: unknown[]; error: string }> {
+  const script = `
+    import { readFileSync } from 'node:fs';
+    const { WarmProtector } = await import(${JSON.stringify(warmModule)});
+    const input = JSON.parse(readFileSync(${JSON.stringify(inputFile)}, 'utf8'));
+    const warm = new WarmProtector(100);
+    const views = [(await warm.protect({ input, options: {} })).published];
+    const error = await warm.protect({ input, options: { parameters: { minFrequency: 0 } } }).then(() => 'none', (e) => e.constructor.name);
+    views.push((await warm.protect({ input, options: {} })).published);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    views.push((await warm.protect({ input, options: {} })).published);
+    process.stdout.write(JSON.stringify({ views, error }));`;
+  const scriptFile = join(dirname(inputFile), 'warm.mjs');
+  writeFileSync(scriptFile, script);
+  const { stdout } = await promisify(execFile)(process.execPath, [scriptFile], { maxBuffer: 256 * 1024 * 1024, timeout: 60_000 });
+  return JSON.parse(stdout) as { views: unknown[]; error: string };
+}
+
 describe('protection in worker threads (compiled build)', () => {
   const dir = tempDir('analytics-protect-threads');
   const inputFile = join(dir.path, 'input.json');
@@ -64,6 +89,14 @@ describe('protection in worker threads (compiled build)', () => {
       expect(offThread.published, `${threads} threads`).toEqual(viaJson(inProcess.published));
       expect(offThread.prior).toEqual(viaJson(inProcess.prior));
     }
+  });
+
+  it('protects views one after another on one warm worker, after a failure and after it ended idle', { timeout: 90_000 }, async () => {
+    const inProcess = viaJson((await protectReport(input)).published);
+    const { views, error } = await warmInBuild(inputFile);
+    expect(error).toBe('InvalidParametersError');
+    expect(views).toHaveLength(3);
+    for (const view of views) expect(view).toEqual(inProcess);
   });
 
   it('brings a worker failure back as the library error class', { timeout: 60_000 }, async () => {

@@ -21,9 +21,9 @@ export interface PartRequest {
 
 export type PartResponse = { readonly ok: true; readonly part: ReleasePart } | { readonly ok: false; readonly error: CarriedError };
 
-const workerEntry = new URL('./protect-worker.js', import.meta.url);
+export const workerEntry = new URL('./protect-worker.js', import.meta.url);
 // Looked up once: the compiled entry exists next to this file in a build and never appears later.
-const compiled = existsSync(fileURLToPath(workerEntry));
+export const compiled = existsSync(fileURLToPath(workerEntry));
 
 /**
  * Runs the disclosure control in worker threads, each protecting its share of the release's connected
@@ -53,11 +53,30 @@ export async function protectOffThread(request: ProtectionRequest): Promise<Prot
   }
 }
 
-function runPart(worker: Worker, request: PartRequest): Promise<ReleasePart> {
+/** Sends one part to a worker and waits for its answer; leaves no listener behind (a warm worker gets many). */
+export function runPart(worker: Worker, request: PartRequest): Promise<ReleasePart> {
   return new Promise<ReleasePart>((resolve, reject) => {
-    worker.once('message', (response: PartResponse) => (response.ok ? resolve(response.part) : reject(reviveError(response.error))));
-    worker.once('error', reject);
-    worker.once('exit', (code) => reject(new Error(`protection worker exited with code ${code} before answering`)));
+    const done = (): void => {
+      worker.off('message', onMessage);
+      worker.off('error', onError);
+      worker.off('exit', onExit);
+    };
+    const onMessage = (response: PartResponse): void => {
+      done();
+      if (response.ok) resolve(response.part);
+      else reject(reviveError(response.error));
+    };
+    const onError = (error: Error): void => {
+      done();
+      reject(error);
+    };
+    const onExit = (code: number): void => {
+      done();
+      reject(new Error(`protection worker exited with code ${code} before answering`));
+    };
+    worker.on('message', onMessage);
+    worker.on('error', onError);
+    worker.on('exit', onExit);
     worker.postMessage(request);
   });
 }

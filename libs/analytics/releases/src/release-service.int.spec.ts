@@ -132,15 +132,15 @@ describe('releases', () => {
   it('computes or queues at most maxPendingAdHoc ad-hoc reports, refuses the others, and frees the places when they end', { timeout: 180_000 }, async () => {
     const bounded = new ReleaseService({ db, store, codeVersion: 'test-1.0', clock: () => new Date('2022-09-01T12:00:00Z'), maxPendingAdHoc: 2 });
     const days = ['2022-03-01', '2022-03-02', '2022-03-03', '2022-03-04', '2022-03-05'];
-    const outcomes = await Promise.allSettled(days.map((day) => bounded.adHoc(day)));
+    const outcomes = await Promise.allSettled(days.map((day) => bounded.adHoc(day, { view: 'national' })));
     const made = outcomes.flatMap((o) => (o.status === 'fulfilled' ? [o.value.published.asOf] : []));
     expect(made).toEqual(['2022-03-01', '2022-03-02']);
     for (const o of outcomes.slice(2)) expect(o.status === 'rejected' ? o.reason : undefined).toBeInstanceOf(ReleaseServiceBusyError);
-    await expect(bounded.adHoc('2022-03-06')).resolves.toMatchObject({ published: { asOf: '2022-03-06' } });
+    await expect(bounded.adHoc('2022-03-06', { view: 'national' })).resolves.toMatchObject({ published: { asOf: '2022-03-06' } });
 
     // A failing computation gives its place back too.
     const failing = new ReleaseService({ db, store, codeVersion: 'test-1.0', clock: () => new Date('2022-09-01T12:00:00Z'), maxPendingAdHoc: 1, parameters: { minFrequency: 0 } });
-    await expect(failing.adHoc('2022-03-01')).rejects.toBeInstanceOf(InvalidParametersError);
-    await expect(failing.adHoc('2022-03-02')).rejects.toBeInstanceOf(InvalidParametersError);
+    await expect(failing.adHoc('2022-03-01', { view: 'evidence' })).rejects.toBeInstanceOf(InvalidParametersError);
+    await expect(failing.adHoc('2022-03-02', { view: 'gemeente', gemeente: 'GM0363' })).rejects.toBeInstanceOf(InvalidParametersError);
   });
 });

@@ -4,12 +4,13 @@ import {
   hasFigure,
   reportInputAsOf,
   type ProtectedReport,
+  type ReportScopeRequest,
   statisticGroups,
-  type StatisticGroups,
   withholdTrackedStatistics,
 } from '@npo/analytics-reports';
 import { type DisclosureOverrides, layerOverrides, loosenedSettings, resolveParameters } from '@npo/privacy';
 import { protectOffThread } from './protect-off-thread.js';
+import { WarmProtector } from './warm-protector.js';
 import { releaseIdOf, type ReleaseStore, type StoredRelease } from './release-store.js';
 
 export interface CreateReleaseRequest {
@@ -35,9 +36,9 @@ export interface ReleaseServiceOptions {
 export const DEFAULT_MAX_PENDING_AD_HOC = 3;
 
 /**
- * Too many ad-hoc reports are being computed or waiting. Each holds the whole report input and, while
- * it runs, every core and up to a gigabyte at national scale; a queue without bound would let a few
- * impatient clients exhaust the service's memory. Nothing is lost: ask again later.
+ * Too many ad-hoc reports are being computed or waiting. Each holds its view's input while it waits for
+ * the one worker that protects views; a queue without bound would let a few impatient clients hold the
+ * service's memory and time. Nothing is lost: ask again later.
  */
 export class ReleaseServiceBusyError extends Error {
   readonly code = 'release-service-busy' as const;
@@ -64,9 +65,8 @@ const isoDate = /^\d{4}-\d{2}-\d{2}$/;
  */
 export class ReleaseService {
   #queue: Promise<unknown> = Promise.resolve();
-  /** One protection at a time, releases and ad-hoc reports alike: each one already uses every core it is given. */
-  #protecting: Promise<unknown> = Promise.resolve();
   #pendingAdHoc = 0;
+  readonly #views = new WarmProtector();
   constructor(private readonly options: ReleaseServiceOptions) {}
 
   create(request: CreateReleaseRequest): Promise<StoredRelease> {
@@ -86,45 +86,41 @@ export class ReleaseService {
   }
 
   /**
-   * A protected report as of any date, not stored. For ocw/admin only (the API enforces who may ask):
-   * it is protected on its own, without the earlier releases as prior knowledge — linked to them, a
-   * figure that is 0 on both dates pins every small unit below it and the report would be refused,
-   * while the trusted roles may see such differences anyway.
+   * A protected view as of any date, not stored. For ocw/admin only (the API enforces who may ask).
+   * Only the tables the view shows are computed, and they are protected against each other, not against
+   * other views or the releases: linked to the releases, a figure that is 0 on both dates pins every small
+   * unit below it and the view would be refused, and the roles that may ask read each school's plan in
+   * the school API anyway. What the public and gemeenten read is a release, protected as a whole.
+   * Views do not wait for a release being made: they run on their own warm worker thread.
    */
-  async adHoc(asOf: string): Promise<ProtectedReport> {
+  async adHoc(asOf: string, scope: ReportScopeRequest): Promise<ProtectedReport> {
     checkAsOf(asOf, this.#today(), 'ad hoc');
     if (this.#pendingAdHoc >= (this.options.maxPendingAdHoc ?? DEFAULT_MAX_PENDING_AD_HOC)) throw new ReleaseServiceBusyError(this.#pendingAdHoc);
     this.#pendingAdHoc++;
     try {
-      return await this.#protectInTurn(async () => {
-        const input = await this.options.db.read((conn) => reportInputAsOf(conn, asOf, `adhoc-${asOf}`));
-        return protectOffThread({ input, options: this.#parameters(undefined), ...this.#threads() });
-      });
+      const input = await this.options.db.read((conn) => reportInputAsOf(conn, asOf, `adhoc-${asOf}`, scope));
+      return await this.#views.protect({ input, options: this.#parameters(undefined) });
     } finally {
       this.#pendingAdHoc--;
     }
   }
 
-  /** Runs `protect` once every protection asked for before it has ended (the input is read in turn too: it is large). */
-  #protectInTurn<T>(protect: () => Promise<T>): Promise<T> {
-    const run = this.#protecting.then(protect);
-    this.#protecting = run.catch(() => undefined);
-    return run;
+  /** Ends the views' worker thread (a release's workers end with their release). */
+  close(): Promise<void> {
+    return this.#views.close();
   }
 
   async #create(request: CreateReleaseRequest): Promise<StoredRelease> {
     checkAsOf(request.asOf, this.#today(), 'release');
     const parameters = this.#releaseParameters(request.parameters);
     const number = await this.options.store.nextNumber();
-    let groups: StatisticGroups = new Map();
-    const protectedReport = await this.#protectInTurn(async () => {
-      const input = await this.options.db.read((conn) => reportInputAsOf(conn, request.asOf, releaseIdOf(number)));
-      groups = statisticGroups(input.statistics);
-      return protectOffThread({
-        input,
-        options: { priorReleases: await this.options.store.priors(), ...parameters },
-        ...this.#threads(),
-      });
+    // Releases are made one at a time (the queue): each one already uses every core it is given.
+    const input = await this.options.db.read((conn) => reportInputAsOf(conn, request.asOf, releaseIdOf(number)));
+    const groups = statisticGroups(input.statistics);
+    const protectedReport = await protectOffThread({
+      input,
+      options: { priorReleases: await this.options.store.priors(), ...parameters },
+      ...this.#threads(),
     });
     const { release } = protectedReport;
     const published = withholdTrackedStatistics(protectedReport.published, groups, await this.#earlierStatistics());

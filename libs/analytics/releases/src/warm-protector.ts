@@ -1,0 +1,67 @@
+import { Worker } from 'node:worker_threads';
+import { protectReport, publishReport, type ProtectedReport, type ReportInput } from '@npo/analytics-reports';
+import { combineReleaseParts } from '@npo/privacy';
+import { compiled, type ProtectionRequest, runPart, workerEntry } from './protect-off-thread.js';
+
+const DEFAULT_IDLE_MS = 5 * 60_000;
+
+/**
+ * One long-lived worker thread for small protections: the tables of one ad-hoc view. Starting a worker
+ * and loading HiGHS costs 100-300 ms, more than protecting a national view once the worker runs, and the
+ * work still stays off the service's event loop. Requests run one after another; a worker that fails or
+ * sits idle ends, and the next request starts a new one.
+ */
+export class WarmProtector {
+  #worker: Worker | undefined;
+  #queue: Promise<unknown> = Promise.resolve();
+  #idle: NodeJS.Timeout | undefined;
+  #closed = false;
+
+  constructor(private readonly idleMs = DEFAULT_IDLE_MS) {}
+
+  protect(request: Omit<ProtectionRequest, 'threads'>): Promise<ProtectedReport> {
+    const run = this.#queue.then(() => this.#protect(request.input, request.options));
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    await this.#end();
+  }
+
+  async #protect(input: ReportInput, options: ProtectionRequest['options']): Promise<ProtectedReport> {
+    if (this.#closed) throw new Error('the protector is closed');
+    // From TypeScript sources (unit tests) there is no compiled worker entry: protect in-process.
+    if (!compiled) return protectReport(input, options);
+    clearTimeout(this.#idle);
+    const worker = this.#start();
+    try {
+      const part = await runPart(worker, { input: input.release, options, part: { index: 0, count: 1 } });
+      return publishReport(input, combineReleaseParts(input.release, options, [part]));
+    } finally {
+      // A worker that failed has exited, and its exit listener let go of it: the next request starts another.
+      if (this.#worker !== undefined) this.#idle = setTimeout(() => void this.#end(), this.idleMs).unref();
+    }
+  }
+
+  #start(): Worker {
+    if (this.#worker === undefined) {
+      const worker = new Worker(workerEntry);
+      // An idle worker must not keep the process alive.
+      worker.unref();
+      worker.once('exit', () => {
+        if (this.#worker === worker) this.#worker = undefined;
+      });
+      this.#worker = worker;
+    }
+    return this.#worker;
+  }
+
+  async #end(): Promise<void> {
+    clearTimeout(this.#idle);
+    const worker = this.#worker;
+    this.#worker = undefined;
+    if (worker !== undefined) await worker.terminate();
+  }
+}
