@@ -73,7 +73,7 @@ describe('protection in worker threads (compiled build)', () => {
     const feed = storeEventFeed(events);
     const head = await feed.head();
     await db.read((conn) => runProjector(conn, { feed, until: head }));
-    input = await db.read((conn) => reportInputAsOf(conn, '2022-08-31', 'threads'));
+    input = await reportInputAsOf(db, '2022-08-31', 'threads');
     writeFileSync(inputFile, JSON.stringify(input));
     await db.close();
     await events.close();

@@ -98,7 +98,7 @@ export class ReleaseService {
     if (this.#pendingAdHoc >= (this.options.maxPendingAdHoc ?? DEFAULT_MAX_PENDING_AD_HOC)) throw new ReleaseServiceBusyError(this.#pendingAdHoc);
     this.#pendingAdHoc++;
     try {
-      const input = await this.options.db.read((conn) => reportInputAsOf(conn, asOf, `adhoc-${asOf}`, scope));
+      const input = await reportInputAsOf(this.options.db, asOf, `adhoc-${asOf}`, scope);
       return await this.#views.protect({ input, options: this.#parameters(undefined) });
     } finally {
       this.#pendingAdHoc--;
@@ -115,7 +115,7 @@ export class ReleaseService {
     const parameters = this.#releaseParameters(request.parameters);
     const number = await this.options.store.nextNumber();
     // Releases are made one at a time (the queue): each one already uses every core it is given.
-    const input = await this.options.db.read((conn) => reportInputAsOf(conn, request.asOf, releaseIdOf(number)));
+    const input = await reportInputAsOf(this.options.db, request.asOf, releaseIdOf(number));
     const groups = statisticGroups(input.statistics);
     const protectedReport = await protectOffThread({
       input,

@@ -91,8 +91,8 @@ describe('reports on a fixture with independently computed numbers', () => {
     const head = await feed.head();
     await db.read((conn) => runProjector(conn, { feed, until: head }));
     await store.close();
-    late = await db.read((conn) => reportInputAsOf(conn, '2022-07-31', 'test-late'));
-    early = await db.read((conn) => reportInputAsOf(conn, '2021-06-30', 'test-early'));
+    late = await reportInputAsOf(db, '2022-07-31', 'test-late');
+    early = await reportInputAsOf(db, '2021-06-30', 'test-early');
     protectedLate = await protectReport(late);
   }, 120_000);
   afterAll(async () => {
@@ -201,9 +201,9 @@ describe('reports on a fixture with independently computed numbers', () => {
     const wholeRelations = relationKeys(late);
     const unitsIn = (input: ReportInput) => [...new Set(input.release.tables.map((t) => t.id))].sort();
 
-    const national = await db.read((conn) => reportInputAsOf(conn, '2022-07-31', 'view-nl', { view: 'national' }));
-    const gemeente = await db.read((conn) => reportInputAsOf(conn, '2022-07-31', 'view-gm', { view: 'gemeente', gemeente: 'GM0363', schoolYear: Y }));
-    const evidence = await db.read((conn) => reportInputAsOf(conn, '2022-07-31', 'view-ev', { view: 'evidence' }));
+    const national = await reportInputAsOf(db, '2022-07-31', 'view-nl', { view: 'national' });
+    const gemeente = await reportInputAsOf(db, '2022-07-31', 'view-gm', { view: 'gemeente', gemeente: 'GM0363', schoolYear: Y });
+    const evidence = await reportInputAsOf(db, '2022-07-31', 'view-ev', { view: 'evidence' });
     const breakdowns = late.release.tables.map((t) => t.id).filter((id) => /\|(sector|band|province):/.test(id));
     expect(breakdowns.length).toBeGreaterThan(3);
     expect(unitsIn(national)).toEqual([`${Y}|NL`, ...breakdowns].sort());
@@ -229,7 +229,7 @@ describe('reports on a fixture with independently computed numbers', () => {
     for (const [id, published] of Object.entries(view.published.cells)) if (published.value !== null) expect(published.value, id).toBe(whole.get(id)?.value);
 
     // A year without data: no table, so the view answers "not found" rather than an empty report.
-    const none = await db.read((conn) => reportInputAsOf(conn, '2022-07-31', 'view-none', { view: 'gemeente', gemeente: 'GM0363', schoolYear: '2030-2031' }));
+    const none = await reportInputAsOf(db, '2022-07-31', 'view-none', { view: 'gemeente', gemeente: 'GM0363', schoolYear: '2030-2031' });
     expect(none.release.tables).toEqual([]);
     expect(() => gemeenteReport(protectedLate.published, 'GM0363', '2030-2031', null)).toThrow();
   });

@@ -246,8 +246,14 @@ function evidenceTable(evaluations: readonly EvaluationFacts[], population: numb
   const relations: Relation[] = [];
   const statistics: EvidenceStatistic[] = [];
   const id = (m: string): string => cellId(EVIDENCE_SCOPE, NATIONAL, m);
+  const byCode = new Map<string, EvaluationFacts[]>();
+  for (const e of evaluations) {
+    const list = byCode.get(e.code);
+    if (list === undefined) byCode.set(e.code, [e]);
+    else list.push(e);
+  }
   for (const code of codes) {
-    const mine = evaluations.filter((e) => e.code === code);
+    const mine = byCode.get(code) ?? [];
     const evaluated = id(measure.evaluated(code));
     cells.push({ id: evaluated, kind: 'count', value: mine.length, population, dims: { code } });
     const parts = (['yes', 'partly', 'no'] as const).map((value) => {

@@ -1,4 +1,4 @@
-import { scanDomains } from '@npo/contracts';
+import { scanDomains, severityLevels } from '@npo/contracts';
 import type { SchoolFacts } from '../facts/school-facts.js';
 
 /**
@@ -27,6 +27,9 @@ export interface UnitTally {
 
 export const scanLevelKey = (domain: string, level: string): string => `${domain}:${level}`;
 
+// Made once: a key per school and domain would be a new string each time.
+const SCAN_KEYS = new Map(scanDomains.map((d) => [d, new Map(severityLevels.map((l) => [l as string, scanLevelKey(d, l)]))]));
+
 export function tallyUnit(schools: readonly SchoolFacts[]): UnitTally {
   let submitted = 0;
   let plan = 0;
@@ -50,7 +53,10 @@ export function tallyUnit(schools: readonly SchoolFacts[]): UnitTally {
     if (s.approvedByDeadline) approvedInTime++;
     if (s.scan !== null) {
       scanned++;
-      for (const domain of scanDomains) increment(scanLevels, scanLevelKey(domain, s.scan[domain]));
+      for (const domain of scanDomains) {
+        const level = s.scan[domain];
+        increment(scanLevels, SCAN_KEYS.get(domain)?.get(level) ?? scanLevelKey(domain, level));
+      }
     }
     perCode.clear();
     perCategory.clear();

@@ -1,5 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { toNullableNumber, toNumber } from '@npo/analytics-model';
+
 import type { ScanDomain, SeverityLevel } from '@npo/contracts';
 
 /*
@@ -86,25 +86,4 @@ export async function schoolYearsWithData(conn: DuckDBConnection, asOf: string):
 
 export { loadYearFacts } from './year-facts.js';
 
-/** The latest evaluation per school and intervention (over all years), as of the date. */
-export async function loadEvaluations(conn: DuckDBConnection, asOf: string): Promise<EvaluationFacts[]> {
-  const rows = await rowsOf(
-    conn,
-    `SELECT e.brin, e.code, e.school_year, e.implemented_as_planned AS implemented, e.experienced_effect AS experienced,
-            e.effect_size, e.effect_pupils AS pupils
-     FROM evaluation_at(as_of_cutoff($asOf)) e
-     JOIN school_at(as_of_cutoff($asOf)) s ON s.brin = e.brin
-     QUALIFY row_number() OVER (PARTITION BY e.brin, e.code ORDER BY e.valid_from DESC, e.global_position DESC) = 1
-     ORDER BY e.code, e.brin`,
-    { asOf },
-  );
-  return rows.map((r) => ({
-    brin: String(r['brin']),
-    code: String(r['code']),
-    schoolYear: String(r['school_year']),
-    implementedAsPlanned: String(r['implemented']) as EvaluationFacts['implementedAsPlanned'],
-    experiencedEffect: toNumber(r['experienced']),
-    effectSize: toNullableNumber(r['effect_size']),
-    pupils: toNullableNumber(r['pupils']),
-  }));
-}
+export { loadEvaluations } from './evaluation-facts.js';

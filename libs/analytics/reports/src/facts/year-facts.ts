@@ -1,33 +1,18 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { sqlString, toNumber, UNKNOWN_PROVINCE } from '@npo/analytics-model';
 import { scanDomains, type ScanDomain, severityLevels, type SeverityLevel } from '@npo/contracts';
+import { columnsOf, ints, NUMBERED_SCHOOLS, positionIn } from './columns.js';
 import { type Reference, rowsOf, type SchoolFacts, type YearFacts } from './school-facts.js';
 
-/*
- * The per-school facts of several school years in one query per kind of fact. The rows come back as
- * small integers (school number, year, code and level positions) read column by column: a national
- * world has ~170,000 active choices over four years, and reading them as row objects of strings took
- * half a second where the columns take tens of milliseconds.
- */
+// One query per kind of fact covers every year asked for; see columns.ts for why rows come back as integers.
 
-const listLiteral = (values: readonly string[]): string => `[${values.map(sqlString).join(', ')}]`;
-/** The 0-based position of `column` in `values` (all values are known to be there). */
-const positionIn = (values: readonly string[], column: string): string => `(list_position(${listLiteral(values)}, ${column}) - 1)::INTEGER`;
-
-async function columnsOf(conn: DuckDBConnection, sql: string, params: Record<string, string>): Promise<Record<string, readonly unknown[]>> {
-  return (await conn.runAndReadAll(sql, params)).getColumnsObject();
-}
-
-const ints = (column: readonly unknown[] | undefined): number[] => (column ?? []).map((v) => Number(v));
 const column = (columns: Record<string, readonly unknown[]>, name: string): readonly unknown[] => columns[name] ?? [];
 
 /** The facts of the given school years as of the date, in that order. */
 export async function loadYearFacts(conn: DuckDBConnection, schoolYears: readonly string[], asOf: string, reference: Reference): Promise<YearFacts[]> {
   if (schoolYears.length === 0) return [];
   const params = { asOf };
-  // Numbered in brin order; every query below numbers them by the same definition (brin is unique in it).
-  const numbered = `c AS (SELECT as_of_cutoff($asOf) AS cutoff),
-    s AS (SELECT *, (row_number() OVER (ORDER BY brin) - 1)::INTEGER AS school FROM school_at((SELECT cutoff FROM c)))`;
+  const numbered = NUMBERED_SCHOOLS;
   const inYears = (alias: string): string => `${alias}.school_year IN (${schoolYears.map(sqlString).join(', ')})`;
   const year = (alias: string): string => positionIn(schoolYears, `${alias}.school_year`);
 

@@ -41,8 +41,11 @@ const GEMEENTEN: Readonly<Record<ReportsScale, readonly string[]>> = {
 };
 
 const DAY_MS = 86_400_000;
-/** A different day per request: the service caches an ad-hoc report per as-of day, a benchmark must not hit that cache. */
-export const adHocDay = (i: number): string => new Date(Date.UTC(2022, 0, 1) + i * DAY_MS).toISOString().slice(0, 10);
+/**
+ * A different day per request (the service caches an ad-hoc view per as-of day; a benchmark must not hit
+ * that cache), counting back from the day before release 1: late days hold every school year, the most work.
+ */
+export const adHocDay = (i: number): string => new Date(Date.parse(`${RELEASE_AS_OF}T00:00:00Z`) - (i + 1) * DAY_MS).toISOString().slice(0, 10);
 
 /** Where the reports fixture lives: the national store plus the service's projection and release 1. */
 export const reportsFixtureDir = (): string => join(fixtureCacheRoot(), `analytics-reports-${reportsScale()}-seed${FIXTURE_SEED}-schema${SCHEMA_VERSION}`);
