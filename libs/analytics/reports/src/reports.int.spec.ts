@@ -234,6 +234,37 @@ describe('reports on a fixture with independently computed numbers', () => {
     expect(() => gemeenteReport(protectedLate.published, 'GM0363', '2030-2031', null)).toThrow();
   });
 
+  it('protects an ad-hoc view by itself: small units withheld, no withheld cell recomputable from the view', async () => {
+    const minFrequency = 5;
+    const views = [
+      await reportInputAsOf(db, '2022-07-31', 'attack-nl', { view: 'national' }),
+      await reportInputAsOf(db, '2022-07-31', 'attack-ams', { view: 'gemeente', gemeente: 'GM0363' }),
+      await reportInputAsOf(db, '2022-07-31', 'attack-small', { view: 'gemeente', gemeente: 'GM0060' }),
+    ];
+    for (const input of views) {
+      const cells = (await protectReport(input)).published.cells;
+      const population = new Map(input.release.tables.flatMap((t) => t.cells.map((c) => [c.id, c.kind === 'count' ? c.population : undefined] as const)));
+      for (const [id, v] of Object.entries(cells)) {
+        const pop = population.get(id);
+        if (v.value === null || pop === undefined) continue;
+        // Threshold: a published count is 0 or at least minFrequency schools; all-or-nothing in a unit of 1-19 schools.
+        expect(v.value === 0 || v.value >= minFrequency, id).toBe(true);
+        if (pop < 20) expect(v.value !== 0 && v.value !== pop, id).toBe(true);
+      }
+      // Differencing inside the view: a sum with exactly one withheld member gives that member away.
+      for (const r of [...(input.release.relations ?? []), ...input.release.tables.flatMap((t) => t.relations)]) {
+        if (r.kind !== 'sum') continue;
+        const withheld = [r.total, ...r.parts].filter((id) => cells[id]?.value === null);
+        expect(withheld.length, `${input.release.releaseId} ${r.total}`).not.toBe(1);
+      }
+    }
+    // Ameland (3 schools in the fixture): every count is 0, 1-2 or all three, so none of them is shown.
+    const small = (await protectReport(views[2]!)).published.cells;
+    const smallCounts = Object.entries(small).filter(([id]) => id.startsWith(`${Y}|GM0060|`) && !id.endsWith(':eur'));
+    expect(smallCounts.length).toBeGreaterThan(10);
+    for (const [id, v] of smallCounts) expect(v.value, id).toBeNull();
+  });
+
   it('breaks the national report down by sector, band and province and shows the trend', () => {
     const doc = nationalReport(protectedLate.published, Y, { id: 'test-late', number: 1 });
     expect(doc.tables.map((t) => t.id)).toEqual(['overzicht', 'interventies', 'scan', 'naar-sector', 'naar-achterstand', 'naar-provincie', 'trend']);
