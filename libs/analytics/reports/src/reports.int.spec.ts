@@ -252,7 +252,7 @@ describe('reports on a fixture with independently computed numbers', () => {
         if (pop < 20) expect(v.value !== 0 && v.value !== pop, id).toBe(true);
       }
       // Differencing inside the view: a sum with exactly one withheld member gives that member away.
-      for (const r of [...(input.release.relations ?? []), ...input.release.tables.flatMap((t) => t.relations)]) {
+      for (const r of [...(input.release.relations ?? []), ...input.release.tables.flatMap((t) => t.relations ?? [])]) {
         if (r.kind !== 'sum') continue;
         const withheld = [r.total, ...r.parts].filter((id) => cells[id]?.value === null);
         expect(withheld.length, `${input.release.releaseId} ${r.total}`).not.toBe(1);
