@@ -207,13 +207,19 @@ describe('reports on a fixture with independently computed numbers', () => {
     const breakdowns = late.release.tables.map((t) => t.id).filter((id) => /\|(sector|band|province):/.test(id));
     expect(breakdowns.length).toBeGreaterThan(3);
     expect(unitsIn(national)).toEqual([`${Y}|NL`, ...breakdowns].sort());
-    expect(unitsIn(gemeente)).toEqual([`${Y}|GM0363`, `${Y}|NL`]);
+    expect(unitsIn(gemeente)).toEqual([`${Y}|GM0363`, `${Y}|NL`, `${Y}|rest:GM0363`]);
     expect(unitsIn(evidence)).toEqual([`${Y}|NL`, 'evidence|NL']);
     expect(evidence.statistics).toEqual(late.statistics);
 
+    // The gemeente view's rest of the nation: every count is the nation's minus the gemeente's.
+    const restCells = [...cellsOf(gemeente)].filter(([id]) => id.includes('|rest:'));
+    expect(restCells.length).toBe([...cellsOf(gemeente)].filter(([id]) => id.includes('|GM0363|')).length);
+    for (const [id, cell] of restCells) {
+      expect(cell.value, id).toBe((whole.get(id.replace('rest:GM0363', 'NL'))?.value ?? NaN) - (whole.get(id.replace('rest:GM0363', 'GM0363'))?.value ?? NaN));
+    }
     for (const view of [national, gemeente, evidence]) {
-      for (const [id, cell] of cellsOf(view)) expect(cell, id).toEqual(whole.get(id));
-      for (const r of relationKeys(view)) expect(wholeRelations.has(r), r).toBe(true);
+      for (const [id, cell] of cellsOf(view)) if (!id.includes('|rest:')) expect(cell, id).toEqual(whole.get(id));
+      for (const r of relationKeys(view)) if (!r.includes('|rest:')) expect(wholeRelations.has(r), r).toBe(true);
       // No relation may name a cell the view does not hold: it would tie the view to figures it does not show.
       const ids = cellsOf(view);
       for (const r of view.release.relations ?? []) for (const id of r.kind === 'linear' ? r.terms.map((t) => t.cell) : [r.total, ...r.parts]) expect(ids.has(id), id).toBe(true);
@@ -257,6 +263,23 @@ describe('reports on a fixture with independently computed numbers', () => {
         const withheld = [r.total, ...r.parts].filter((id) => cells[id]?.value === null);
         expect(withheld.length, `${input.release.releaseId} ${r.total}`).not.toBe(1);
       }
+    }
+    // The nation beside a gemeente bounds it: G lies in [NL - schools outside G, min(NL, schools in G)]. For a
+    // withheld gemeente count beside a published national one, that interval must not be a single value.
+    for (const [input, code] of [[views[1]!, 'GM0363'], [views[2]!, 'GM0060']] as const) {
+      const cells = (await protectReport(input)).published.cells;
+      const populations = new Map(input.release.tables.flatMap((t) => t.cells.map((c) => [c.id, c.kind === 'count' ? c.population : undefined] as const)));
+      let bounded = 0;
+      for (const [id, v] of Object.entries(cells)) {
+        if (!id.startsWith(`${Y}|${code}|`) || v.value !== null || id.endsWith(':eur')) continue;
+        const nl = cells[id.replace(`|${code}|`, '|NL|')]?.value;
+        const inside = populations.get(id);
+        const nation = populations.get(id.replace(`|${code}|`, '|NL|'));
+        if (nl === null || nl === undefined || inside === undefined || nation === undefined) continue;
+        bounded++;
+        expect(Math.min(nl, inside) - Math.max(0, nl - (nation - inside)), `${id} beside NL ${nl}`).toBeGreaterThan(0);
+      }
+      expect(bounded, code).toBeGreaterThan(0);
     }
     // Ameland (3 schools in the fixture): every count is 0, 1-2 or all three, so none of them is shown.
     const small = (await protectReport(views[2]!)).published.cells;

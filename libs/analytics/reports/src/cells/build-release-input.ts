@@ -103,6 +103,21 @@ function unitsOf(year: YearFacts, reference: Reference): UnitMembers[] {
   return units;
 }
 
+/**
+ * In a gemeente's ad-hoc view, the nation's other schools as one unit, so that the view holds the whole
+ * partition nation = gemeente + rest. The response does not render it, but its cells follow from what it
+ * does render (nation minus gemeente), so they go through the disclosure control like every other cell.
+ */
+function restOfNation(scope: ReportScope, year: string, all: readonly UnitMembers[]): UnitMembers | undefined {
+  if (scope.view !== 'gemeente' || scope.schoolYear !== year) return undefined;
+  const nation = all.find((m) => m.unit.kind === 'nl');
+  const gemeente = all.find((m) => m.unit.kind === 'gemeente' && m.unit.code === scope.gemeente);
+  if (nation === undefined || gemeente === undefined) return undefined;
+  const inside = new Set(gemeente.schools.map((s) => s.brin));
+  const schools = nation.schools.filter((s) => !inside.has(s.brin));
+  return { unit: { id: unitId.rest(scope.gemeente), kind: 'rest', code: scope.gemeente, population: schools.length }, schools };
+}
+
 /** Every cell of one unit in one year, and the relations inside it. */
 function unitTable(year: string, interventions: readonly string[], members: UnitMembers): Table {
   const { unit, schools } = members;
@@ -196,6 +211,9 @@ export function buildReportInput(
     const interventions = codesInEdition(edition);
     const all = unitsOf(year, reference);
     const members = all.filter((m) => unitInScope(scope, y, m.unit));
+    const rest = restOfNation(scope, y, all);
+    // An empty rest is left out like any unit without schools; the gemeente is then the nation on its own.
+    if (rest !== undefined && rest.schools.length > 0) members.push(rest);
     const unitTables = new Map(members.map((m) => [m.unit.id, unitTable(y, interventions, m)]));
     tables.push(...unitTables.values());
     nationalPopulation = year.schools.length;
@@ -206,7 +224,10 @@ export function buildReportInput(
     const complete = (kind: UnitKind): boolean => ofKind(kind).length === all.filter((m) => m.unit.kind === kind).length;
     const gemeenten = complete('gemeente') ? ofKind('gemeente') : [];
     const provinces = complete('province') ? ofKind('province') : [];
+    // A gemeente's view has the gemeente and the rest of the nation: together they partition it, so the
+    // nation's published figures bound the gemeente's withheld ones and the audit must see that.
     const partitions = [gemeenten, complete('sector') ? ofKind('sector') : [], complete('band') ? ofKind('band') : [], provinces];
+    if (rest !== undefined) partitions.push([...ofKind('gemeente'), ...ofKind('rest')]);
     for (const m of measuresOf(national, NATIONAL)) {
       const total = cellId(y, NATIONAL, m);
       for (const parts of partitions) if (parts.length > 0) relations.push({ kind: 'sum', total, parts: parts.map((u) => cellId(y, u.id, m)) });

@@ -3,10 +3,11 @@
  * the same statistic in an earlier release (tracker protection) by id:
  *   <schoolYear>|<unit>|<measure>     e.g. 2021-2022|GM0363|int:B3:n
  *   evidence|NL|<measure>             e.g. evidence|NL|eval:B3:n
- * Units: NL, a gemeente code, sector:<po|vo|vso>, band:<code>, province:<PVnn>.
+ * Units: NL, a gemeente code, sector:<po|vo|vso>, band:<code>, province:<PVnn>; and in a gemeente's ad-hoc
+ * view rest:<gemeente code>, the other schools of the nation.
  */
 
-export type UnitKind = 'nl' | 'gemeente' | 'sector' | 'band' | 'province';
+export type UnitKind = 'nl' | 'gemeente' | 'sector' | 'band' | 'province' | 'rest';
 
 export const NATIONAL = 'NL';
 export const unitId = {
@@ -15,6 +16,8 @@ export const unitId = {
   sector: (group: string): string => `sector:${group}`,
   band: (code: string): string => `band:${code}`,
   province: (code: string): string => `province:${code}`,
+  /** The nation's schools outside one gemeente: the other part of the nation in a gemeente's ad-hoc view. */
+  rest: (gemeente: string): string => `rest:${gemeente}`,
 };
 
 export const measure = {

@@ -5,8 +5,9 @@ import type { UnitInfo } from './build-release-input.js';
  * every school year, protected together, so no view of it can be differenced against another. An ad-hoc
  * view (ocw/admin) is only the tables that one response shows, protected against each other: a national
  * report of a year has the national tables of every year (its trend) and that year's breakdowns by
- * sector, band and province, no gemeente; a gemeente report has that gemeente and the nation in that
- * year; the evidence view has the evidence table and the national uptake of every year.
+ * sector, band and province, no gemeente; a gemeente report has that gemeente, the nation and the rest of
+ * the nation in that year (not shown, but it follows from the two and ties them together); the evidence
+ * view has the evidence table and the national uptake of every year.
  */
 export type ReportScope =
   | { readonly view: 'whole' }
