@@ -22,3 +22,18 @@ export async function columnsOf(conn: DuckDBConnection, sql: string, params: Rec
 
 export const ints = (column: readonly unknown[] | undefined): number[] => (column ?? []).map((v) => Number(v));
 export const strings = (column: readonly unknown[] | undefined): string[] => (column ?? []).map((v) => String(v));
+
+/**
+ * Runs one loader's queries in one transaction, so they all read one snapshot. The school numbers are
+ * computed in each query; a school the projector adds between two of them would shift every later number
+ * and hand one school's facts to another.
+ */
+export async function inSnapshot<T>(conn: DuckDBConnection, read: () => Promise<T>): Promise<T> {
+  await conn.run('BEGIN TRANSACTION');
+  try {
+    return await read();
+  } finally {
+    // Nothing was written: ending the transaction either way only releases the snapshot.
+    await conn.run('ROLLBACK');
+  }
+}

@@ -1,5 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { columnsOf, ints, NUMBERED_SCHOOLS, positionIn, strings } from './columns.js';
+import { columnsOf, inSnapshot, ints, NUMBERED_SCHOOLS, positionIn, strings } from './columns.js';
 import type { EvaluationFacts } from './school-facts.js';
 
 const IMPLEMENTED = ['yes', 'partly', 'no'] as const;
@@ -8,6 +8,10 @@ const nullableNumber = (value: unknown): number | null => (value === null || val
 
 /** The latest evaluation per school and intervention (over all years), as of the date, by code and brin. */
 export async function loadEvaluations(conn: DuckDBConnection, asOf: string): Promise<EvaluationFacts[]> {
+  return inSnapshot(conn, () => readEvaluations(conn, asOf));
+}
+
+async function readEvaluations(conn: DuckDBConnection, asOf: string): Promise<EvaluationFacts[]> {
   const params = { asOf };
   const brins = strings((await columnsOf(conn, `WITH ${NUMBERED_SCHOOLS} SELECT brin FROM s ORDER BY school`, params))['brin']);
   const codes = strings((await columnsOf(conn, 'SELECT DISTINCT code FROM evaluation ORDER BY code'))['code']);

@@ -1,7 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { sqlString, toNumber, UNKNOWN_PROVINCE } from '@npo/analytics-model';
 import { scanDomains, type ScanDomain, severityLevels, type SeverityLevel } from '@npo/contracts';
-import { columnsOf, ints, NUMBERED_SCHOOLS, positionIn } from './columns.js';
+import { columnsOf, inSnapshot, ints, NUMBERED_SCHOOLS, positionIn } from './columns.js';
 import { type Reference, rowsOf, type SchoolFacts, type YearFacts } from './school-facts.js';
 
 // One query per kind of fact covers every year asked for; see columns.ts for why rows come back as integers.
@@ -11,6 +11,10 @@ const column = (columns: Record<string, readonly unknown[]>, name: string): read
 /** The facts of the given school years as of the date, in that order. */
 export async function loadYearFacts(conn: DuckDBConnection, schoolYears: readonly string[], asOf: string, reference: Reference): Promise<YearFacts[]> {
   if (schoolYears.length === 0) return [];
+  return inSnapshot(conn, () => readYearFacts(conn, schoolYears, asOf, reference));
+}
+
+async function readYearFacts(conn: DuckDBConnection, schoolYears: readonly string[], asOf: string, reference: Reference): Promise<YearFacts[]> {
   const params = { asOf };
   const numbered = NUMBERED_SCHOOLS;
   const inYears = (alias: string): string => `${alias}.school_year IN (${schoolYears.map(sqlString).join(', ')})`;
