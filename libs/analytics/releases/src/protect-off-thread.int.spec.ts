@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { AnalyticsDatabase, runProjector, storeEventFeed } from '@npo/analytics-model';
 import { appendSteps, generateHistory, tempDir } from '@npo/analytics-model/testing';
@@ -97,6 +97,48 @@ describe('protection in worker threads (compiled build)', () => {
     expect(error).toBe('InvalidParametersError');
     expect(views).toHaveLength(3);
     for (const view of views) expect(view).toEqual(inProcess);
+  });
+
+  it('survives a warm worker that crashes during a request and one that crashes idle; the next views get a new worker', { timeout: 90_000 }, async () => {
+    const dirOf = dirname(inputFile);
+    const counter = join(dirOf, 'requests.txt');
+    writeFileSync(counter, '0');
+    // A worker entry around the real one that counts requests across workers in a file: it crashes on the
+    // first request (while the real entry works on it), crashes 100 ms after answering the second, and
+    // leaves every later request to the real entry.
+    const crashing = join(dirOf, 'crashing-worker.mjs');
+    writeFileSync(
+      crashing,
+      `import ${JSON.stringify(pathToFileURL(fileURLToPath(new URL('../dist/protect-worker.js', import.meta.url))).href)};
+       import { readFileSync, writeFileSync } from 'node:fs';
+       import { parentPort } from 'node:worker_threads';
+       let n = 0;
+       parentPort.on('message', () => {
+         n = Number(readFileSync(${JSON.stringify(counter)}, 'utf8')) + 1;
+         writeFileSync(${JSON.stringify(counter)}, String(n));
+         if (n === 1) throw new Error('crash during a request');
+       });
+       const post = parentPort.postMessage.bind(parentPort);
+       parentPort.postMessage = (message) => {
+         post(message);
+         if (n === 2) setTimeout(() => { throw new Error('crash while idle'); }, 100);
+       };`,
+    );
+    const script = `
+      import { readFileSync } from 'node:fs';
+      import { pathToFileURL } from 'node:url';
+      const { WarmProtector } = await import(${JSON.stringify(warmModule)});
+      const input = JSON.parse(readFileSync(${JSON.stringify(inputFile)}, 'utf8'));
+      const warm = new WarmProtector(60_000, pathToFileURL(${JSON.stringify(crashing)}));
+      const settled = await Promise.allSettled([warm.protect({ input, options: {} }), warm.protect({ input, options: {} })]);
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      const third = await warm.protect({ input, options: {} }).then(() => 'answered', (e) => e.name);
+      process.stdout.write(JSON.stringify({ first: settled[0].status === 'rejected' ? settled[0].reason.name : 'answered', second: settled[1].status === 'fulfilled' ? 'answered' : settled[1].reason.message, third }));`;
+    const scriptFile = join(dirOf, 'crash.mjs');
+    writeFileSync(scriptFile, script);
+    const { stdout } = await promisify(execFile)(process.execPath, [scriptFile], { maxBuffer: 64 * 1024 * 1024, timeout: 60_000 });
+    expect(JSON.parse(stdout)).toEqual({ first: 'ProtectionWorkerError', second: 'answered', third: 'answered' });
+    expect(readFileSync(counter, 'utf8')).toBe('3');
   });
 
   it('brings a worker failure back as the library error class', { timeout: 60_000 }, async () => {

@@ -53,6 +53,14 @@ export async function protectOffThread(request: ProtectionRequest): Promise<Prot
   }
 }
 
+/** The worker thread failed or exited without answering (its answers, errors included, arrive as messages). */
+export class ProtectionWorkerError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'ProtectionWorkerError';
+  }
+}
+
 /** Sends one part to a worker and waits for its answer; leaves no listener behind (a warm worker gets many). */
 export function runPart(worker: Worker, request: PartRequest): Promise<ReleasePart> {
   return new Promise<ReleasePart>((resolve, reject) => {
@@ -68,11 +76,11 @@ export function runPart(worker: Worker, request: PartRequest): Promise<ReleasePa
     };
     const onError = (error: Error): void => {
       done();
-      reject(error);
+      reject(new ProtectionWorkerError(`protection worker failed: ${error.message}`, { cause: error }));
     };
     const onExit = (code: number): void => {
       done();
-      reject(new Error(`protection worker exited with code ${code} before answering`));
+      reject(new ProtectionWorkerError(`protection worker exited with code ${code} before answering`));
     };
     worker.on('message', onMessage);
     worker.on('error', onError);

@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { protectReport, publishReport, type ProtectedReport, type ReportInput } from '@npo/analytics-reports';
 import { combineReleaseParts } from '@npo/privacy';
-import { compiled, type ProtectionRequest, runPart, workerEntry } from './protect-off-thread.js';
+import { compiled, type ProtectionRequest, ProtectionWorkerError, runPart, workerEntry } from './protect-off-thread.js';
 
 const DEFAULT_IDLE_MS = 5 * 60_000;
 
@@ -17,7 +17,11 @@ export class WarmProtector {
   #idle: NodeJS.Timeout | undefined;
   #closed = false;
 
-  constructor(private readonly idleMs = DEFAULT_IDLE_MS) {}
+  /** `entry`: the worker script (tests start one that fails on purpose). */
+  constructor(
+    private readonly idleMs = DEFAULT_IDLE_MS,
+    private readonly entry: URL = workerEntry,
+  ) {}
 
   protect(request: Omit<ProtectionRequest, 'threads'>): Promise<ProtectedReport> {
     const run = this.#queue.then(() => this.#protect(request.input, request.options));
@@ -39,23 +43,34 @@ export class WarmProtector {
     try {
       const part = await runPart(worker, { input: input.release, options, part: { index: 0, count: 1 } });
       return publishReport(input, combineReleaseParts(input.release, options, [part]));
+    } catch (error) {
+      // Not an answer but a broken worker: let go of it now, so the next request in the queue starts another.
+      if (error instanceof ProtectionWorkerError) await this.#drop(worker);
+      throw error;
     } finally {
-      // A worker that failed has exited, and its exit listener let go of it: the next request starts another.
       if (this.#worker !== undefined) this.#idle = setTimeout(() => void this.#end(), this.idleMs).unref();
     }
   }
 
   #start(): Worker {
     if (this.#worker === undefined) {
-      const worker = new Worker(workerEntry);
+      const worker = new Worker(this.entry);
       // An idle worker must not keep the process alive.
       worker.unref();
-      worker.once('exit', () => {
-        if (this.#worker === worker) this.#worker = undefined;
-      });
+      // Always listened to: a worker that fails while idle must not take the service down with an
+      // unhandled 'error' (a request in flight hears of it through runPart as well).
+      worker.on('error', () => void this.#drop(worker));
+      worker.once('exit', () => void this.#drop(worker));
       this.#worker = worker;
     }
     return this.#worker;
+  }
+
+  async #drop(worker: Worker): Promise<void> {
+    if (this.#worker !== worker) return;
+    this.#worker = undefined;
+    clearTimeout(this.#idle);
+    await worker.terminate();
   }
 
   async #end(): Promise<void> {
