@@ -9,8 +9,14 @@ import { sqlString } from '@npo/analytics-model';
 
 export const listLiteral = (values: readonly string[]): string => `[${values.map(sqlString).join(', ')}]`;
 
-/** The 0-based position of `column` in `values` (the caller knows every value is there). */
-export const positionIn = (values: readonly string[], column: string): string => `(list_position(${listLiteral(values)}, ${column}) - 1)::INTEGER`;
+/**
+ * The 0-based position of `column` in `values`. A value outside the list fails the query: read as a number it
+ * would silently count as the list's first value.
+ */
+export const positionIn = (values: readonly string[], column: string): string => {
+  const position = `list_position(${listLiteral(values)}, ${column})`;
+  return `(CASE WHEN ${position} IS NULL THEN error('unexpected value ' || coalesce(${column}::VARCHAR, 'NULL') || ' in ' || ${sqlString(column)}) ELSE ${position} - 1 END)::INTEGER`;
+};
 
 /** CTEs `c` (the cutoff of $asOf) and `s` (the schools as of it, numbered in brin order; brin is unique in it). */
 export const NUMBERED_SCHOOLS = `c AS (SELECT as_of_cutoff($asOf) AS cutoff),
