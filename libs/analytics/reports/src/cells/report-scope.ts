@@ -67,20 +67,3 @@ export function unitInScope(scope: ReportScope, schoolYear: string, unit: UnitIn
 export function evidenceInScope(scope: ReportScope): boolean {
   return scope.view === 'whole' || scope.view === 'evidence';
 }
-
-/** A short stable name for caches and release ids. */
-export function scopeKey(scope: ReportScope): string {
-  switch (scope.view) {
-    case 'whole':
-    case 'evidence':
-      return scope.view;
-    case 'national':
-      return `national-${scope.schoolYear}`;
-    case 'gemeente':
-      return `gemeente-${scope.gemeente}-${scope.schoolYear}`;
-    default: {
-      const unexpected: never = scope;
-      throw new Error(`unknown report scope ${JSON.stringify(unexpected)}`);
-    }
-  }
-}
