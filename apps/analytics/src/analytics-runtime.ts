@@ -78,6 +78,7 @@ export class AnalyticsRuntime {
         protectionThreads: config.releaseThreads,
         ...(config.adHocMaxPending === undefined ? {} : { maxPendingAdHoc: config.adHocMaxPending }),
         ...(options.clock ? { clock: options.clock } : {}),
+        onViewWorkerError: (error) => options.logger?.error({ err: error }, 'the ad-hoc views worker failed; the next view starts another'),
       });
       db.watch(options.watchIntervalMs ?? 1000, (error) => options.logger?.error({ err: error }, 'could not switch to the rebuilt analytics generation'));
       db.onSwitch((generation) => options.logger?.info({ generation }, 'switched to a rebuilt analytics generation'));

@@ -47,7 +47,7 @@ async function warmInBuild(inputFile: string): Promise<{ views: unknown[]; error
     import { readFileSync } from 'node:fs';
     const { WarmProtector } = await import(${JSON.stringify(warmModule)});
     const input = JSON.parse(readFileSync(${JSON.stringify(inputFile)}, 'utf8'));
-    const warm = new WarmProtector(100);
+    const warm = new WarmProtector({ idleMs: 100 });
     const views = [(await warm.protect({ input, options: {} })).published];
     const error = await warm.protect({ input, options: { parameters: { minFrequency: 0 } } }).then(() => 'none', (e) => e.constructor.name);
     views.push((await warm.protect({ input, options: {} })).published);
@@ -129,15 +129,16 @@ describe('protection in worker threads (compiled build)', () => {
       import { pathToFileURL } from 'node:url';
       const { WarmProtector } = await import(${JSON.stringify(warmModule)});
       const input = JSON.parse(readFileSync(${JSON.stringify(inputFile)}, 'utf8'));
-      const warm = new WarmProtector(60_000, pathToFileURL(${JSON.stringify(crashing)}));
+      const failures = [];
+      const warm = new WarmProtector({ entry: pathToFileURL(${JSON.stringify(crashing)}), onWorkerError: (error) => failures.push(error.message) });
       const settled = await Promise.allSettled([warm.protect({ input, options: {} }), warm.protect({ input, options: {} })]);
       await new Promise((resolve) => setTimeout(resolve, 600));
       const third = await warm.protect({ input, options: {} }).then(() => 'answered', (e) => e.name);
-      process.stdout.write(JSON.stringify({ first: settled[0].status === 'rejected' ? settled[0].reason.name : 'answered', second: settled[1].status === 'fulfilled' ? 'answered' : settled[1].reason.message, third }));`;
+      process.stdout.write(JSON.stringify({ first: settled[0].status === 'rejected' ? settled[0].reason.name : 'answered', second: settled[1].status === 'fulfilled' ? 'answered' : settled[1].reason.message, third, failures }));`;
     const scriptFile = join(dirOf, 'crash.mjs');
     writeFileSync(scriptFile, script);
     const { stdout } = await promisify(execFile)(process.execPath, [scriptFile], { maxBuffer: 64 * 1024 * 1024, timeout: 60_000 });
-    expect(JSON.parse(stdout)).toEqual({ first: 'ProtectionWorkerError', second: 'answered', third: 'answered' });
+    expect(JSON.parse(stdout)).toEqual({ first: 'ProtectionWorkerError', second: 'answered', third: 'answered', failures: ['crash during a request', 'crash while idle'] });
     expect(readFileSync(counter, 'utf8')).toBe('3');
   });
 

@@ -31,6 +31,8 @@ export interface ReleaseServiceOptions {
   readonly protectionThreads?: number;
   /** Ad-hoc reports computing or waiting at once; one more is refused (ReleaseServiceBusyError). Default 3. */
   readonly maxPendingAdHoc?: number;
+  /** Told when the ad-hoc views' worker thread fails (the next view starts another). */
+  readonly onViewWorkerError?: (error: Error) => void;
 }
 
 export const DEFAULT_MAX_PENDING_AD_HOC = 3;
@@ -66,8 +68,10 @@ const isoDate = /^\d{4}-\d{2}-\d{2}$/;
 export class ReleaseService {
   #queue: Promise<unknown> = Promise.resolve();
   #pendingAdHoc = 0;
-  readonly #views = new WarmProtector();
-  constructor(private readonly options: ReleaseServiceOptions) {}
+  readonly #views: WarmProtector;
+  constructor(private readonly options: ReleaseServiceOptions) {
+    this.#views = new WarmProtector(options.onViewWorkerError === undefined ? {} : { onWorkerError: options.onViewWorkerError });
+  }
 
   create(request: CreateReleaseRequest): Promise<StoredRelease> {
     const run = this.#queue.then(() => this.#create(request));

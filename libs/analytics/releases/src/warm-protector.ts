@@ -5,6 +5,15 @@ import { compiled, type ProtectionRequest, ProtectionWorkerError, runPart, worke
 
 const DEFAULT_IDLE_MS = 5 * 60_000;
 
+export interface WarmProtectorOptions {
+  /** How long an idle worker is kept; default 5 minutes. */
+  readonly idleMs?: number;
+  /** The worker script; tests start one that fails on purpose. */
+  readonly entry?: URL;
+  /** Told of every failure of a worker, including one while it is idle, when no request hears of it. */
+  readonly onWorkerError?: (error: Error) => void;
+}
+
 /**
  * One long-lived worker thread for small protections: the tables of one ad-hoc view. Starting a worker
  * and loading HiGHS costs 100-300 ms, more than protecting a national view once the worker runs, and the
@@ -17,11 +26,7 @@ export class WarmProtector {
   #idle: NodeJS.Timeout | undefined;
   #closed = false;
 
-  /** `entry`: the worker script (tests start one that fails on purpose). */
-  constructor(
-    private readonly idleMs = DEFAULT_IDLE_MS,
-    private readonly entry: URL = workerEntry,
-  ) {}
+  constructor(private readonly options: WarmProtectorOptions = {}) {}
 
   protect(request: Omit<ProtectionRequest, 'threads'>): Promise<ProtectedReport> {
     const run = this.#queue.then(() => this.#protect(request.input, request.options));
@@ -48,18 +53,21 @@ export class WarmProtector {
       if (error instanceof ProtectionWorkerError) await this.#drop(worker);
       throw error;
     } finally {
-      if (this.#worker !== undefined) this.#idle = setTimeout(() => void this.#end(), this.idleMs).unref();
+      if (this.#worker !== undefined) this.#idle = setTimeout(() => void this.#end(), this.options.idleMs ?? DEFAULT_IDLE_MS).unref();
     }
   }
 
   #start(): Worker {
     if (this.#worker === undefined) {
-      const worker = new Worker(this.entry);
+      const worker = new Worker(this.options.entry ?? workerEntry);
       // An idle worker must not keep the process alive.
       worker.unref();
       // Always listened to: a worker that fails while idle must not take the service down with an
       // unhandled 'error' (a request in flight hears of it through runPart as well).
-      worker.on('error', () => void this.#drop(worker));
+      worker.on('error', (error) => {
+        this.options.onWorkerError?.(error);
+        void this.#drop(worker);
+      });
       worker.once('exit', () => void this.#drop(worker));
       this.#worker = worker;
     }
