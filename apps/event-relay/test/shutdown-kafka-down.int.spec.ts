@@ -1,15 +1,13 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { openSqliteEventStore, type EventStore } from '@npo/event-store';
 import { checkPrerequisites, freePorts, start, stop, type KafkaLocalOptions } from '@npo/kafka-local';
 import { createKafkaMessaging } from '@npo/messaging';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RELAY_STOP_TIMEOUT_MS } from '../src/relay/event-relay.js';
 import { appendLoad } from './events.js';
+import { builtRelay, type RelayRun, runBuiltRelay, savedPosition } from './relay-process.js';
 import { readTopic, unique, waitFor } from './kafka.js';
 
 // The broker is killed in the middle of this test, which would break every other suite using the
@@ -21,55 +19,10 @@ const missing = await checkPrerequisites().then(
 if (missing !== null && process.env['CI'] && process.env['CI'] !== 'false') throw new Error(`CI runs the relay shutdown test against a real broker, but: ${missing}`);
 if (missing !== null) console.warn(`relay shutdown (Kafka down) test skipped: ${missing}`);
 
-const builtRelay = fileURLToPath(new URL('../dist/main.js', import.meta.url));
-
-interface Run {
-  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  readonly output: () => string;
-  /** JSON log lines printed so far. */
-  readonly lines: () => readonly Record<string, unknown>[];
-  kill(signal: NodeJS.Signals): void;
-}
-
-function runBuiltRelay(dataDir: string, brokers: readonly string[], topic: string): Run {
-  const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('NPO_') && k !== 'KAFKA_BROKERS'));
-  const child = spawn(process.execPath, [builtRelay], {
-    env: { ...inherited, NPO_DATA_DIR: dataDir, KAFKA_BROKERS: brokers.join(','), NPO_KAFKA_TOPIC: topic, NPO_RELAY_PORT: '0', NPO_RELAY_BATCH: '100', NPO_LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  const lines: Record<string, unknown>[] = [];
-  let partial = '';
-  child.stdout.on('data', (c: Buffer) => {
-    output = (output + c.toString()).slice(-16_000);
-    const parts = (partial + c.toString()).split('\n');
-    partial = parts.pop() ?? '';
-    for (const part of parts) {
-      if (!part.startsWith('{')) continue;
-      try {
-        lines.push(JSON.parse(part) as Record<string, unknown>);
-      } catch {
-        // not a log line
-      }
-    }
-  });
-  child.stderr.on('data', (c: Buffer) => (output = (output + c.toString()).slice(-16_000)));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
-  return { exited, output: () => output, lines: () => lines, kill: (signal) => child.kill(signal) };
-}
-
-async function savedPosition(dataDir: string, topic: string): Promise<number> {
-  try {
-    return (JSON.parse(await readFile(join(dataDir, 'event-relay', `${topic}.checkpoint.json`), 'utf8')) as { globalPosition: number }).globalPosition;
-  } catch {
-    return -1;
-  }
-}
-
 describe.skipIf(missing !== null)('the built relay process when Kafka is down (own broker)', () => {
   const root = mkdtempSync(join(tmpdir(), 'relay-kafka-down-'));
   const dataDir = join(root, 'data');
-  const runs: Run[] = [];
+  const runs: RelayRun[] = [];
   let broker: KafkaLocalOptions | undefined;
   let brokers: readonly string[];
   let store: EventStore;

@@ -1,42 +1,12 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { openSqliteEventStore } from '@npo/event-store';
 import { afterAll, describe, expect, it } from 'vitest';
 import { appendLoad } from './events.js';
+import { builtRelay, runBuiltRelay, savedPosition } from './relay-process.js';
 import { kafka, messaging, readTopic, skipReason, unique, waitFor } from './kafka.js';
-
-const builtRelay = fileURLToPath(new URL('../dist/main.js', import.meta.url));
-
-interface Run {
-  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  readonly output: () => string;
-  kill(signal: NodeJS.Signals): void;
-}
-
-function runBuiltRelay(dataDir: string, topic: string): Run {
-  const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('NPO_') && k !== 'KAFKA_BROKERS'));
-  const child = spawn(process.execPath, [builtRelay], {
-    env: { ...inherited, NPO_DATA_DIR: dataDir, KAFKA_BROKERS: kafka.brokers.join(','), NPO_KAFKA_TOPIC: topic, NPO_RELAY_PORT: '0', NPO_RELAY_BATCH: '100', NPO_LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (c: Buffer) => (output = (output + c.toString()).slice(-8_000)));
-  child.stderr.on('data', (c: Buffer) => (output = (output + c.toString()).slice(-8_000)));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
-  return { exited, output: () => output, kill: (signal) => child.kill(signal) };
-}
-
-async function savedPosition(dataDir: string, topic: string): Promise<number> {
-  try {
-    return (JSON.parse(await readFile(join(dataDir, 'event-relay', `${topic}.checkpoint.json`), 'utf8')) as { globalPosition: number }).globalPosition;
-  } catch {
-    return -1;
-  }
-}
 
 describe.skipIf(skipReason !== null)('the built relay process', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'relay-process-'));
@@ -50,7 +20,7 @@ describe.skipIf(skipReason !== null)('the built relay process', () => {
     const topic = unique('relay-sigterm');
     const m = messaging('relay-process-int');
 
-    const first = runBuiltRelay(dataDir, topic);
+    const first = runBuiltRelay(dataDir, kafka.brokers, topic);
     await waitFor('some batches to be published', async () => (await savedPosition(dataDir, topic)) >= 1_000);
     first.kill('SIGTERM');
     expect(await first.exited, first.output()).toEqual({ code: 0, signal: null });
@@ -61,7 +31,7 @@ describe.skipIf(skipReason !== null)('the built relay process', () => {
     const published = await readTopic(m, topic, upTo.length);
     expect(published.events.map((e) => e.id).sort()).toEqual(upTo.map((e) => e.id).sort());
 
-    const second = runBuiltRelay(dataDir, topic);
+    const second = runBuiltRelay(dataDir, kafka.brokers, topic);
     await waitFor('the restarted relay to publish the rest', async () => (await savedPosition(dataDir, topic)) >= head);
     second.kill('SIGTERM');
     expect((await second.exited).code).toBe(0);
