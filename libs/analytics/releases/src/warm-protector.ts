@@ -83,8 +83,6 @@ export class WarmProtector {
 
   async #end(): Promise<void> {
     clearTimeout(this.#idle);
-    const worker = this.#worker;
-    this.#worker = undefined;
-    if (worker !== undefined) await worker.terminate();
+    if (this.#worker !== undefined) await this.#drop(this.#worker);
   }
 }
