@@ -1,4 +1,6 @@
 export * from './facts/school-facts.js';
+export * from './facts/year-facts.js';
+export * from './facts/evaluation-facts.js';
 export * from './cells/cell-ids.js';
 export * from './cells/build-release-input.js';
 export * from './cells/report-scope.js';

@@ -1,7 +1,9 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { buildReportInput, type ReportInput } from './cells/build-release-input.js';
 import { evidenceInScope, type ReportScope, type ReportScopeRequest, resolveScope, WHOLE_REPORT, yearsInScope } from './cells/report-scope.js';
-import { loadEvaluations, loadReference, loadYearFacts, schoolYearsWithData } from './facts/school-facts.js';
+import { loadEvaluations } from './facts/evaluation-facts.js';
+import { loadReference, schoolYearsWithData } from './facts/school-facts.js';
+import { loadYearFacts } from './facts/year-facts.js';
 
 /** Connections to the analytics database (AnalyticsDatabase): one per call, so two calls query side by side. */
 export interface ConnectionSource {

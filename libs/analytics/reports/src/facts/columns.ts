@@ -22,6 +22,10 @@ export const positionIn = (values: readonly string[], column: string): string =>
 export const NUMBERED_SCHOOLS = `c AS (SELECT as_of_cutoff($asOf) AS cutoff),
     s AS (SELECT *, (row_number() OVER (ORDER BY brin) - 1)::INTEGER AS school FROM school_at((SELECT cutoff FROM c)))`;
 
+/** Small result sets (reference data, dictionaries) as row objects. */
+export const rowsOf = async (conn: DuckDBConnection, sql: string, params: Record<string, string> = {}): Promise<Record<string, unknown>[]> =>
+  (await conn.runAndReadAll(sql, params)).getRowObjects() as Record<string, unknown>[];
+
 export async function columnsOf(conn: DuckDBConnection, sql: string, params: Record<string, string> = {}): Promise<Record<string, readonly unknown[]>> {
   return (await conn.runAndReadAll(sql, params)).getColumnsObject();
 }

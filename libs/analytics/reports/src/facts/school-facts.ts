@@ -1,6 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-
 import type { ScanDomain, SeverityLevel } from '@npo/contracts';
+import { rowsOf } from './columns.js';
 
 /*
  * The as-of snapshot, one row per school: who the school was (gemeente, sector, band) and what it had
@@ -52,8 +52,6 @@ export interface Reference {
   readonly schoolYears: readonly { readonly code: string; readonly mrDeadline: string }[];
 }
 
-export const rowsOf = async (conn: DuckDBConnection, sql: string, params: Record<string, string> = {}): Promise<Record<string, unknown>[]> =>
-  (await conn.runAndReadAll(sql, params)).getRowObjects() as Record<string, unknown>[];
 
 export async function loadReference(conn: DuckDBConnection): Promise<Reference> {
   const gemeenten = await rowsOf(conn, 'SELECT code, name, province_code FROM gemeente');
@@ -83,7 +81,3 @@ export async function schoolYearsWithData(conn: DuckDBConnection, asOf: string):
   );
   return rows.map((r) => String(r['school_year']));
 }
-
-export { loadYearFacts } from './year-facts.js';
-
-export { loadEvaluations } from './evaluation-facts.js';

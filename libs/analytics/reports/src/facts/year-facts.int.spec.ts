@@ -3,7 +3,8 @@ import { AnalyticsDatabase, runProjector, storeEventFeed } from '@npo/analytics-
 import { appendSteps, ev, school, type Step, tempDir } from '@npo/analytics-model/testing';
 import { openSqliteEventStore } from '@npo/event-store';
 import { describe, expect, it } from 'vitest';
-import { loadReference, loadYearFacts } from './school-facts.js';
+import { loadReference } from './school-facts.js';
+import { loadYearFacts } from './year-facts.js';
 
 const Y = '2021-2022';
 describe('year facts while the projector writes', () => {

@@ -1,8 +1,8 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { sqlString, toNumber, UNKNOWN_PROVINCE } from '@npo/analytics-model';
 import { scanDomains, type ScanDomain, severityLevels, type SeverityLevel } from '@npo/contracts';
-import { columnsOf, inSnapshot, ints, NUMBERED_SCHOOLS, positionIn } from './columns.js';
-import { type Reference, rowsOf, type SchoolFacts, type YearFacts } from './school-facts.js';
+import { columnsOf, inSnapshot, ints, NUMBERED_SCHOOLS, positionIn, rowsOf } from './columns.js';
+import type { Reference, SchoolFacts, YearFacts } from './school-facts.js';
 
 // One query per kind of fact covers every year asked for; see columns.ts for why rows come back as integers.
 
