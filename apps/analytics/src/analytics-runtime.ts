@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import {
   AnalyticsDatabase,
   AnalyticsSchemaError,
@@ -6,17 +5,13 @@ import {
   LiveProjection,
   rebuildAnalytics,
   remaining,
-  type SchemaOptions,
 } from '@npo/analytics-model';
 import { ReleaseService, ReleaseStore } from '@npo/analytics-releases';
 import { openConfiguredEventStore, type EventStore } from '@npo/event-store';
 import type { PlatformConfig, PlatformLogger } from '@npo/platform';
+import { analyticsDir, releasesDir, schemaOptions } from './analytics-paths.js';
 import { codeVersion } from './code-version.js';
 import { configuredFeed } from './feed.factory.js';
-import { extraGemeenten } from './reference-file.js';
-
-export const analyticsDir = (dataDir: string): string => join(dataDir, 'analytics');
-export const releasesDir = (dataDir: string): string => join(dataDir, 'releases');
 
 export interface AnalyticsRuntimeOptions {
   /** A store the caller owns (tests); default: the configured one, owned and closed by the runtime. */
@@ -25,11 +20,6 @@ export interface AnalyticsRuntimeOptions {
   readonly logger?: PlatformLogger;
   /** How often to look for a generation swapped in by a rebuild in another process. Default 1000 ms. */
   readonly watchIntervalMs?: number;
-}
-
-/** Reference options every new analytics file gets (the same for the live service and the rebuild CLI). */
-export async function schemaOptions(config: PlatformConfig): Promise<Omit<SchemaOptions, 'createdAt'>> {
-  return { codeVersion: codeVersion(), extraGemeenten: await extraGemeenten(config.dataDir) };
 }
 
 /**

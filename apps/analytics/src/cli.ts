@@ -2,7 +2,7 @@ import { SingleBar } from 'cli-progress';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { REBUILD_MEMORY_LIMIT, rebuildAnalytics } from '@npo/analytics-model';
 import { ConfigError, type Env, loadConfig } from '@npo/platform/config';
-import { analyticsDir, schemaOptions } from './analytics-runtime.js';
+import { analyticsDir, schemaOptions } from './analytics-paths.js';
 import { openConfiguredEventStore } from '@npo/event-store';
 import { configuredFeed } from './feed.factory.js';
 

@@ -2,7 +2,8 @@ import { kafkaEventFeed, kafkaFeedConfigFromEnv } from '@npo/analytics-kafka-fee
 import { storeEventFeed, type EventFeed } from '@npo/analytics-model';
 import type { EventStore } from '@npo/event-store';
 import { createKafkaMessaging, type MessagingLogger, type TopicPartitions } from '@npo/messaging';
-import { ConfigError, createLogger, type PlatformConfig, type PlatformLogger } from '@npo/platform';
+import { ConfigError, type PlatformConfig } from '@npo/platform/config';
+import { createLogger, type PlatformLogger } from '@npo/platform/logging';
 
 export interface KafkaFeedLogging {
   /** The Kafka client's own lines (connection errors, retries), at warn and above. */

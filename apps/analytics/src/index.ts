@@ -1,3 +1,4 @@
 export { startAnalytics, type RunningAnalytics, type StartAnalyticsOptions } from './start-analytics.js';
-export { AnalyticsRuntime, analyticsDir, releasesDir, schemaOptions } from './analytics-runtime.js';
+export { AnalyticsRuntime } from './analytics-runtime.js';
+export { analyticsDir, releasesDir, schemaOptions } from './analytics-paths.js';
 export { runAnalyticsCli } from './cli.js';
