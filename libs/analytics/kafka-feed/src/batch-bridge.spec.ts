@@ -21,23 +21,43 @@ function watch(promise: Promise<void>): { readonly state: () => 'pending' | 'res
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('BatchBridge', () => {
-  it('resolves an offer only once the projector acknowledged every entry of it, across several takes', async () => {
+  it('releases an offer to the consumer once the projector took every entry of it, and moves the checkpoint only on acknowledge', async () => {
     const bridge = new BatchBridge(new Map());
     const offer = watch(bridge.offer(0, entries(0, 0, 5)));
     const first = await bridge.take(3, undefined);
     expect(first?.entries.map((e) => e.offset)).toEqual([0, 1, 2]);
-    bridge.acknowledge();
     await tick();
     expect(offer.state()).toBe('pending');
+    expect(bridge.checkpoint.get(0)).toBeUndefined();
+    bridge.acknowledge();
     expect(bridge.checkpoint.get(0)).toBe(2);
     const second = await bridge.take(3, undefined);
     expect(second?.entries.map((e) => e.offset)).toEqual([3, 4]);
     await tick();
-    expect(offer.state()).toBe('pending');
-    bridge.acknowledge();
-    await tick();
+    // The consumer fetches on while the projector commits the last part.
     expect(offer.state()).toBe('resolved');
+    expect(bridge.checkpoint.get(0)).toBe(2);
+    // What it fetched meanwhile waits for the next take, which waits for the acknowledgement.
+    void bridge.offer(0, entries(0, 5, 2));
+    await expect(bridge.take(10, undefined)).rejects.toThrow(/acknowledge/);
+    bridge.acknowledge();
     expect(bridge.checkpoint.get(0)).toBe(4);
+    expect((await bridge.take(10, undefined))?.entries.map((e) => e.offset)).toEqual([5, 6]);
+  });
+
+  it('on reassignment during a commit, seeks to the committed checkpoint, not past what was fetched ahead', async () => {
+    const bridge = new BatchBridge(new Map());
+    const whole = watch(bridge.offer(0, entries(0, 0, 3)));
+    await bridge.take(10, undefined); // offsets 0-2 in flight, the offer released
+    await tick();
+    expect(whole.state()).toBe('resolved');
+    const ahead = watch(bridge.offer(0, entries(0, 3, 3)));
+    const offsets = bridge.nextOffsets([0]);
+    bridge.acknowledge();
+    expect(await offsets).toEqual(new Map([[0, 3n]]));
+    await tick();
+    expect(ahead.state()).toBe('resolved');
+    expect(bridge.checkpoint.get(0)).toBe(2);
   });
 
   it('merges the queued batches of several partitions into one take, in offer order, up to the limit', async () => {
