@@ -1,10 +1,10 @@
 import type { Checkpoint, FeedBatch, FeedEntry } from '@npo/analytics-model';
 
-/** The feed stopped (the projector ended its iteration): a batch handed over but not committed is left for the next start. */
+/** The feed stopped (the projector ended its iteration): a batch not yet taken by the projector is left for the next start. */
 export class FeedClosedError extends Error {
   readonly code = 'KAFKA_FEED_CLOSED';
   constructor() {
-    super('the Kafka feed was closed before the projector committed this batch');
+    super('the Kafka feed was closed before the projector took this batch');
     this.name = 'FeedClosedError';
   }
 }

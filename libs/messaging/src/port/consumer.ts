@@ -49,8 +49,11 @@ export interface BatchContext {
 }
 
 /**
- * Handles one batch. Resolving means its effects (and, for external offsets, `nextOffset`) are durable.
- * Throwing makes the consumer deliver the same messages again.
+ * Handles one batch. Resolving lets the consumer fetch on from `nextOffset` (and commit it to Kafka, a
+ * hint for lag tooling). With Kafka offsets that must mean the effects are durable. With external offsets
+ * the handler may resolve earlier, as long as the store's `committedOffsets` answers only with what is
+ * durable (waiting for a write under way): every assignment seeks there, so what was fetched ahead and
+ * not stored is read again. Throwing makes the consumer deliver the same messages again.
  */
 export type BatchHandler = (batch: ReceivedBatch, context: BatchContext) => Promise<void>;
 

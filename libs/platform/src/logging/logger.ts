@@ -1,4 +1,4 @@
-import { type LoggerService } from '@nestjs/common';
+import type { LoggerService } from '@nestjs/common';
 import { pino, type DestinationStream, type Logger } from 'pino';
 import { type LogLevel } from '../config/config.schema.js';
 
