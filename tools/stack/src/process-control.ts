@@ -40,9 +40,13 @@ export function spawnDetached(entryPath: string, env: Readonly<Record<string, st
   }
 }
 
-async function gone(pid: number, entry: string | undefined, withinMs: number): Promise<boolean> {
+/*
+ * Waits on the pid alone, not on its command line: an exiting process has an empty cmdline for a moment before
+ * it becomes a zombie, and it may still hold its ports and files then. Only called on a pid we identified.
+ */
+async function exited(pid: number, withinMs: number): Promise<boolean> {
   const until = Date.now() + withinMs;
-  while (isRunning(pid, entry)) {
+  while (isRunning(pid)) {
     if (Date.now() >= until) return false;
     await sleep(100);
   }
@@ -55,12 +59,17 @@ export type StopOutcome = 'not-running' | 'stopped' | 'killed';
 export async function terminate(pid: number, entry: string | undefined, timeoutMs: number): Promise<StopOutcome> {
   if (!isRunning(pid, entry)) return 'not-running';
   process.kill(pid, 'SIGTERM');
-  if (await gone(pid, entry, timeoutMs)) return 'stopped';
+  if (await exited(pid, timeoutMs)) return 'stopped';
+  // Checked again so a pid recycled during the timeout is never killed; an exiting one needs no SIGKILL.
+  if (!isRunning(pid, entry)) return (await exited(pid, 10_000)) ? 'stopped' : stopFailed(pid);
   try {
     process.kill(pid, 'SIGKILL');
   } catch {
     // It exited between the check and the signal.
   }
-  if (!(await gone(pid, entry, 10_000))) throw new StackError('STOP_FAILED', `pid ${pid} survived SIGKILL`);
-  return 'killed';
+  return (await exited(pid, 10_000)) ? 'killed' : stopFailed(pid);
+}
+
+function stopFailed(pid: number): never {
+  throw new StackError('STOP_FAILED', `pid ${pid} did not exit within 10 s of its last signal`);
 }
