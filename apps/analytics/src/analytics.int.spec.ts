@@ -122,11 +122,14 @@ describe('analytics service over HTTP', () => {
 
   it('answers 503 with Retry-After when more ad-hoc reports are asked for at once than it computes or queues', async () => {
     const admin = await token({ role: 'admin' });
-    // Eight different days at once (the same day would share one computation): at most 3 are taken.
+    // Eight different days at once (the same day would share one computation): 3 are taken, the others refused
+    // unless one of the 3 ended before they arrived (the exact bound is release-service.int.spec's, without HTTP).
     const answers = await Promise.all(Array.from({ length: 8 }, (_, i) => get(`/v1/reports/gemeenten/GM0363?asOf=2021-07-0${i + 1}`, admin)));
     const statuses = answers.map((a) => a.status);
-    expect(statuses.filter((s) => s === 200)).toHaveLength(3);
-    expect(statuses.filter((s) => s === 503)).toHaveLength(5);
+    const computed = statuses.filter((s) => s === 200).length;
+    expect(computed).toBeGreaterThanOrEqual(3);
+    expect(statuses.filter((s) => s === 503)).toHaveLength(8 - computed);
+    expect(computed).toBeLessThan(8);
     const busy = answers.find((a) => a.status === 503);
     expect(busy?.headers.get('retry-after')).toBe('30');
     expect(busy?.headers.get('content-type')).toContain('application/problem+json');
@@ -182,7 +185,11 @@ describe('analytics service with NPO_AD_HOC_MAX_PENDING', () => {
       const answers = await Promise.all(
         ['2021-07-01', '2021-07-02', '2021-07-03'].map((day) => fetch(`${app.url}/v1/reports/national?asOf=${day}`, { headers: { authorization: `Bearer ${admin}` } })),
       );
-      expect(answers.map((a) => a.status).sort()).toEqual([200, 503, 503]);
+      // One is taken; the others are refused unless it ended before they arrived.
+      const statuses = answers.map((a) => a.status);
+      expect(statuses.filter((s) => s === 200).length).toBeGreaterThanOrEqual(1);
+      expect(statuses.filter((s) => s === 503).length).toBeGreaterThanOrEqual(1);
+      expect(statuses.every((s) => s === 200 || s === 503)).toBe(true);
       expect(await answers.find((a) => a.status === 503)?.json()).toMatchObject({ status: 503, pending: 1 });
     } finally {
       await app.close();

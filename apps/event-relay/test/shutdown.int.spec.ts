@@ -15,7 +15,8 @@ describe.skipIf(skipReason !== null)('the built relay process', () => {
   it('on SIGTERM finishes the batch in flight, saves its checkpoint and exits 0: Kafka holds exactly the events up to it, and a restart adds the rest without repeats', async () => {
     expect(existsSync(builtRelay), `${builtRelay} is missing: build first (npx nx run @npo/event-relay:build)`).toBe(true);
     const store = await openSqliteEventStore({ path: join(dataDir, 'events.sqlite') });
-    await appendLoad(store, 8_000, 50, 20);
+    // Enough that the relay is still busy when SIGTERM arrives, well after the first 1,000 (a second at its rate).
+    await appendLoad(store, 30_000, 50, 100);
     const head = await store.headPosition();
     const topic = unique('relay-sigterm');
     const m = messaging('relay-process-int');

@@ -191,16 +191,19 @@ describe.skipIf(skipReason !== null)('a consumer whose offsets are stored outsid
     const store = new MemoryOffsetStore(300);
     const total = 3000;
 
-    // A steady producer: 60 sends of 50 messages over 16 keys, a little apart.
-    const producing = (async () => {
-      for (let s = 0; s < total / 50; s++) {
+    // A steady producer: 60 sends of 50 messages over 16 keys, a little apart; the second half only once B
+    // is in the group, so A cannot have taken everything before B gets its partitions.
+    const produce = async (fromSend: number, toSend: number): Promise<void> => {
+      for (let s = fromSend; s < toSend; s++) {
         await producer.send(
           topic,
           Array.from({ length: 50 }, (_, i) => ({ key: `school-${(s * 50 + i) % 16}`, value: `msg-${s * 50 + i}` })),
         );
         await sleep(20);
       }
-    })();
+    };
+    const sends = total / 50;
+    const firstHalf = produce(0, sends / 2);
 
     const handled = { a: 0, b: 0 };
     const assignmentsOfB: (readonly TopicPartitions[])[] = [];
@@ -218,12 +221,13 @@ describe.skipIf(skipReason !== null)('a consumer whose offsets are stored outsid
     const b = externalConsumer(group, topic, store, slowApply('b'), { commitToKafka: false, onAssigned: (x) => assignmentsOfB.push(x) });
     await b.start();
     await waitFor('B to be assigned partitions', () => assignmentsOfB.some((x) => x.length > 0));
+    const secondHalf = firstHalf.then(() => produce(sends / 2, sends));
     await waitFor('B to handle some messages', () => handled.b >= 100);
     const aHadShrunk = a.consumer.assignment().flatMap((x) => x.partitions).length < partitions;
 
     await a.stop();
     await waitFor('B to own every partition', () => b.consumer.assignment().flatMap((x) => x.partitions).length === partitions);
-    await producing;
+    await secondHalf;
     await waitFor(`all ${total} messages applied`, () => store.applied.size === total, 90_000);
     await sleep(500); // anything still in flight would now show up as a duplicate
     await b.stop();

@@ -25,8 +25,12 @@ describe('process control', () => {
     writeFileSync(path, body);
     return path;
   };
+  // Until the script has set its signal handlers: a signal before that would test node's defaults.
   const waitForLog = async (log: string, text: string): Promise<void> => {
-    for (let i = 0; i < 100 && !readFileSync(log, 'utf8').includes(text); i++) await sleep(50);
+    for (let i = 0; !readFileSync(log, 'utf8').includes(text); i++) {
+      if (i === 400) throw new Error(`${log} did not show "${text}" within 20 s`);
+      await sleep(50);
+    }
   };
 
   it('starts detached with output in the log, and SIGTERM stops a process that exits on it', async () => {

@@ -98,6 +98,8 @@ describe('runBenchmark', () => {
     const result = await runBenchmark(
       {
         ...base,
+        // A peer thousands of times slower per operation: a preemption during the few microseconds of ours cannot flip the ratio.
+        contenders: [fake('ours', []), fake('peer', [], { cost: 20_000 })],
         targets: [
           { workload: 'w1', contender: 'ours', peakRssAtMostBytes: Number.MAX_SAFE_INTEGER },
           { workload: 'w1', contender: 'ours', peakRssAtMostBytes: 1 },
