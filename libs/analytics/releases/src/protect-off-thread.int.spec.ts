@@ -14,23 +14,46 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // builds before it tests.
 const compiledModule = fileURLToPath(new URL('../dist/protect-off-thread.js', import.meta.url));
 
+/*
+ * Script text that samples, every 5 ms, which of the process's threads run at nice 10 (field 19 of
+ * /proc/self/task/<tid>/stat); `background` counts the threads ever seen so.
+ */
+const sampleBackgroundThreads = `
+    import { readdirSync, readFileSync as readProc } from 'node:fs';
+    const niced = new Set();
+    const sample = () => { for (const tid of readdirSync('/proc/self/task')) {
+      try { const stat = readProc('/proc/self/task/' + tid + '/stat', 'utf8'); if (stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16] === '10') niced.add(tid); } catch {}
+    } };
+    let background = 0;
+    const sampler = setInterval(() => { sample(); background = niced.size; }, 5);`;
+
+interface BuildAnswer {
+  readonly published?: unknown;
+  readonly prior?: unknown;
+  readonly error?: { name: string; message: string };
+  /** The most threads seen at once below normal priority while it ran. */
+  readonly background: number;
+}
+
 /** Runs the build's protectOffThread in its own Node process; answers its result (or error) as JSON. */
-async function protectInBuild(inputFile: string, threads: number, parameters: object = {}): Promise<{ published?: unknown; prior?: unknown; error?: { name: string; message: string } }> {
+async function protectInBuild(inputFile: string, threads: number, parameters: object = {}): Promise<BuildAnswer> {
   const script = `
     import { readFileSync } from 'node:fs';
+    ${sampleBackgroundThreads}
     const { protectOffThread } = await import(${JSON.stringify(compiledModule)});
     const input = JSON.parse(readFileSync(${JSON.stringify(inputFile)}, 'utf8'));
     try {
       const report = await protectOffThread({ input, options: { parameters: ${JSON.stringify(parameters)} }, threads: ${threads} });
-      process.stdout.write(JSON.stringify({ published: report.published, prior: report.prior }));
+      process.stdout.write(JSON.stringify({ published: report.published, prior: report.prior, background }));
     } catch (error) {
-      process.stdout.write(JSON.stringify({ error: { name: error.constructor.name, message: error.message } }));
-    }`;
+      process.stdout.write(JSON.stringify({ error: { name: error.constructor.name, message: error.message }, background }));
+    }
+    clearInterval(sampler);`;
   // A script file, not `-e`: worker threads inherit the process's execArgv.
   const scriptFile = join(dirname(inputFile), `protect-${threads}.mjs`);
   writeFileSync(scriptFile, script);
   const { stdout } = await promisify(execFile)(process.execPath, [scriptFile], { maxBuffer: 256 * 1024 * 1024 });
-  return JSON.parse(stdout) as { published?: unknown; prior?: unknown; error?: { name: string; message: string } };
+  return JSON.parse(stdout) as BuildAnswer;
 }
 
 const viaJson = (value: unknown): unknown => JSON.parse(JSON.stringify(value));
@@ -42,9 +65,10 @@ const warmModule = fileURLToPath(new URL('../dist/warm-protector.js', import.met
  * worker, one of them failing, one after the worker ended idle. The script never closes the protector:
  * the process has to end by itself (an idle worker must not keep the service's process alive).
  */
-async function warmInBuild(inputFile: string): Promise<{ views: unknown[]; error: string }> {
+async function warmInBuild(inputFile: string): Promise<{ views: unknown[]; error: string; background: number }> {
   const script = `
     import { readFileSync } from 'node:fs';
+    ${sampleBackgroundThreads}
     const { WarmProtector } = await import(${JSON.stringify(warmModule)});
     const input = JSON.parse(readFileSync(${JSON.stringify(inputFile)}, 'utf8'));
     const warm = new WarmProtector({ idleMs: 100 });
@@ -53,11 +77,12 @@ async function warmInBuild(inputFile: string): Promise<{ views: unknown[]; error
     views.push((await warm.protect({ input, options: {} })).published);
     await new Promise((resolve) => setTimeout(resolve, 400));
     views.push((await warm.protect({ input, options: {} })).published);
-    process.stdout.write(JSON.stringify({ views, error }));`;
+    clearInterval(sampler);
+    process.stdout.write(JSON.stringify({ views, error, background }));`;
   const scriptFile = join(dirname(inputFile), 'warm.mjs');
   writeFileSync(scriptFile, script);
   const { stdout } = await promisify(execFile)(process.execPath, [scriptFile], { maxBuffer: 256 * 1024 * 1024, timeout: 60_000 });
-  return JSON.parse(stdout) as { views: unknown[]; error: string };
+  return JSON.parse(stdout) as { views: unknown[]; error: string; background: number };
 }
 
 describe('protection in worker threads (compiled build)', () => {
@@ -91,10 +116,18 @@ describe('protection in worker threads (compiled build)', () => {
     }
   });
 
+  it("runs a release's worker threads below normal priority, and nothing else", { timeout: 60_000 }, async () => {
+    const answer = await protectInBuild(inputFile, 2);
+    expect(answer.error).toBeUndefined();
+    expect(answer.background).toBe(2);
+  });
+
   it('protects views one after another on one warm worker, after a failure and after it ended idle', { timeout: 90_000 }, async () => {
     const inProcess = viaJson((await protectReport(input)).published);
-    const { views, error } = await warmInBuild(inputFile);
+    const { views, error, background } = await warmInBuild(inputFile);
     expect(error).toBe('InvalidParametersError');
+    // Views are what people wait for: their worker keeps normal priority.
+    expect(background).toBe(0);
     expect(views).toHaveLength(3);
     for (const view of views) expect(view).toEqual(inProcess);
   });
@@ -132,7 +165,8 @@ describe('protection in worker threads (compiled build)', () => {
       const failures = [];
       const warm = new WarmProtector({ entry: pathToFileURL(${JSON.stringify(crashing)}), onWorkerError: (error) => failures.push(error.message) });
       const settled = await Promise.allSettled([warm.protect({ input, options: {} }), warm.protect({ input, options: {} })]);
-      await new Promise((resolve) => setTimeout(resolve, 600));
+      // Until the second worker has crashed while idle (100 ms after its answer, later on a busy machine).
+      for (let i = 0; failures.length < 2 && i < 200; i++) await new Promise((resolve) => setTimeout(resolve, 50));
       const third = await warm.protect({ input, options: {} }).then(() => 'answered', (e) => e.name);
       process.stdout.write(JSON.stringify({ first: settled[0].status === 'rejected' ? settled[0].reason.name : 'answered', second: settled[1].status === 'fulfilled' ? 'answered' : settled[1].reason.message, third, failures }));`;
     const scriptFile = join(dirOf, 'crash.mjs');

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { constants } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { protectReport, publishReport, type ProtectedReport, type ReportInput } from '@npo/analytics-reports';
@@ -26,6 +27,12 @@ export const workerEntry = new URL('./protect-worker.js', import.meta.url);
 export const compiled = existsSync(fileURLToPath(workerEntry));
 
 /**
+ * A release's worker threads run below normal priority (nice 10): a release is background work of minutes,
+ * while ad-hoc views, report reads and the projector answer people now. On an idle machine it changes nothing.
+ */
+export const RELEASE_WORKER_PRIORITY = constants.priority.PRIORITY_BELOW_NORMAL;
+
+/**
  * Runs the disclosure control in worker threads, each protecting its share of the release's connected
  * components (school years and count/amount systems share no relation, so the shares are independent and
  * combine into exactly the release one thread would make). It is synchronous CPU work (HiGHS) that takes
@@ -41,7 +48,7 @@ export async function protectOffThread(request: ProtectionRequest): Promise<Prot
   try {
     const parts = await Promise.all(
       Array.from({ length: count }, (_, index) => {
-        const worker = new Worker(workerEntry);
+        const worker = new Worker(workerEntry, { workerData: { priority: RELEASE_WORKER_PRIORITY } });
         workers.push(worker);
         return runPart(worker, { input: request.input.release, options: request.options, part: { index, count } });
       }),

@@ -1,9 +1,20 @@
 // Worker-thread entry: protects parts of releases off the service's event loop (see protect-off-thread.ts
 // and warm-protector.ts). A release's workers get one request each; the warm worker gets many, one at a time.
-import { parentPort } from 'node:worker_threads';
+import { setPriority } from 'node:os';
+import { parentPort, workerData } from 'node:worker_threads';
 import { protectReleasePart } from '@npo/privacy';
 import type { PartRequest, PartResponse } from './protect-off-thread.js';
 import { carryError } from './worker-errors.js';
+
+const { priority } = (workerData ?? {}) as { priority?: number };
+if (priority !== undefined) {
+  try {
+    // Pid 0 is this thread alone on Linux (the nice value is per thread): the service's own threads keep theirs.
+    setPriority(priority);
+  } catch {
+    // Where a thread's priority cannot be changed, the release only competes on equal terms.
+  }
+}
 
 parentPort?.on('message', (request: PartRequest) => {
   const reply = (response: PartResponse): void => parentPort?.postMessage(response);
