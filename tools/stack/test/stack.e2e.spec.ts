@@ -57,9 +57,13 @@ interface ReportDoc {
   tables: { id: string; rows: { key: string; values: Record<string, ReportValue | null> }[] }[];
 }
 
+/** Today in the Netherlands: an as-of date includes what happened up to the end of that Dutch day. */
+const dutchToday = (): string => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Amsterdam' }).format(new Date());
+
 /** The gemeente's own figures from an ad-hoc gemeente report (ocw) as of today. */
 async function gemeenteFigures(): Promise<Record<string, ReportValue | null> | null> {
-  const asOf = new Date().toISOString().slice(0, 10);
+  // Not the UTC date: from 22:00/23:00 UTC that is yesterday in Dutch time, and today's events fall after it.
+  const asOf = dutchToday();
   const { status, body } = await getJson<ReportDoc>(`http://127.0.0.1:${ports.analytics}/v1/reports/gemeenten/${GEMEENTE}?asOf=${asOf}&schoolYear=${SCHOOL_YEAR}`);
   if (status !== 200) return null;
   const overview = body.tables.find((t) => t.id === 'overzicht');
