@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { AnalyticsDatabase, runProjector, storeEventFeed } from '@npo/analytics-model';
 import { appendSteps, generateHistory, tempDir } from '@npo/analytics-model/testing';
 import { protectReport, reportInputAsOf, type ReportInput } from '@npo/analytics-reports';
+import { RELEASE_WORKER_PRIORITY } from './protect-off-thread.js';
 import { openSqliteEventStore } from '@npo/event-store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -15,14 +16,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const compiledModule = fileURLToPath(new URL('../dist/protect-off-thread.js', import.meta.url));
 
 /*
- * Script text that samples, every 5 ms, which of the process's threads run at nice 10 (field 19 of
- * /proc/self/task/<tid>/stat); `background` counts the threads ever seen so.
+ * Script text that samples, every 5 ms, which of the process's threads run at a release's nice value (field 19
+ * of /proc/self/task/<tid>/stat); `background` counts the threads ever seen so.
  */
 const sampleBackgroundThreads = `
     import { readdirSync, readFileSync as readProc } from 'node:fs';
     const niced = new Set();
     const sample = () => { for (const tid of readdirSync('/proc/self/task')) {
-      try { const stat = readProc('/proc/self/task/' + tid + '/stat', 'utf8'); if (stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16] === '10') niced.add(tid); } catch {}
+      try { const stat = readProc('/proc/self/task/' + tid + '/stat', 'utf8'); if (stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16] === '${RELEASE_WORKER_PRIORITY}') niced.add(tid); } catch {}
     } };
     let background = 0;
     const sampler = setInterval(() => { sample(); background = niced.size; }, 5);`;
@@ -31,7 +32,7 @@ interface BuildAnswer {
   readonly published?: unknown;
   readonly prior?: unknown;
   readonly error?: { name: string; message: string };
-  /** The most threads seen at once below normal priority while it ran. */
+  /** How many threads were seen at a release's priority while it ran. */
   readonly background: number;
 }
 
