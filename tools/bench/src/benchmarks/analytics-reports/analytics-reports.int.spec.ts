@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCase } from '../../harness/run-case.js';
 import { builtAnalytics, startAnalyticsServer } from './analytics-server.js';
-import { AD_HOC, AD_HOC_EVIDENCE, AD_HOC_GEMEENTE, analyticsReportsBenchmark, CREATE_RELEASE, ensureReportsFixture, GEMEENTE, NATIONAL, NEXT_RELEASE_AS_OF } from './index.js';
+import { AD_HOC, AD_HOC_DURING_RELEASE, AD_HOC_EVIDENCE, AD_HOC_GEMEENTE, analyticsReportsBenchmark, CREATE_RELEASE, ensureReportsFixture, GEMEENTE, NATIONAL, NEXT_RELEASE_AS_OF } from './index.js';
 
 // Correctness, not speed: on the small demo world, every timed request of every workload is answered
 // 200 with the right kind of report (release 1, or ad hoc), and percentiles come back ordered.
@@ -50,22 +50,23 @@ describe('analytics-reports through the built service', () => {
       const healthMs: number[] = [];
       while (!done) {
         const asked = performance.now();
-        // fetch, not server.get: the server's client keeps a single connection, so it would queue behind the POST.
+        // fetch, not server.get: a connection of its own, whatever the server's client pools.
         expect((await fetch(`${server.url}/health/live`)).status).toBe(200);
         healthMs.push(performance.now() - asked);
       }
       const releaseMs = performance.now() - started;
       expect((await release).status).toBe(201);
       expect(healthMs.length).toBeGreaterThan(1);
-      // On a blocked event loop one health check would wait out most of the release.
-      expect(Math.max(...healthMs)).toBeLessThan(releaseMs / 4);
+      // On a blocked event loop one health check would wait out most of the release (the protection is most
+      // of it); the release's own steps on the main thread (input, storing) are allowed short stalls.
+      expect(Math.max(...healthMs)).toBeLessThan(releaseMs / 2);
     } finally {
       await server.stop();
       rmSync(join(data, '..'), { recursive: true, force: true });
     }
   }, 120_000);
 
-  for (const workload of [GEMEENTE, NATIONAL, AD_HOC, AD_HOC_GEMEENTE, AD_HOC_EVIDENCE, CREATE_RELEASE]) {
+  for (const workload of [GEMEENTE, NATIONAL, AD_HOC, AD_HOC_GEMEENTE, AD_HOC_EVIDENCE, AD_HOC_DURING_RELEASE, CREATE_RELEASE]) {
     it(`${workload}: every request answered with the expected report, p50 <= p95 <= p99`, async () => {
       const size = workload === CREATE_RELEASE ? 1 : 3;
       const sample = await runCase(analyticsReportsBenchmark, { benchmark: analyticsReportsBenchmark.name, workload, contender: 'analytics-http', size, warmupSize: 0 });

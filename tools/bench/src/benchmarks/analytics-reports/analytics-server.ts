@@ -36,7 +36,9 @@ export async function startAnalyticsServer(dataDir: string, readyWithinMs = 600_
   // The key first, so the service and this client sign and verify with the same one.
   const tokens = await TokenService.fromDataDir(dataDir);
   const port = await freePort();
-  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  // Requests one at a time reuse one kept-alive connection; a second one lets a view be asked while a
+  // release (a POST of minutes) holds the first.
+  const agent = new Agent({ keepAlive: true, maxSockets: 2 });
   const url = `http://127.0.0.1:${port}`;
   const child = spawn(process.execPath, [builtAnalytics], {
     env: { ...process.env, NPO_DATA_DIR: dataDir, NPO_ANALYTICS_PORT: String(port), NPO_HOST: '127.0.0.1', NPO_LOG_LEVEL: 'warn', NPO_DEMO: '0' },

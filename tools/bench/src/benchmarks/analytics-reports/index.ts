@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { cp, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { SCHEMA_VERSION } from '@npo/analytics-model';
 import type { Benchmark, Contender, PreparedRun, RunOutcome } from '../../harness/benchmark.js';
 import { percentile } from '../../harness/stats.js';
@@ -20,7 +21,8 @@ export const NATIONAL = 'national-release';
 export const AD_HOC = 'adhoc-asof';
 export const AD_HOC_GEMEENTE = 'adhoc-gemeente';
 export const AD_HOC_EVIDENCE = 'adhoc-evidence';
-const AD_HOC_WORKLOADS: readonly string[] = [AD_HOC, AD_HOC_GEMEENTE, AD_HOC_EVIDENCE];
+export const AD_HOC_DURING_RELEASE = 'adhoc-during-release';
+const AD_HOC_WORKLOADS: readonly string[] = [AD_HOC, AD_HOC_GEMEENTE, AD_HOC_EVIDENCE, AD_HOC_DURING_RELEASE];
 export const CREATE_RELEASE = 'release-create';
 export const RELEASE_AS_OF = '2025-08-31';
 /** The next scheduled release after release 1: protected with release 1 as prior knowledge. */
@@ -87,6 +89,7 @@ async function requestFor(workload: string, i: number, server: AnalyticsServer, 
     case NATIONAL:
       return { path: '/v1/reports/national', token: undefined };
     case AD_HOC:
+    case AD_HOC_DURING_RELEASE:
       return { path: `/v1/reports/national?asOf=${adHocDay(round * 500 + i)}`, token: await server.tokens.issueToken({ role: 'ocw' }) };
     case AD_HOC_GEMEENTE: {
       const codes = GEMEENTEN[reportsScale()];
@@ -107,7 +110,7 @@ function checkAnswer(workload: string, body: string): string | undefined {
 }
 
 /** POST /v1/releases: projection snapshot, disclosure control against release 1, audit, stored. One per run. */
-async function timeReleases(server: AnalyticsServer, count: number): Promise<RunOutcome & { readonly timesMs: readonly number[] }> {
+async function timeReleases(server: AnalyticsServer, count: number): Promise<TimedRequests> {
   const token = await server.tokens.issueToken({ role: 'ocw' });
   const timesMs: number[] = [];
   let firstError: string | undefined;
@@ -122,8 +125,54 @@ async function timeReleases(server: AnalyticsServer, count: number): Promise<Run
   return { operations: count - errors, errors, ...(firstError === undefined ? {} : { firstError }), timesMs };
 }
 
-async function timeRequests(workload: string, server: AnalyticsServer, count: number, round: number): Promise<RunOutcome & { readonly timesMs: readonly number[] }> {
+/** Seconds a release runs before the first view: its first part reads the projection, then it protects. */
+const RELEASE_HEAD_START_MS = 5_000;
+/** Between two views, as someone reading one before asking the next; back to back they would starve the release. */
+const VIEW_PAUSE_MS = 1_000;
+
+/**
+ * Ad-hoc views while releases are made (ocw looking at today's figures while the yearly release runs): a
+ * release is started, and again whenever the last one ended, until every view was asked, so each view
+ * overlaps one. The last release is not waited for: stopping the service ends it.
+ */
+async function timeViewsDuringReleases(server: AnalyticsServer, count: number, round: number): Promise<TimedRequests> {
+  const ocw = await server.tokens.issueToken({ role: 'ocw' });
+  let viewing = true;
+  let releaseError: string | undefined;
+  // Never rejects: what fails while the views are asked is their error, what fails after is the service stopping.
+  void (async () => {
+    while (viewing) {
+      const answer = await server.post('/v1/releases', { asOf: NEXT_RELEASE_AS_OF }, ocw).catch((error: unknown) => ({ status: 0, body: String(error) }));
+      if (answer.status !== 201) {
+        if (viewing) releaseError = `POST /v1/releases during the views: ${answer.status} ${answer.body.slice(0, 200)}`;
+        return;
+      }
+    }
+  })();
+  await sleep(RELEASE_HEAD_START_MS);
+  try {
+    return await timeEach(AD_HOC_DURING_RELEASE, server, count, round, { pauseMs: VIEW_PAUSE_MS, failure: () => releaseError });
+  } finally {
+    viewing = false;
+  }
+}
+
+type TimedRequests = RunOutcome & { readonly timesMs: readonly number[] };
+
+function timeRequests(workload: string, server: AnalyticsServer, count: number, round: number): Promise<TimedRequests> {
   if (workload === CREATE_RELEASE) return timeReleases(server, count);
+  if (workload === AD_HOC_DURING_RELEASE) return timeViewsDuringReleases(server, count, round);
+  return timeEach(workload, server, count, round);
+}
+
+/** The requests one after another; `failure` fails every request from the moment it answers a message. */
+async function timeEach(
+  workload: string,
+  server: AnalyticsServer,
+  count: number,
+  round: number,
+  { pauseMs = 0, failure = () => undefined }: { readonly pauseMs?: number; readonly failure?: () => string | undefined } = {},
+): Promise<TimedRequests> {
   // Tokens are minted before the clock starts: signing is the client's cost, not the service's.
   const requests = await Promise.all(Array.from({ length: count }, (_, i) => requestFor(workload, i, server, round)));
   const timesMs: number[] = [];
@@ -133,11 +182,12 @@ async function timeRequests(workload: string, server: AnalyticsServer, count: nu
     const started = performance.now();
     const answer = await server.get(request.path, request.token);
     timesMs.push(performance.now() - started);
-    const problem = answer.status === 200 ? checkAnswer(workload, answer.body) : `${request.path}: ${answer.status} ${answer.body.slice(0, 200)}`;
+    const problem = failure() ?? (answer.status === 200 ? checkAnswer(workload, answer.body) : `${request.path}: ${answer.status} ${answer.body.slice(0, 200)}`);
     if (problem !== undefined) {
       errors++;
       firstError ??= problem;
     }
+    if (pauseMs > 0) await sleep(pauseMs);
   }
   return { operations: count - errors, errors, ...(firstError === undefined ? {} : { firstError }), timesMs };
 }
@@ -162,7 +212,8 @@ const analyticsHttp: Contender = {
     await cp(fixture, dataDir, { recursive: true });
     const server = await startAnalyticsServer(dataDir, 120_000);
     try {
-      if (warmUpRequests(workload) > 0) await timeRequests(workload, server, warmUpRequests(workload), 1);
+      // Plain views warm the service up for views during a release too: no release is started yet.
+      if (warmUpRequests(workload) > 0) await timeEach(workload, server, warmUpRequests(workload), 1);
     } catch (error) {
       await server.stop();
       throw error;
@@ -188,6 +239,11 @@ export const analyticsReportsBenchmark: Benchmark = {
     { name: AD_HOC, description: 'GET /v1/reports/national?asOf=<a different day each time> (the national view computed and protected from the projection, not cached), ocw token', size: (_c, quick) => (quick ? 3 : 20) },
     { name: AD_HOC_GEMEENTE, description: 'GET /v1/reports/gemeenten/{code}?asOf=<a different day each time>, rotating over the gemeenten above, ocw token', size: (_c, quick) => (quick ? 3 : 20) },
     { name: AD_HOC_EVIDENCE, description: 'GET /v1/reports/evidence?asOf=<a different day each time>, ocw token', size: (_c, quick) => (quick ? 3 : 20) },
+    {
+      name: AD_HOC_DURING_RELEASE,
+      description: `${AD_HOC}'s views, one a second, while releases as of ${NEXT_RELEASE_AS_OF} are made (one starts ${RELEASE_HEAD_START_MS / 1000} s before the first view, and another whenever one ends)`,
+      size: (_c, quick) => (quick ? 3 : 20),
+    },
     { name: CREATE_RELEASE, description: `POST /v1/releases as of ${NEXT_RELEASE_AS_OF}: every school year, disclosure control and audit with release 1 as prior, stored`, size: () => 1 },
   ],
   contenders: [analyticsHttp],
@@ -198,6 +254,7 @@ export const analyticsReportsBenchmark: Benchmark = {
     { workload: AD_HOC, contender: 'analytics-http', p95AtMostMs: 1_000 },
     { workload: AD_HOC_GEMEENTE, contender: 'analytics-http', p95AtMostMs: 1_000 },
     { workload: AD_HOC_EVIDENCE, contender: 'analytics-http', p95AtMostMs: 1_000 },
+    { workload: AD_HOC_DURING_RELEASE, contender: 'analytics-http', p95AtMostMs: 1_000 },
   ],
   // The first run may build the fixture: simulate ~400k events, project them, make a release.
   runTimeoutMs: (quick) => (quick ? 20 : 40) * 60_000,
