@@ -2,7 +2,7 @@ import { programmeSchoolYears, type ProgrammeSchoolYear, type ScanDomain } from 
 import type { SectorGroup } from '../world/world-types.js';
 
 /*
- * The behaviour model's numbers in one place. Where NPO-FACTS.md has a published figure it is used
+ * The behaviour model's numbers in one place. Where the NPO's domain facts have a published figure it is used
  * and marked `published`; everything else is an assumption chosen to be plausible and kept lower
  * than the published top choices, as the monitors suggest.
  */
