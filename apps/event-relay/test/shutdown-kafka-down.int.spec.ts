@@ -64,7 +64,7 @@ describe.skipIf(missing !== null)('the built relay process when Kafka is down (o
     console.info(`relay SIGTERMed with Kafka down: exited after ${Math.round(shutdownMs)} ms`);
     expect(exit, first.output()).toEqual({ code: 1, signal: null });
     // The drain timeout plus closing the status server and the store; kafkajs alone retries ~45 s.
-    expect(shutdownMs).toBeLessThan(RELAY_STOP_TIMEOUT_MS + 15_000);
+    expect(shutdownMs).toBeLessThan(RELAY_STOP_TIMEOUT_MS + 10_000);
     expect(await savedPosition(dataDir, topic)).toBe(acknowledged);
 
     // What it abandoned was never checkpointed, so the next run publishes it: nothing is missing.

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { MemoryOffsetStore } from '../test/memory-offset-store.js';
 import { skipReason, messaging, unique, waitFor } from '../test/kafka.js';
 import { StoredOffsetOutOfRangeError, type MessageConsumer, type MessageProducer, type ReceivedBatch, type TopicAdmin, type TopicPartitions } from './index.js';
@@ -189,21 +189,25 @@ describe.skipIf(skipReason !== null)('a consumer whose offsets are stored outsid
     const partitions = 4;
     await admin.ensureTopic({ topic, partitions, replicationFactor: 1 });
     const store = new MemoryOffsetStore(300);
-    const total = 3000;
-
-    // A steady producer: 60 sends of 50 messages over 16 keys, a little apart; the second half only once B
-    // is in the group, so A cannot have taken everything before B gets its partitions.
-    const produce = async (fromSend: number, toSend: number): Promise<void> => {
-      for (let s = fromSend; s < toSend; s++) {
+    // A steady producer, sends of 50 messages over 16 keys a little apart, that keeps going (at least 60 sends)
+    // until B owns every partition: B joins and A leaves under load, and B always has messages to handle.
+    let producing = true;
+    let sent = 0;
+    const production = (async () => {
+      for (let s = 0; producing || s < 60; s++) {
         await producer.send(
           topic,
           Array.from({ length: 50 }, (_, i) => ({ key: `school-${(s * 50 + i) % 16}`, value: `msg-${s * 50 + i}` })),
         );
+        sent += 50;
         await sleep(20);
       }
-    };
-    const sends = total / 50;
-    const firstHalf = produce(0, sends / 2);
+    })();
+    // Awaited below; until then a failure must not surface as an unhandled rejection, and a failed test stops it.
+    production.catch(() => undefined);
+    onTestFinished(() => {
+      producing = false;
+    });
 
     const handled = { a: 0, b: 0 };
     const assignmentsOfB: (readonly TopicPartitions[])[] = [];
@@ -221,13 +225,14 @@ describe.skipIf(skipReason !== null)('a consumer whose offsets are stored outsid
     const b = externalConsumer(group, topic, store, slowApply('b'), { commitToKafka: false, onAssigned: (x) => assignmentsOfB.push(x) });
     await b.start();
     await waitFor('B to be assigned partitions', () => assignmentsOfB.some((x) => x.length > 0));
-    const secondHalf = firstHalf.then(() => produce(sends / 2, sends));
     await waitFor('B to handle some messages', () => handled.b >= 100);
     const aHadShrunk = a.consumer.assignment().flatMap((x) => x.partitions).length < partitions;
 
     await a.stop();
     await waitFor('B to own every partition', () => b.consumer.assignment().flatMap((x) => x.partitions).length === partitions);
-    await secondHalf;
+    producing = false;
+    await production;
+    const total = sent;
     await waitFor(`all ${total} messages applied`, () => store.applied.size === total, 90_000);
     await sleep(500); // anything still in flight would now show up as a duplicate
     await b.stop();

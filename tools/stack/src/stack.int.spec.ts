@@ -1,9 +1,9 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { freePorts } from '@npo/kafka-local';
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Stack } from './stack.js';
 import { StackError } from './stack-error.js';
 import { stackSettingsFromEnv } from './stack-settings.js';
@@ -27,7 +27,7 @@ process.on('SIGTERM', () => server.close(() => process.exit(0)));
 
 let stackDir: string;
 const stack = (overrides: Record<string, string> = {}) =>
-  new Stack(stackSettingsFromEnv({ NPO_STACK_DIR: stackDir, NPO_API_PORT: String(apiPort), NPO_STACK_READY_TIMEOUT_MS: '30000', NPO_STACK_STOP_TIMEOUT_MS: '3000', ...overrides }, fakeRoot), {
+  new Stack(stackSettingsFromEnv({ NPO_STACK_DIR: stackDir, NPO_API_PORT: String(apiPort), NPO_STACK_READY_TIMEOUT_MS: '20000', NPO_STACK_STOP_TIMEOUT_MS: '3000', ...overrides }, fakeRoot), {
     repoRoot: fakeRoot,
     env: { PATH: process.env['PATH'], NPO_FEED: 'store' },
   });
@@ -44,6 +44,10 @@ async function failure(promise: Promise<unknown>): Promise<StackError> {
 
 beforeEach(() => {
   stackDir = mkdtempSync(join(tmpdir(), 'npo-stack-int-dir-'));
+});
+// A test that failed half-way leaves its stand-in running on the port the next tests use.
+afterEach(async () => {
+  if (existsSync(stackDir)) await stack().stop('school-api');
 });
 afterAll(() => rmSync(fakeRoot, { recursive: true, force: true }));
 

@@ -27,7 +27,7 @@ export const workerEntry = new URL('./protect-worker.js', import.meta.url);
 export const compiled = existsSync(fileURLToPath(workerEntry));
 
 /**
- * A release's worker threads run at the lowest priority (nice 19): a release is background work of minutes,
+ * A release's worker threads run at the lowest priority (nice 19, on Linux): a release is background work of minutes,
  * while ad-hoc views, report reads and the projector answer people now. On an idle machine it changes nothing.
  * (Nice 10 left views during a national release at p95 1.16-1.24 s, nice 19 at 0.99-1.11 s; README.)
  */

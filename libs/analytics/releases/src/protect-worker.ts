@@ -7,9 +7,10 @@ import type { PartRequest, PartResponse } from './protect-off-thread.js';
 import { carryError } from './worker-errors.js';
 
 const { priority } = (workerData ?? {}) as { priority?: number };
-if (priority !== undefined) {
+// Linux only: there pid 0 is this thread alone (the nice value is per thread) and the service's own threads
+// keep theirs. Elsewhere the call lowers the whole process, for good (an unprivileged process cannot raise it).
+if (priority !== undefined && process.platform === 'linux') {
   try {
-    // Pid 0 is this thread alone on Linux (the nice value is per thread): the service's own threads keep theirs.
     setPriority(priority);
   } catch {
     // Where a thread's priority cannot be changed, the release only competes on equal terms.

@@ -125,7 +125,7 @@ async function timeReleases(server: AnalyticsServer, count: number): Promise<Tim
   return { operations: count - errors, errors, ...(firstError === undefined ? {} : { firstError }), timesMs };
 }
 
-/** Seconds a release runs before the first view: its first part reads the projection, then it protects. */
+/** How long a release runs before the first view: its first part reads the projection, then it protects. */
 const RELEASE_HEAD_START_MS = 5_000;
 /** Between two views, as someone reading one before asking the next; back to back they would starve the release. */
 const VIEW_PAUSE_MS = 1_000;
@@ -151,7 +151,9 @@ async function timeViewsDuringReleases(server: AnalyticsServer, count: number, r
   })();
   await sleep(RELEASE_HEAD_START_MS);
   try {
-    return await timeEach(AD_HOC_DURING_RELEASE, server, count, round, { pauseMs: VIEW_PAUSE_MS, failure: () => releaseError });
+    const timed = await timeEach(AD_HOC_DURING_RELEASE, server, count, round, { pauseMs: VIEW_PAUSE_MS, failure: () => releaseError });
+    // The rate over the views' own time, as for the other ad-hoc workloads: the head start and pauses are not work.
+    return { ...timed, elapsedMs: timed.timesMs.reduce((a, b) => a + b, 0) };
   } finally {
     viewing = false;
   }
@@ -187,7 +189,7 @@ async function timeEach(
       errors++;
       firstError ??= problem;
     }
-    if (pauseMs > 0) await sleep(pauseMs);
+    if (pauseMs > 0 && timesMs.length < requests.length) await sleep(pauseMs);
   }
   return { operations: count - errors, errors, ...(firstError === undefined ? {} : { firstError }), timesMs };
 }
@@ -241,7 +243,7 @@ export const analyticsReportsBenchmark: Benchmark = {
     { name: AD_HOC_EVIDENCE, description: 'GET /v1/reports/evidence?asOf=<a different day each time>, ocw token', size: (_c, quick) => (quick ? 3 : 20) },
     {
       name: AD_HOC_DURING_RELEASE,
-      description: `${AD_HOC}'s views, one a second, while releases as of ${NEXT_RELEASE_AS_OF} are made (one starts ${RELEASE_HEAD_START_MS / 1000} s before the first view, and another whenever one ends)`,
+      description: `${AD_HOC}'s views with ${VIEW_PAUSE_MS / 1000} s between them, while releases as of ${NEXT_RELEASE_AS_OF} are made (one starts ${RELEASE_HEAD_START_MS / 1000} s before the first view, and another whenever one ends)`,
       size: (_c, quick) => (quick ? 3 : 20),
     },
     { name: CREATE_RELEASE, description: `POST /v1/releases as of ${NEXT_RELEASE_AS_OF}: every school year, disclosure control and audit with release 1 as prior, stored`, size: () => 1 },
