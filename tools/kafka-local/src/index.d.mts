@@ -138,3 +138,5 @@ export declare function kafkaVersion(): string;
 export declare function checkPrerequisites(env?: NodeJS.ProcessEnv): Promise<Prerequisites>;
 /** Ports on 127.0.0.1 that were free a moment ago (for extra brokers in tests). */
 export declare function freePorts(count: number): Promise<number[]>;
+/** The state letter (R, S, Z, ...) of each thread of `pid` from /proc; empty once it is gone, undefined without /proc. */
+export declare function threadStates(pid: number): string[] | undefined;

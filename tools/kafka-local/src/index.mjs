@@ -4,4 +4,4 @@ export { resolveOptions } from './config.mjs';
 export { KafkaLocalError } from './errors.mjs';
 export { resolveJars, kafkaVersion } from './jars.mjs';
 export { checkPrerequisites } from './prerequisites.mjs';
-export { freePorts } from './process-state.mjs';
+export { freePorts, threadStates } from './process-state.mjs';

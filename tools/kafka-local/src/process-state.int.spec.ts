@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePorts, isAlive, isOurBroker, portOpen, withLock } from './process-state.mjs';
+import { freePorts, isAlive, isOurBroker, portOpen, threadStates, withLock } from './process-state.mjs';
 
 const dir = mkdtempSync(join(tmpdir(), 'kafka-local-proc-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -59,6 +59,14 @@ describe('process checks', () => {
   it('tells a live pid from an exited one', () => {
     expect(isAlive(process.pid)).toBe(true);
     expect(isAlive(deadPid())).toBe(false);
+  });
+
+  it('reads the state of every thread of a live process, and none of an exited one', () => {
+    const states = threadStates(process.pid) ?? [];
+    // This test runs in a process with several threads (libuv, V8), none of them exited.
+    expect(states.length).toBeGreaterThan(1);
+    expect(states.every((state) => /^[A-Za-z]$/.test(state) && state !== 'Z')).toBe(true);
+    expect(threadStates(deadPid())).toEqual([]);
   });
 
   it('does not take an unrelated live process for the broker', () => {

@@ -1,11 +1,38 @@
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { KafkaLocalError } from './errors.mjs';
 
 /**
- * A zombie (exited, not yet reaped by its parent) counts as dead: it holds no port and no files.
+ * The state letter (R, S, D, Z, ...) of each thread of `pid`, from /proc; empty once it is gone, undefined
+ * where there is no /proc. Per thread because the main thread turns zombie while the others still tear
+ * down, and until the last has, the process keeps its files and listening ports.
+ * @param {number} pid
+ * @returns {string[] | undefined}
+ */
+export function threadStates(pid) {
+  if (!existsSync('/proc/self')) return undefined;
+  let tids;
+  try {
+    tids = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return [];
+  }
+  return tids.map((tid) => {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      // The state follows the parenthesised command name, which may itself hold parentheses.
+      return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+    } catch {
+      return 'X';
+    }
+  });
+}
+
+/**
+ * Alive while one of its threads has not exited; a zombie (exited, not yet reaped by its parent) counts as
+ * dead: it holds no port and no files. Where there is no /proc, kill(pid, 0) has to do.
  * @param {number} pid
  */
 export function isAlive(pid) {
@@ -15,12 +42,8 @@ export function isAlive(pid) {
     // EPERM: it exists but belongs to someone else.
     return /** @type {NodeJS.ErrnoException} */ (e).code === 'EPERM';
   }
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return true;
-  }
+  const states = threadStates(pid);
+  return states === undefined || states.some((state) => state !== 'Z' && state !== 'X');
 }
 
 /**

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, openSync, readdirSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { threadStates } from '@npo/kafka-local';
 import { StackError } from './stack-error.js';
 
 /** What `isRunning` reads of /proc; passed in by the tests, which cannot stop a real exit at a chosen moment. */
@@ -13,22 +14,17 @@ export interface ProcReader {
   cmdline(pid: number): readonly string[];
 }
 
-const readOr = <T>(read: () => T, otherwise: T): T => {
-  try {
-    return read();
-  } catch {
-    return otherwise;
-  }
-};
-
-// The state is the field after the parenthesised command name (which may itself hold parentheses).
-const stateOf = (stat: string): string => stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-
 export const linuxProc: ProcReader = {
   available: () => existsSync('/proc/self'),
-  threadStates: (pid) =>
-    readOr(() => readdirSync(`/proc/${pid}/task`).map((tid) => readOr(() => stateOf(readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8')), 'X')), []),
-  cmdline: (pid) => readOr(() => readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter((arg) => arg !== ''), []),
+  // The broker's liveness check reads the same: one reading of /proc for every process the stack stops.
+  threadStates: (pid) => threadStates(pid) ?? [],
+  cmdline: (pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter((arg) => arg !== '');
+    } catch {
+      return [];
+    }
+  },
 };
 
 /**
