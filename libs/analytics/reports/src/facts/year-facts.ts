@@ -100,8 +100,16 @@ async function readYearFacts(conn: DuckDBConnection, schoolYears: readonly strin
   {
     const [ys, ss] = [ints(scans['year']), ints(scans['school'])];
     const levels = scanDomains.map((d) => ints(scans[snake(d)]));
+    // Schools share a handful of level combinations: one frozen record each instead of one per school.
+    const combinations = new Map<number, Record<ScanDomain, SeverityLevel>>();
     for (let i = 0; i < ys.length; i++) {
-      const scan = Object.fromEntries(scanDomains.map((d, j) => [d, severityLevels[levels[j]?.[i] ?? 0]])) as Record<ScanDomain, SeverityLevel>;
+      let combination = 0;
+      for (let j = 0; j < scanDomains.length; j++) combination = combination * severityLevels.length + (levels[j]?.[i] ?? 0);
+      let scan = combinations.get(combination);
+      if (scan === undefined) {
+        scan = Object.freeze(Object.fromEntries(scanDomains.map((d, j) => [d, severityLevels[levels[j]?.[i] ?? 0]]))) as Record<ScanDomain, SeverityLevel>;
+        combinations.set(combination, scan);
+      }
       scanOf.set(slot(ys[i] ?? 0, ss[i] ?? 0), scan);
     }
   }
