@@ -3,7 +3,7 @@ import { TokenService } from '@npo/platform';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { allocationBody, brinNo, interventionBody, registration } from './support/bodies.js';
-import { spawnBuiltApi, freePort, type BuiltApi } from './support/built-api.js';
+import { spawnBuiltApi, type BuiltApi } from './support/built-api.js';
 import { call, type CallOptions } from './support/http.js';
 import { newDataDir, removeDataDir, storedEvents, storeFileIn } from './support/test-api.js';
 
@@ -66,7 +66,7 @@ describe('crash: kill -9 of the built API during a load', () => {
     const tokenFor = (c: Command) => (c.role === 'ocw' ? ocw : schoolTokens.get(c.brin)!);
     const send = (url: string, c: Command) => call(url, 'POST', c.path, { token: tokenFor(c), json: c.json, idempotencyKey: c.key } satisfies CallOptions);
 
-    const first = await spawnBuiltApi(dataDir, await freePort());
+    const first = await spawnBuiltApi(dataDir);
     apis.push(first);
     for (let i = 0; i < SCHOOLS; i++) {
       const answer = await call(first.url, 'PUT', `/v1/schools/${brinNo(i)}`, { token: ocw, json: registration({ name: `School ${i}` }) });
@@ -110,7 +110,7 @@ describe('crash: kill -9 of the built API during a load', () => {
       integrity.close();
     }
 
-    const second = await spawnBuiltApi(dataDir, await freePort());
+    const second = await spawnBuiltApi(dataDir);
     apis.push(second);
 
     const afterCrash = await storedEvents(dataDir);

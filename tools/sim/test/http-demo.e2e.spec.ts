@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,31 +22,24 @@ const apiMain = fileURLToPath(new URL('../../../apps/school-api/dist/main.js', i
 const haveApi = existsSync(apiMain);
 if (!haveApi) console.warn(`[sim e2e] skipping: ${apiMain} is missing (build @npo/school-api first; the e2e target does)`);
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
+/** Binds a port the OS picks (NPO_API_PORT=0) and resolves with the URL the API prints once it listens. */
 async function startApi(dataDir: string): Promise<{ url: string; child: ChildProcess }> {
-  const port = await freePort();
   const child = spawn(process.execPath, [apiMain], {
-    env: { ...process.env, NPO_DATA_DIR: dataDir, NPO_API_PORT: String(port), NPO_HOST: '127.0.0.1', NPO_LOG_LEVEL: 'warn', NPO_DEMO: '0' },
+    env: { ...process.env, NPO_DATA_DIR: dataDir, NPO_API_PORT: '0', NPO_HOST: '127.0.0.1', NPO_LOG_LEVEL: 'warn', NPO_DEMO: '0' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  await new Promise<void>((resolve, reject) => {
+  const url = await new Promise<string>((resolve, reject) => {
     const onData = (chunk: Buffer) => {
       output += chunk.toString('utf8');
-      if (output.includes('listening')) resolve();
+      const listening = /school API listening on (http:\/\/\S+)/.exec(output);
+      if (listening?.[1] !== undefined) resolve(listening[1]);
     };
     child.stdout?.on('data', onData);
     child.stderr?.on('data', (c: Buffer) => (output += c.toString('utf8')));
     child.once('exit', (code) => reject(new Error(`the API exited (${String(code)}) before listening:\n${output}`)));
   });
-  return { url: `http://127.0.0.1:${port}`, child };
+  return { url, child };
 }
 
 describe.skipIf(!haveApi)('demo scale through the real school API', () => {

@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
 /** The compiled entry point, as `npm start` and the Dockerfile run it. */
@@ -12,17 +11,8 @@ export function assertBuilt(): void {
   }
 }
 
-/** A port that was free a moment ago on loopback. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address !== null ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
+/** What main.ts prints once the server is bound. */
+const LISTENING = /school API listening on (http:\/\/\S+)/;
 
 export interface BuiltApi {
   readonly url: string;
@@ -34,35 +24,37 @@ export interface BuiltApi {
 }
 
 /**
- * Starts `node dist/main.js` with only the platform's environment, on the given data dir and port,
- * and resolves once `/health/ready` answers 200.
+ * Starts `node dist/main.js` with only the platform's environment on the given data dir, and resolves
+ * once `/health/ready` answers 200. The API binds a port the OS picks (NPO_API_PORT=0) and prints its
+ * URL: a port chosen here and handed over could be taken by another process in between.
  */
-export async function spawnBuiltApi(dataDir: string, port: number): Promise<BuiltApi> {
+export async function spawnBuiltApi(dataDir: string): Promise<BuiltApi> {
   assertBuilt();
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('NPO_')));
   const child = spawn(process.execPath, [builtMain], {
-    env: { ...inherited, NPO_DATA_DIR: dataDir, NPO_API_PORT: String(port), NPO_HOST: '127.0.0.1', NPO_LOG_LEVEL: 'warn' },
+    env: { ...inherited, NPO_DATA_DIR: dataDir, NPO_API_PORT: '0', NPO_HOST: '127.0.0.1', NPO_LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let tail = '';
+  let url: string | undefined;
   const keep = (chunk: Buffer) => {
     tail = (tail + chunk.toString()).slice(-4_000);
+    url ??= LISTENING.exec(tail)?.[1];
   };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
   const exited = new Promise<NodeJS.Signals | number | null>((resolve) => child.once('exit', (code, signal) => resolve(signal ?? code)));
-  const url = `http://127.0.0.1:${port}`;
 
   let gone = false;
   void exited.then(() => (gone = true));
   for (let i = 0; i < 300 && !gone; i++) {
     try {
-      if ((await fetch(`${url}/health/ready`)).status === 200) return { url, child, exited, output: () => tail };
+      if (url !== undefined && (await fetch(`${url}/health/ready`)).status === 200) return { url, child, exited, output: () => tail };
     } catch {
-      // not listening yet
+      // not ready yet
     }
     await new Promise((r) => setTimeout(r, 100));
   }
   child.kill('SIGKILL');
-  throw new Error(`the built API did not become ready on ${url}:\n${tail}`);
+  throw new Error(`the built API did not become ready${url === undefined ? ' (it printed no URL)' : ` on ${url}`}:\n${tail}`);
 }
