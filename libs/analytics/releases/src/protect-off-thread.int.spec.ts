@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { getPriority } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
@@ -59,6 +60,12 @@ async function protectInBuild(inputFile: string, threads: number, parameters: ob
 
 const viaJson = (value: unknown): unknown => JSON.parse(JSON.stringify(value));
 
+// Under `nice -n 19` every thread already runs at a release's priority: the release's threads cannot be told apart.
+const alreadyAtReleasePriority = getPriority() >= RELEASE_WORKER_PRIORITY;
+if (alreadyAtReleasePriority) {
+  console.warn(`[protect-off-thread] skipping the priority test: this process already runs at nice ${getPriority()}, a release's own priority`);
+}
+
 const warmModule = fileURLToPath(new URL('../dist/warm-protector.js', import.meta.url));
 
 /**
@@ -117,7 +124,7 @@ describe('protection in worker threads (compiled build)', () => {
     }
   });
 
-  it("runs a release's worker threads below normal priority, and nothing else", { timeout: 60_000 }, async () => {
+  it.skipIf(alreadyAtReleasePriority)("runs a release's worker threads below normal priority, and nothing else", { timeout: 60_000 }, async () => {
     const answer = await protectInBuild(inputFile, 2);
     expect(answer.error).toBeUndefined();
     expect(answer.background).toBe(2);
@@ -127,8 +134,8 @@ describe('protection in worker threads (compiled build)', () => {
     const inProcess = viaJson((await protectReport(input)).published);
     const { views, error, background } = await warmInBuild(inputFile);
     expect(error).toBe('InvalidParametersError');
-    // Views are what people wait for: their worker keeps normal priority.
-    expect(background).toBe(0);
+    // Views are what people wait for: their worker keeps normal priority (not visible under nice 19, see above).
+    if (!alreadyAtReleasePriority) expect(background).toBe(0);
     expect(views).toHaveLength(3);
     for (const view of views) expect(view).toEqual(inProcess);
   });
