@@ -183,66 +183,98 @@ function measuresOf(table: Table, unit: string): string[] {
   return table.cells.map((c) => c.id.slice(prefix.length));
 }
 
+interface YearPart {
+  readonly tables: readonly Table[];
+  readonly relations: readonly Relation[];
+  /** Absent when the scope leaves the nation out: the year then has tables but no basis of its own. */
+  readonly basis?: YearBasis;
+  readonly population: number;
+}
+
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** Units tabulated between two turns of the event loop (a national year has ~380 units, ~2 ms each). */
+const UNITS_PER_TURN = 32;
+
+/** One school year's tables, the relations among them and what the report says about the year. */
+async function yearPart(year: YearFacts, reference: Reference, scope: ReportScope): Promise<YearPart | undefined> {
+  // A year without schools has nothing to publish (and no population to protect anything with).
+  if (year.schools.length === 0) return undefined;
+  const y = year.schoolYear;
+  const edition = menukaartEditionFor(y) ?? 'v1';
+  const interventions = codesInEdition(edition);
+  const all = unitsOf(year, reference);
+  const members = all.filter((m) => unitInScope(scope, y, m.unit));
+  const rest = restOfNation(scope, y, all);
+  // An empty rest is left out like any unit without schools; the gemeente is then the nation on its own.
+  if (rest !== undefined && rest.schools.length > 0) members.push(rest);
+  const unitTables = new Map<string, Table>();
+  for (const [i, m] of members.entries()) {
+    if (i > 0 && i % UNITS_PER_TURN === 0) await nextTurn();
+    unitTables.set(m.unit.id, unitTable(y, interventions, m));
+  }
+  const relations: Relation[] = [];
+  const basis: YearBasis = {
+    schoolYear: y,
+    mrDeadline: reference.schoolYears.find((r) => r.code === y)?.mrDeadline ?? `${y.slice(0, 4)}-07-10`,
+    interventions,
+    units: members.map((m) => m.unit),
+    gemeenteAllocations: Object.fromEntries(year.gemeenteAllocations),
+  };
+  const national = unitTables.get(NATIONAL);
+  if (national === undefined) return { tables: [...unitTables.values()], relations, population: year.schools.length };
+  const ofKind = (kind: UnitKind) => members.filter((m) => m.unit.kind === kind).map((m) => m.unit);
+  const complete = (kind: UnitKind): boolean => ofKind(kind).length === all.filter((m) => m.unit.kind === kind).length;
+  const gemeenten = complete('gemeente') ? ofKind('gemeente') : [];
+  const provinces = complete('province') ? ofKind('province') : [];
+  // A gemeente's view has the gemeente and the rest of the nation: together they partition it, so the
+  // nation's published figures bound the gemeente's withheld ones and the audit must see that.
+  const partitions = [gemeenten, complete('sector') ? ofKind('sector') : [], complete('band') ? ofKind('band') : [], provinces];
+  if (rest !== undefined) partitions.push([...ofKind('gemeente'), ...ofKind('rest')]);
+  for (const m of measuresOf(national, NATIONAL)) {
+    const total = cellId(y, NATIONAL, m);
+    for (const parts of partitions) if (parts.length > 0) relations.push({ kind: 'sum', total, parts: parts.map((u) => cellId(y, u.id, m)) });
+    for (const province of provinces) {
+      const inProvince = gemeenten.filter((g) => g.province === province.code);
+      if (inProvince.length > 0) relations.push({ kind: 'sum', total: cellId(y, province.id, m), parts: inProvince.map((g) => cellId(y, g.id, m)) });
+    }
+  }
+  return { tables: [...unitTables.values()], relations, basis, population: year.schools.length };
+}
+
 /**
  * Turns the as-of snapshot into the privacy library's release input: one table per (school year,
  * unit), an evidence table, every public relation — within a unit (interventions -> category -> plan,
  * budget sums, scan levels -> scanned) and across units (gemeenten, sectors, bands and provinces each
  * partition the nation; gemeenten partition their province). A narrower scope keeps only its own
  * tables and the relations among them: a partition with a unit left out is not a relation of the view.
+ * It lets the event loop run between a few dozen units: the whole national report is ~700 ms of
+ * JavaScript, which in one piece held every other request to the service that long.
  */
-export function buildReportInput(
+export async function buildReportInput(
   releaseId: string,
   asOf: string,
   years: readonly YearFacts[],
   evaluations: readonly EvaluationFacts[],
   reference: Reference,
   scope: ReportScope = WHOLE_REPORT,
-): ReportInput {
+): Promise<ReportInput> {
+  const parts: (YearPart | undefined)[] = [];
+  for (const year of years) parts.push(await yearPart(year, reference, scope));
+  return assemble(releaseId, asOf, parts, evaluations, scope);
+}
+
+function assemble(releaseId: string, asOf: string, parts: readonly (YearPart | undefined)[], evaluations: readonly EvaluationFacts[], scope: ReportScope): ReportInput {
   const tables: Table[] = [];
   const relations: Relation[] = [];
   const yearBasis: Record<string, YearBasis> = {};
   let nationalPopulation = 0;
-
-  for (const year of years) {
-    // A year without schools has nothing to publish (and no population to protect anything with).
-    if (year.schools.length === 0) continue;
-    const y = year.schoolYear;
-    const edition = menukaartEditionFor(y) ?? 'v1';
-    const interventions = codesInEdition(edition);
-    const all = unitsOf(year, reference);
-    const members = all.filter((m) => unitInScope(scope, y, m.unit));
-    const rest = restOfNation(scope, y, all);
-    // An empty rest is left out like any unit without schools; the gemeente is then the nation on its own.
-    if (rest !== undefined && rest.schools.length > 0) members.push(rest);
-    const unitTables = new Map(members.map((m) => [m.unit.id, unitTable(y, interventions, m)]));
-    tables.push(...unitTables.values());
-    nationalPopulation = year.schools.length;
-
-    const national = unitTables.get(NATIONAL);
-    if (national === undefined) continue;
-    const ofKind = (kind: UnitKind) => members.filter((m) => m.unit.kind === kind).map((m) => m.unit);
-    const complete = (kind: UnitKind): boolean => ofKind(kind).length === all.filter((m) => m.unit.kind === kind).length;
-    const gemeenten = complete('gemeente') ? ofKind('gemeente') : [];
-    const provinces = complete('province') ? ofKind('province') : [];
-    // A gemeente's view has the gemeente and the rest of the nation: together they partition it, so the
-    // nation's published figures bound the gemeente's withheld ones and the audit must see that.
-    const partitions = [gemeenten, complete('sector') ? ofKind('sector') : [], complete('band') ? ofKind('band') : [], provinces];
-    if (rest !== undefined) partitions.push([...ofKind('gemeente'), ...ofKind('rest')]);
-    for (const m of measuresOf(national, NATIONAL)) {
-      const total = cellId(y, NATIONAL, m);
-      for (const parts of partitions) if (parts.length > 0) relations.push({ kind: 'sum', total, parts: parts.map((u) => cellId(y, u.id, m)) });
-      for (const province of provinces) {
-        const inProvince = gemeenten.filter((g) => g.province === province.code);
-        if (inProvince.length > 0) relations.push({ kind: 'sum', total: cellId(y, province.id, m), parts: inProvince.map((g) => cellId(y, g.id, m)) });
-      }
-    }
-    yearBasis[y] = {
-      schoolYear: y,
-      mrDeadline: reference.schoolYears.find((r) => r.code === y)?.mrDeadline ?? `${y.slice(0, 4)}-07-10`,
-      interventions,
-      units: members.map((m) => m.unit),
-      gemeenteAllocations: Object.fromEntries(year.gemeenteAllocations),
-    };
+  for (const part of parts) {
+    if (part === undefined) continue;
+    tables.push(...part.tables);
+    relations.push(...part.relations);
+    if (part.basis !== undefined) yearBasis[part.basis.schoolYear] = part.basis;
+    nationalPopulation = part.population;
   }
 
   const evidence = evidenceInScope(scope) ? evidenceTable(evaluations, nationalPopulation) : { table: null, statistics: [], codes: [] };
