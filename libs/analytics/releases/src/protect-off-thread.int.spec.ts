@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { getPriority } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -9,6 +9,7 @@ import { appendSteps, generateHistory, tempDir } from '@npo/analytics-model/test
 import { protectReport, reportInputAsOf, type ReportInput } from '@npo/analytics-reports';
 import { RELEASE_WORKER_PRIORITY } from './protect-off-thread.js';
 import { openSqliteEventStore } from '@npo/event-store';
+import type { PriorRelease } from '@npo/privacy';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 // The worker threads start the compiled entry (dist/protect-worker.js), in a plain Node process as the
@@ -38,21 +39,21 @@ interface BuildAnswer {
 }
 
 /** Runs the build's protectOffThread in its own Node process; answers its result (or error) as JSON. */
-async function protectInBuild(inputFile: string, threads: number, parameters: object = {}): Promise<BuildAnswer> {
+async function protectInBuild(inputFile: string, threads: number, parameters: object = {}, priorFiles: readonly string[] = []): Promise<BuildAnswer> {
   const script = `
     import { readFileSync } from 'node:fs';
     ${sampleBackgroundThreads}
     const { protectOffThread } = await import(${JSON.stringify(compiledModule)});
     const input = JSON.parse(readFileSync(${JSON.stringify(inputFile)}, 'utf8'));
     try {
-      const report = await protectOffThread({ input, options: { parameters: ${JSON.stringify(parameters)} }, threads: ${threads} });
+      const report = await protectOffThread({ input, options: { parameters: ${JSON.stringify(parameters)} }, priorFiles: ${JSON.stringify(priorFiles)}, threads: ${threads} });
       process.stdout.write(JSON.stringify({ published: report.published, prior: report.prior, background }));
     } catch (error) {
       process.stdout.write(JSON.stringify({ error: { name: error.constructor.name, message: error.message }, background }));
     }
     clearInterval(sampler);`;
   // A script file, not `-e`: worker threads inherit the process's execArgv.
-  const scriptFile = join(dirname(inputFile), `protect-${threads}.mjs`);
+  const scriptFile = join(dirname(inputFile), `protect-${threads}-${priorFiles.length}.mjs`);
   writeFileSync(scriptFile, script);
   const { stdout } = await promisify(execFile)(process.execPath, [scriptFile], { maxBuffer: 256 * 1024 * 1024 });
   return JSON.parse(stdout) as BuildAnswer;
@@ -96,7 +97,9 @@ async function warmInBuild(inputFile: string): Promise<{ views: unknown[]; error
 describe('protection in worker threads (compiled build)', () => {
   const dir = tempDir('analytics-protect-threads');
   const inputFile = join(dir.path, 'input.json');
+  const laterInputFile = join(dir.path, 'later', 'input.json');
   let input: ReportInput;
+  let later: ReportInput;
 
   beforeAll(async () => {
     if (!existsSync(compiledModule)) throw new Error(`${compiledModule} is missing: build first (npm test does: nx run-many -t build)`);
@@ -108,6 +111,9 @@ describe('protection in worker threads (compiled build)', () => {
     await db.read((conn) => runProjector(conn, { feed, until: head }));
     input = await reportInputAsOf(db, '2022-08-31', 'threads');
     writeFileSync(inputFile, JSON.stringify(input));
+    later = await reportInputAsOf(db, '2023-08-31', 'threads-later');
+    mkdirSync(dirname(laterInputFile));
+    writeFileSync(laterInputFile, JSON.stringify(later));
     await db.close();
     await events.close();
   }, 60_000);
@@ -128,6 +134,22 @@ describe('protection in worker threads (compiled build)', () => {
     const answer = await protectInBuild(inputFile, 2);
     expect(answer.error).toBeUndefined();
     expect(answer.background).toBe(2);
+  });
+
+  it('takes earlier releases from their prior files, in every worker, as the library takes them in-process', { timeout: 120_000 }, async () => {
+    // A stricter first release: what it withheld stays withheld in the later one, so the prior shows.
+    const first = await protectReport(input, { parameters: { minFrequency: 12 } });
+    // Written as the release store writes prior.json.
+    const priorFile = join(dir.path, 'prior.json');
+    writeFileSync(priorFile, JSON.stringify(first.prior));
+    const withPrior = await protectReport(later, { priorReleases: [viaJson(first.prior) as PriorRelease] });
+    // The prior changes this release, so a worker that ignored the file would be caught.
+    expect(viaJson(withPrior.published)).not.toEqual(viaJson((await protectReport(later)).published));
+    for (const threads of [1, 2]) {
+      const offThread = await protectInBuild(laterInputFile, threads, {}, [priorFile]);
+      expect(offThread.error, `${threads} threads`).toBeUndefined();
+      expect(offThread.published, `${threads} threads`).toEqual(viaJson(withPrior.published));
+    }
   });
 
   it('protects views one after another on one warm worker, after a failure and after it ended idle', { timeout: 90_000 }, async () => {

@@ -3,21 +3,24 @@ import { constants } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { protectReport, publishReport, type ProtectedReport, type ReportInput } from '@npo/analytics-reports';
-import { combineReleaseParts, type DisclosureOverrides, type PriorRelease, type ReleaseInput, type ReleasePart, type ReleasePartSelector } from '@npo/privacy';
+import { combineReleaseParts, type ReleasePart } from '@npo/privacy';
+import { readPriorFiles } from './prior-file.js';
+import { type PartRequest, type ProtectionOptions, type SharedPartRequest, sharePayload } from './part-request.js';
 import { type CarriedError, reviveError } from './worker-errors.js';
+
+export type { PartRequest, ProtectionOptions, SharedPartRequest } from './part-request.js';
 
 export interface ProtectionRequest {
   readonly input: ReportInput;
-  readonly options: { readonly priorReleases?: readonly PriorRelease[]; readonly parameters?: DisclosureOverrides };
+  readonly options: ProtectionOptions;
+  /**
+   * Earlier releases' prior knowledge as files (ReleaseStore.priorFiles), taken after options.priorReleases.
+   * The workers read them themselves: parsed on the service's thread and copied to every worker, one
+   * national prior stopped that thread for about two seconds at the start of a release.
+   */
+  readonly priorFiles?: readonly string[];
   /** Worker threads sharing the work (the release's connected components); 1 when omitted. */
   readonly threads?: number;
-}
-
-/** What one worker is asked: its part of the release's components. */
-export interface PartRequest {
-  readonly input: ReleaseInput;
-  readonly options: ProtectionRequest['options'];
-  readonly part: ReleasePartSelector;
 }
 
 export type PartResponse = { readonly ok: true; readonly part: ReleasePart } | { readonly ok: false; readonly error: CarriedError };
@@ -43,15 +46,20 @@ export const RELEASE_WORKER_PRIORITY = constants.priority.PRIORITY_LOW;
  * computation runs in-process.
  */
 export async function protectOffThread(request: ProtectionRequest): Promise<ProtectedReport> {
-  if (!compiled) return protectReport(request.input, request.options);
+  const priorFiles = request.priorFiles ?? [];
+  if (!compiled) {
+    const priors = priorFiles.length === 0 ? request.options : { ...request.options, priorReleases: [...(request.options.priorReleases ?? []), ...(await readPriorFiles(priorFiles))] };
+    return protectReport(request.input, priors);
+  }
   const count = Math.max(1, Math.floor(request.threads ?? 1));
+  const shared = await sharePayload({ input: request.input.release, options: request.options, priorFiles });
   const workers: Worker[] = [];
   try {
     const parts = await Promise.all(
       Array.from({ length: count }, (_, index) => {
         const worker = new Worker(workerEntry, { workerData: { priority: RELEASE_WORKER_PRIORITY } });
         workers.push(worker);
-        return runPart(worker, { input: request.input.release, options: request.options, part: { index, count } });
+        return runPart(worker, { ...shared, part: { index, count } });
       }),
     );
     return publishReport(request.input, combineReleaseParts(request.input.release, request.options, parts));
@@ -70,7 +78,7 @@ export class ProtectionWorkerError extends Error {
 }
 
 /** Sends one part to a worker and waits for its answer; leaves no listener behind (a warm worker gets many). */
-export function runPart(worker: Worker, request: PartRequest): Promise<ReleasePart> {
+export function runPart(worker: Worker, request: PartRequest | SharedPartRequest): Promise<ReleasePart> {
   return new Promise<ReleasePart>((resolve, reject) => {
     const done = (): void => {
       worker.off('message', onMessage);

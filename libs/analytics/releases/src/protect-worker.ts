@@ -3,7 +3,8 @@
 import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { protectReleasePart } from '@npo/privacy';
-import type { PartRequest, PartResponse } from './protect-off-thread.js';
+import { type PartRequest, partRequestOf, type SharedPartRequest } from './part-request.js';
+import type { PartResponse } from './protect-off-thread.js';
 import { carryError } from './worker-errors.js';
 
 const { priority } = (workerData ?? {}) as { priority?: number };
@@ -17,9 +18,11 @@ if (priority !== undefined && process.platform === 'linux') {
   }
 }
 
-parentPort?.on('message', (request: PartRequest) => {
+parentPort?.on('message', (message: PartRequest | SharedPartRequest) => {
   const reply = (response: PartResponse): void => parentPort?.postMessage(response);
-  protectReleasePart(request.input, request.options, request.part).then(
+  partRequestOf(message).then(
+    (request) => protectReleasePart(request.input, request.options, request.part),
+  ).then(
     (part) => reply({ ok: true, part }),
     (error: unknown) => reply({ ok: false, error: carryError(error) }),
   );

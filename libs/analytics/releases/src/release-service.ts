@@ -123,7 +123,8 @@ export class ReleaseService {
     const groups = statisticGroups(input.statistics);
     const protectedReport = await protectOffThread({
       input,
-      options: { priorReleases: await this.options.store.priors(), ...parameters },
+      options: parameters,
+      priorFiles: await this.options.store.priorFiles(),
       ...this.#threads(),
     });
     const { release } = protectedReport;

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { PublishedReport } from '@npo/analytics-reports';
 import type { AuditReport, PatternEntry, PriorRelease } from '@npo/privacy';
 import { publicReportOf } from './public-report.js';
+import { PRIOR_FILE, readPriorFiles } from './prior-file.js';
 
 /*
  * Releases live in files under <NPO_DATA_DIR>/releases, not in the analytics DuckDB: a rebuild replaces
@@ -143,12 +144,15 @@ export class ReleaseStore {
 
   /** Every earlier release's private input with its pattern, oldest first (for tracker protection). */
   async priors(): Promise<PriorRelease[]> {
-    const out: PriorRelease[] = [];
-    for (const n of await this.numbers()) {
-      const text = await readFile(join(this.dir, dirOf(n), 'prior.json'), 'utf8');
-      out.push(JSON.parse(text) as PriorRelease);
-    }
-    return out;
+    return readPriorFiles(await this.priorFiles());
+  }
+
+  /**
+   * The files priors() reads, oldest first: a release's workers read them themselves (see protectOffThread).
+   * Release directories are never changed once written, so the list stays valid.
+   */
+  async priorFiles(): Promise<string[]> {
+    return (await this.numbers()).map((n) => join(this.dir, dirOf(n), PRIOR_FILE));
   }
 
   /** Writes release `number` and appends it to the log. Fails if the number is taken. */
@@ -170,7 +174,7 @@ export class ReleaseStore {
     // The small metadata file lets a listing skip parsing every release.
     writeDurably(join(tmp, 'metadata.json'), `${JSON.stringify({ ...full, sha256 })}\n`, 0o444);
     writeDurably(join(tmp, 'disclosure.json'), JSON.stringify(record, replacer), 0o400);
-    writeDurably(join(tmp, 'prior.json'), JSON.stringify(prior), 0o400);
+    writeDurably(join(tmp, PRIOR_FILE), JSON.stringify(prior), 0o400);
     fsyncDir(tmp);
     try {
       await rename(tmp, join(this.dir, dirOf(number)));
