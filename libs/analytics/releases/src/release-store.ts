@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { PublishedReport } from '@npo/analytics-reports';
 import type { AuditReport, PatternEntry, PriorRelease } from '@npo/privacy';
@@ -65,22 +64,24 @@ const NUMBER_DIR = /^\d{6}$/;
 export const releaseIdOf = (n: number): string => `R${String(n).padStart(6, '0')}`;
 const dirOf = (n: number): string => String(n).padStart(6, '0');
 
-function writeDurably(path: string, text: string, mode: number): void {
-  const fd = openSync(path, 'wx', mode);
+// The writes go through libuv's threads (a national release writes ~80 MB and fsyncs it): done with
+// synchronous calls they held the service's thread for the whole write.
+async function writeDurably(path: string, text: string, mode: number, flag: 'wx' | 'a' = 'wx'): Promise<void> {
+  const file = await open(path, flag, mode);
   try {
-    writeSync(fd, text);
-    fsyncSync(fd);
+    await file.writeFile(text);
+    await file.sync();
   } finally {
-    closeSync(fd);
+    await file.close();
   }
 }
 
-function fsyncDir(path: string): void {
-  const fd = openSync(path, 'r');
+async function fsyncDir(path: string): Promise<void> {
+  const dir = await open(path, 'r');
   try {
-    fsyncSync(fd);
+    await dir.sync();
   } finally {
-    closeSync(fd);
+    await dir.close();
   }
 }
 
@@ -170,12 +171,12 @@ export class ReleaseStore {
     await mkdir(tmp, { mode: 0o755 });
     const text = `${JSON.stringify({ metadata: full, report }, replacer)}\n`;
     const sha256 = createHash('sha256').update(text).digest('hex');
-    writeDurably(join(tmp, 'release.json'), text, 0o444);
+    await writeDurably(join(tmp, 'release.json'), text, 0o444);
     // The small metadata file lets a listing skip parsing every release.
-    writeDurably(join(tmp, 'metadata.json'), `${JSON.stringify({ ...full, sha256 })}\n`, 0o444);
-    writeDurably(join(tmp, 'disclosure.json'), JSON.stringify(record, replacer), 0o400);
-    writeDurably(join(tmp, PRIOR_FILE), JSON.stringify(prior), 0o400);
-    fsyncDir(tmp);
+    await writeDurably(join(tmp, 'metadata.json'), `${JSON.stringify({ ...full, sha256 })}\n`, 0o444);
+    await writeDurably(join(tmp, 'disclosure.json'), JSON.stringify(record, replacer), 0o400);
+    await writeDurably(join(tmp, PRIOR_FILE), JSON.stringify(prior), 0o400);
+    await fsyncDir(tmp);
     try {
       await rename(tmp, join(this.dir, dirOf(number)));
     } catch (error) {
@@ -184,15 +185,8 @@ export class ReleaseStore {
       if (code === 'ENOTEMPTY' || code === 'EEXIST') throw new ReleaseStoreError('release-number-taken', `release ${number} exists already`);
       throw error;
     }
-    fsyncDir(this.dir);
-    const logLine = `${JSON.stringify({ ...full, sha256 })}\n`;
-    const fd = openSync(join(this.dir, 'log.ndjson'), 'a', 0o644);
-    try {
-      writeSync(fd, logLine);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
+    await fsyncDir(this.dir);
+    await writeDurably(join(this.dir, 'log.ndjson'), `${JSON.stringify({ ...full, sha256 })}\n`, 0o644, 'a');
     return { metadata: { ...full, sha256 }, report };
   }
 }

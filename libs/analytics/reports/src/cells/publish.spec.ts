@@ -1,6 +1,6 @@
 import { disclosureDefaults } from '@npo/privacy';
 import { describe, expect, it } from 'vitest';
-import { type PublishedReport, statisticGroups, withholdTrackedStatistics } from './publish.js';
+import { earlierStatisticsOf, type PublishedReport, statisticGroups, withholdTrackedStatistics } from './publish.js';
 
 const guard = 'evidence|NL|evaluated:B3:n';
 const measuredGuard = 'evidence|NL|measured:B3:n';
@@ -64,6 +64,17 @@ describe('withholdTrackedStatistics', () => {
     const withheld = { report: { ...first.report, statistics: [] }, groups: first.groups };
     const sixth = release('R2', [...five, ['f', 1]]);
     expect(mean(withholdTrackedStatistics(sixth.report, sixth.groups, [withheld]))).toBeCloseTo(19 / 6);
+  });
+
+  it('decides the same from an earlier release kept as its statistics and their guard cells only', () => {
+    const bigger = { ...first.report, cells: { ...first.report.cells, 'evidence|NL|evaluated:C1:n': { value: 40 } } };
+    const kept = earlierStatisticsOf(bigger, first.groups);
+    expect(Object.keys(kept.report.cells).sort()).toEqual([guard]);
+    for (const later of [release('R2', [...five, ['f', 1]]), release('R2', [...five.slice(0, 4), ['f', 5]]), release('R2', [...five.slice(0, 4), ['e', 3]])]) {
+      expect(withholdTrackedStatistics(later.report, later.groups, [kept])).toEqual(withholdTrackedStatistics(later.report, later.groups, [{ report: bigger, groups: first.groups }]));
+      // Without groups only the guard cell's size is compared: it must be among what was kept.
+      expect(withholdTrackedStatistics(later.report, later.groups, [earlierStatisticsOf(bigger)])).toEqual(withholdTrackedStatistics(later.report, later.groups, [{ report: bigger }]));
+    }
   });
 
   it('leaves statistics without a figure alone, and withholds one whose group is unknown', () => {

@@ -70,8 +70,22 @@ export type StatisticGroups = ReadonlyMap<string, readonly string[]>;
 
 /** An earlier release as the comparison needs it: what it published, and its groups when they were kept. */
 export interface EarlierStatistics {
-  readonly report: PublishedReport;
+  /** Of the earlier report only its statistics and their guard cells are consulted. */
+  readonly report: Pick<PublishedReport, 'statistics' | 'cells'>;
   readonly groups?: StatisticGroups;
+}
+
+/**
+ * What a later release needs of an earlier one: its statistics and their guard cells (a few hundred values
+ * of a report of ~125,000), so a service can keep every earlier release's in memory.
+ */
+export function earlierStatisticsOf(report: Pick<PublishedReport, 'statistics' | 'cells'>, groups?: StatisticGroups): EarlierStatistics {
+  const cells: Record<string, PublishedReport['cells'][string]> = {};
+  for (const { guard } of report.statistics) {
+    const cell = report.cells[guard];
+    if (cell !== undefined) cells[guard] = cell;
+  }
+  return { report: { statistics: report.statistics, cells }, ...(groups === undefined ? {} : { groups }) };
 }
 
 /**
