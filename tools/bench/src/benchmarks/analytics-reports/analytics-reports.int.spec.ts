@@ -4,7 +4,19 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCase } from '../../harness/run-case.js';
 import { builtAnalytics, startAnalyticsServer } from './analytics-server.js';
-import { AD_HOC, AD_HOC_DURING_RELEASE, AD_HOC_EVIDENCE, AD_HOC_GEMEENTE, analyticsReportsBenchmark, CREATE_RELEASE, ensureReportsFixture, GEMEENTE, NATIONAL, NEXT_RELEASE_AS_OF } from './index.js';
+import {
+  AD_HOC,
+  AD_HOC_DURING_RELEASE,
+  AD_HOC_EVIDENCE,
+  AD_HOC_GEMEENTE,
+  analyticsReportsBenchmark,
+  CREATE_RELEASE,
+  ensureReportsFixture,
+  GEMEENTE,
+  LIVENESS_DURING_RELEASE,
+  NATIONAL,
+  NEXT_RELEASE_AS_OF,
+} from './index.js';
 
 // Correctness, not speed: on the small demo world, every timed request of every workload is answered
 // 200 with the right kind of report (release 1, or ad hoc), and percentiles come back ordered.
@@ -66,7 +78,7 @@ describe('analytics-reports through the built service', () => {
     }
   }, 120_000);
 
-  for (const workload of [GEMEENTE, NATIONAL, AD_HOC, AD_HOC_GEMEENTE, AD_HOC_EVIDENCE, AD_HOC_DURING_RELEASE, CREATE_RELEASE]) {
+  for (const workload of [GEMEENTE, NATIONAL, AD_HOC, AD_HOC_GEMEENTE, AD_HOC_EVIDENCE, AD_HOC_DURING_RELEASE, LIVENESS_DURING_RELEASE, CREATE_RELEASE]) {
     it(`${workload}: every request answered with the expected report, p50 <= p95 <= p99`, async () => {
       const size = workload === CREATE_RELEASE ? 1 : 3;
       const sample = await runCase(analyticsReportsBenchmark, { benchmark: analyticsReportsBenchmark.name, workload, contender: 'analytics-http', size, warmupSize: 0 });

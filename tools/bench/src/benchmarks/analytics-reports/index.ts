@@ -22,6 +22,7 @@ export const AD_HOC = 'adhoc-asof';
 export const AD_HOC_GEMEENTE = 'adhoc-gemeente';
 export const AD_HOC_EVIDENCE = 'adhoc-evidence';
 export const AD_HOC_DURING_RELEASE = 'adhoc-during-release';
+export const LIVENESS_DURING_RELEASE = 'liveness-during-release';
 const AD_HOC_WORKLOADS: readonly string[] = [AD_HOC, AD_HOC_GEMEENTE, AD_HOC_EVIDENCE, AD_HOC_DURING_RELEASE];
 export const CREATE_RELEASE = 'release-create';
 export const RELEASE_AS_OF = '2025-08-31';
@@ -159,11 +160,60 @@ async function timeViewsDuringReleases(server: AnalyticsServer, count: number, r
   }
 }
 
+/** One liveness probe per this many ms, whether or not the last one was answered. */
+const PROBE_EVERY_MS = 10;
+
+/**
+ * GET /health/live every PROBE_EVERY_MS from the moment a release is asked for: the release's first seconds
+ * (reading the projection, building its input, handing it to the workers) are the service's own thread's
+ * work, and any stretch of it without a turn of the event loop keeps every request waiting. The probes are
+ * sent on a clock, not one after the other, so a stall delays every probe that falls in it (a probe sent
+ * only after the last answer would count a stall once).
+ */
+async function timeLivenessDuringRelease(server: AnalyticsServer, count: number): Promise<TimedRequests> {
+  const ocw = await server.tokens.issueToken({ role: 'ocw' });
+  let releaseError: string | undefined;
+  let probing = true;
+  void server.post('/v1/releases', { asOf: NEXT_RELEASE_AS_OF }, ocw).then(
+    (answer) => {
+      if (answer.status !== 201 && probing) releaseError = `POST /v1/releases during the probes: ${answer.status} ${answer.body.slice(0, 200)}`;
+    },
+    (error: unknown) => {
+      if (probing) releaseError = `POST /v1/releases during the probes: ${String(error)}`;
+    },
+  );
+  const started = performance.now();
+  const probes: Promise<{ ms: number; problem?: string }>[] = [];
+  for (let i = 0; i < count; i++) {
+    const due = started + i * PROBE_EVERY_MS;
+    const wait = due - performance.now();
+    if (wait > 0) await sleep(wait);
+    const sent = performance.now();
+    // fetch's own connection pool, not the server's two-socket agent: waiting probes each hold a connection,
+    // so a stall delays each of them once instead of queueing them behind one another in the client.
+    probes.push(
+      fetch(`${server.url}/health/live`).then(
+        async (answer) => {
+          await answer.arrayBuffer();
+          return { ms: performance.now() - sent, ...(answer.status === 200 ? {} : { problem: `/health/live: ${answer.status}` }) };
+        },
+        (error: unknown) => ({ ms: performance.now() - sent, problem: `/health/live: ${String(error)}` }),
+      ),
+    );
+  }
+  const answers = await Promise.all(probes);
+  probing = false;
+  const firstError = releaseError ?? answers.find((a) => a.problem !== undefined)?.problem;
+  const errors = answers.filter((a) => a.problem !== undefined).length || (releaseError === undefined ? 0 : 1);
+  return { operations: count - errors, errors, elapsedMs: performance.now() - started, ...(firstError === undefined ? {} : { firstError }), timesMs: answers.map((a) => a.ms) };
+}
+
 type TimedRequests = RunOutcome & { readonly timesMs: readonly number[] };
 
 function timeRequests(workload: string, server: AnalyticsServer, count: number, round: number): Promise<TimedRequests> {
   if (workload === CREATE_RELEASE) return timeReleases(server, count);
   if (workload === AD_HOC_DURING_RELEASE) return timeViewsDuringReleases(server, count, round);
+  if (workload === LIVENESS_DURING_RELEASE) return timeLivenessDuringRelease(server, count);
   return timeEach(workload, server, count, round);
 }
 
@@ -196,7 +246,7 @@ async function timeEach(
 
 // An ad-hoc view is computed and protected from the projection on every request (a different day each
 // time); the warm-up starts the service's protection worker, whose first start (~0.3 s) is a one-off.
-const warmUpRequests = (workload: string): number => (workload === CREATE_RELEASE ? 0 : AD_HOC_WORKLOADS.includes(workload) ? 2 : 5);
+const warmUpRequests = (workload: string): number => (workload === CREATE_RELEASE || workload === LIVENESS_DURING_RELEASE ? 0 : AD_HOC_WORKLOADS.includes(workload) ? 2 : 5);
 
 /** NPO_BENCH_REPORTS_WORKLOADS=gemeente-release,national-release: only those (a national release takes minutes here). */
 const selectedWorkloads = (): readonly string[] | undefined => process.env['NPO_BENCH_REPORTS_WORKLOADS']?.split(',').map((w) => w.trim());
@@ -245,6 +295,11 @@ export const analyticsReportsBenchmark: Benchmark = {
       name: AD_HOC_DURING_RELEASE,
       description: `${AD_HOC}'s views with ${VIEW_PAUSE_MS / 1000} s between them, while releases as of ${NEXT_RELEASE_AS_OF} are made (one starts ${RELEASE_HEAD_START_MS / 1000} s before the first view, and another whenever one ends)`,
       size: (_c, quick) => (quick ? 3 : 20),
+    },
+    {
+      name: LIVENESS_DURING_RELEASE,
+      description: `GET /health/live every ${PROBE_EVERY_MS} ms (on a clock, not after the last answer) from the moment a release as of ${NEXT_RELEASE_AS_OF} is asked for: how long the release's first seconds keep any request waiting`,
+      size: (_c, quick) => (quick ? 100 : 600),
     },
     { name: CREATE_RELEASE, description: `POST /v1/releases as of ${NEXT_RELEASE_AS_OF}: every school year, disclosure control and audit with release 1 as prior, stored`, size: () => 1 },
   ],
