@@ -1,6 +1,6 @@
 import { AnalyticsClosedError } from '@npo/analytics-model';
 import { ReportNotFoundError } from '@npo/analytics-reports';
-import { ReleaseRequestError, ReleaseServiceBusyError, ReleaseStoreError } from '@npo/analytics-releases';
+import { ReleaseRequestError, ReleaseServiceBusyError, ReleaseServiceClosedError, ReleaseStoreError } from '@npo/analytics-releases';
 import { mapError, problems, type AnyErrorMapping } from '@npo/platform';
 import { InvalidParametersError, InvalidReleaseInputError, ReleaseRefusedError } from '@npo/privacy';
 
@@ -20,6 +20,7 @@ export const analyticsErrorMappings: readonly AnyErrorMapping[] = [
   })),
   mapError(InvalidReleaseInputError, (e) => ({ status: 500, kind: 'internal-error', detail: `the report tables are inconsistent: ${e.message}` })),
   mapError(AnalyticsClosedError, () => problems.unavailable('The analytics store is closing.')),
+  mapError(ReleaseServiceClosedError, (e) => problems.unavailable(e.message)),
   // Ad-hoc reports take seconds (demo) to minutes (national) each; the bounded queue is full.
   mapError(ReleaseServiceBusyError, (e) => ({ ...problems.unavailable(e.message), extensions: { pending: e.pending }, headers: { 'Retry-After': '30' } })),
 ];

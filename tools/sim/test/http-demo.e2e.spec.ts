@@ -29,10 +29,13 @@ async function startApi(dataDir: string): Promise<{ url: string; child: ChildPro
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
+  let stdout = '';
   const url = await new Promise<string>((resolve, reject) => {
     const onData = (chunk: Buffer) => {
       output += chunk.toString('utf8');
-      const listening = /school API listening on (http:\/\/\S+)/.exec(output);
+      stdout += chunk.toString('utf8');
+      // The whole line (main.ts prints the docs URL after it): a chunk may end inside the address.
+      const listening = /school API listening on (http:\/\/\S+) \(docs/.exec(stdout);
       if (listening?.[1] !== undefined) resolve(listening[1]);
     };
     child.stdout?.on('data', onData);

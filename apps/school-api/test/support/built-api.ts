@@ -12,7 +12,7 @@ export function assertBuilt(): void {
 }
 
 /** What main.ts prints once the server is bound. */
-const LISTENING = /school API listening on (http:\/\/\S+)/;
+const LISTENING = /school API listening on (http:\/\/\S+) \(docs/;
 
 export interface BuiltApi {
   readonly url: string;
@@ -36,12 +36,17 @@ export async function spawnBuiltApi(dataDir: string): Promise<BuiltApi> {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let tail = '';
+  let stdout = '';
   let url: string | undefined;
   const keep = (chunk: Buffer) => {
     tail = (tail + chunk.toString()).slice(-4_000);
-    url ??= LISTENING.exec(tail)?.[1];
   };
-  child.stdout?.on('data', keep);
+  child.stdout?.on('data', (chunk: Buffer) => {
+    keep(chunk);
+    if (url !== undefined) return;
+    stdout += chunk.toString();
+    url = LISTENING.exec(stdout)?.[1];
+  });
   child.stderr?.on('data', keep);
   const exited = new Promise<NodeJS.Signals | number | null>((resolve) => child.once('exit', (code, signal) => resolve(signal ?? code)));
 

@@ -42,6 +42,11 @@ describe('a shared part request', () => {
     expect(request.options.priorReleases?.map((p) => p.input.releaseId)).toEqual(['given', 'R000001', 'R000002']);
   });
 
+  it('fails when a prior file cannot be read: a release is never protected without what came before', async () => {
+    const shared = await sharePayload({ input: { releaseId: 'R000004', tables: [table(1)] }, options: {}, priorFiles: [join(dir, 'missing-prior.json')] });
+    await expect(partRequestOf({ ...shared, part: { index: 0, count: 1 } })).rejects.toThrow(/ENOENT/);
+  });
+
   it('passes a plain request (an ad-hoc view) through as it is', async () => {
     const plain = { input: { releaseId: 'adhoc', tables: [table(2)] }, options: {}, part: { index: 0, count: 1 } };
     expect(await partRequestOf(plain)).toBe(plain);

@@ -7,7 +7,7 @@ import { openSqliteEventStore } from '@npo/event-store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvalidParametersError } from '@npo/privacy';
 import { ReleaseSchedule } from './release-schedule.js';
-import { ReleaseRequestError, ReleaseService, ReleaseServiceBusyError } from './release-service.js';
+import { ReleaseRequestError, ReleaseService, ReleaseServiceBusyError, ReleaseServiceClosedError } from './release-service.js';
 import { ReleaseStore, ReleaseStoreError } from './release-store.js';
 
 describe('releases', () => {
@@ -110,6 +110,38 @@ describe('releases', () => {
     expect(await racing.tick()).toBeNull();
     await byHand;
     expect((await raceStore.list()).map((r) => r.createdBy)).toEqual(['ocw:meanwhile']);
+  });
+
+  it('closing waits for a release being written, and stores none that is still being computed', { timeout: 180_000 }, async () => {
+    let writeStarted!: () => void;
+    const writing = new Promise<void>((resolve) => (writeStarted = resolve));
+    let letWrite!: () => void;
+    const gate = new Promise<void>((resolve) => (letWrite = resolve));
+    class HeldStore extends ReleaseStore {
+      override async create(...args: Parameters<ReleaseStore['create']>): ReturnType<ReleaseStore['create']> {
+        writeStarted();
+        await gate;
+        return super.create(...args);
+      }
+    }
+    const heldDir = join(dir.path, 'held-releases');
+    const held = new ReleaseService({ db, store: new HeldStore(heldDir), codeVersion: 'test-1.0', clock: () => new Date('2022-09-01T12:00:00Z') });
+    const release = held.create({ asOf: '2022-08-31', createdBy: 'test' });
+    await writing;
+    let closed = false;
+    const closing = held.close().then(() => (closed = true));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(closed).toBe(false);
+    letWrite();
+    await closing;
+    expect((await release).metadata.number).toBe(1);
+    expect(readFileSync(join(heldDir, 'log.ndjson'), 'utf8').trim().split('\n')).toHaveLength(1);
+
+    const late = new ReleaseService({ db, store: new ReleaseStore(heldDir), codeVersion: 'test-1.0', clock: () => new Date('2022-09-01T12:00:00Z') });
+    const computing = late.create({ asOf: '2022-07-31', createdBy: 'test' });
+    await late.close();
+    await expect(computing).rejects.toBeInstanceOf(ReleaseServiceClosedError);
+    expect(await new ReleaseStore(heldDir).numbers()).toEqual([1]);
   });
 
   it('refuses a date in the future, today (not ended yet), a malformed date and a taken number', async () => {

@@ -51,6 +51,15 @@ export class ReleaseServiceBusyError extends Error {
   }
 }
 
+/** The service closed while a release was being made; nothing of it was stored. Ask again once it runs. */
+export class ReleaseServiceClosedError extends Error {
+  readonly code = 'release-service-closed' as const;
+  constructor() {
+    super('the release service closed before the release was stored; nothing of it was kept');
+    this.name = 'ReleaseServiceClosedError';
+  }
+}
+
 export class ReleaseRequestError extends Error {
   readonly code = 'release-invalid-request' as const;
   constructor(message: string) {
@@ -75,6 +84,8 @@ export class ReleaseService {
    * and a national release's files take ~0.8 s to parse on the service's thread, for every later release.
    */
   readonly #earlier = new Map<number, EarlierStatistics>();
+  #closing = false;
+  #writing: Promise<StoredRelease> | undefined;
   constructor(private readonly options: ReleaseServiceOptions) {
     this.#views = new WarmProtector(options.onViewWorkerError === undefined ? {} : { onWorkerError: options.onViewWorkerError });
   }
@@ -116,8 +127,11 @@ export class ReleaseService {
   }
 
   /** Ends the views' worker thread (a release's workers end with their release). */
-  close(): Promise<void> {
-    return this.#views.close();
+  async close(): Promise<void> {
+    this.#closing = true;
+    // A release being written is finished (its files, then its line in the log): the process exits after this.
+    await this.#writing?.catch(() => undefined);
+    await this.#views.close();
   }
 
   async #create(request: CreateReleaseRequest): Promise<StoredRelease> {
@@ -136,7 +150,9 @@ export class ReleaseService {
     const { release } = protectedReport;
     const published = withholdTrackedStatistics(protectedReport.published, groups, await this.#earlierStatistics());
     const suppressed = published.disclosure.suppressed.length;
-    return this.options.store.create(
+    // A release that ends while the service closes is not started on disk: nothing would wait for its write.
+    if (this.#closing) throw new ReleaseServiceClosedError();
+    const writing = this.options.store.create(
       number,
       {
         createdAt: (this.options.clock?.() ?? new Date()).toISOString(),
@@ -156,6 +172,12 @@ export class ReleaseService {
       },
       protectedReport.prior,
     );
+    this.#writing = writing;
+    try {
+      return await writing;
+    } finally {
+      this.#writing = undefined;
+    }
   }
 
   async #earlierStatistics(): Promise<EarlierStatistics[]> {

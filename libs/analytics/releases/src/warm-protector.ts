@@ -28,7 +28,7 @@ export class WarmProtector {
 
   constructor(private readonly options: WarmProtectorOptions = {}) {}
 
-  protect(request: Omit<ProtectionRequest, 'threads'>): Promise<ProtectedReport> {
+  protect(request: Omit<ProtectionRequest, 'threads' | 'priorFiles'>): Promise<ProtectedReport> {
     const run = this.#queue.then(() => this.#protect(request.input, request.options));
     this.#queue = run.catch(() => undefined);
     return run;

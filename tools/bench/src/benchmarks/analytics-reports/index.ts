@@ -253,7 +253,7 @@ const selectedWorkloads = (): readonly string[] | undefined => process.env['NPO_
 
 const analyticsHttp: Contender = {
   name: 'analytics-http',
-  description: 'the built analytics service (apps/analytics) on loopback HTTP, one request at a time, bearer tokens as clients send them',
+  description: 'the built analytics service (apps/analytics) on loopback HTTP, one request at a time (the liveness probes: on a clock), bearer tokens as clients send them',
   // The timed work runs in the service's process: the harness's in-worker warm-up would warm nothing.
   // Each run warms the service itself with a few untimed requests instead.
   warmup: false,
