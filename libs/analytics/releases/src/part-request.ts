@@ -1,6 +1,7 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { deserialize, serialize } from 'node:v8';
 import type { DisclosureOverrides, PriorRelease, ReleaseInput, ReleasePartSelector } from '@npo/privacy';
-import { readPriorFiles } from './prior-file.js';
+import { withPriorFiles } from './prior-file.js';
 
 // The messages a protection worker gets, apart from the code that sends them: the worker loads this module
 // and not the service side's (reports, publishing).
@@ -49,8 +50,6 @@ interface PayloadHead {
  */
 export const TABLES_PER_PIECE = 50;
 
-const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
-
 /**
  * The buffer lives as long as a worker's request refers to it, i.e. for the whole release; the service's thread
  * held the parsed priors that long before, which took more. The input holds no typed arrays: deserialized,
@@ -85,6 +84,5 @@ export async function partRequestOf(message: PartRequest | SharedPartRequest): P
   });
   const head = pieces[0] as PayloadHead;
   const input: ReleaseInput = { ...head.input, tables: (pieces.slice(1) as ReleaseInput['tables'][]).flat() };
-  const priorReleases = head.priorFiles.length === 0 ? undefined : [...(head.options.priorReleases ?? []), ...(await readPriorFiles(head.priorFiles))];
-  return { input, options: priorReleases === undefined ? head.options : { ...head.options, priorReleases }, part: message.part };
+  return { input, options: await withPriorFiles(head.options, head.priorFiles), part: message.part };
 }

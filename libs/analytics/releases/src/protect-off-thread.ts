@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { protectReport, publishReport, type ProtectedReport, type ReportInput } from '@npo/analytics-reports';
 import { combineReleaseParts, type ReleasePart } from '@npo/privacy';
-import { readPriorFiles } from './prior-file.js';
+import { withPriorFiles } from './prior-file.js';
 import { type PartRequest, type ProtectionOptions, type SharedPartRequest, sharePayload } from './part-request.js';
 import { type CarriedError, reviveError } from './worker-errors.js';
 
@@ -47,10 +47,7 @@ export const RELEASE_WORKER_PRIORITY = constants.priority.PRIORITY_LOW;
  */
 export async function protectOffThread(request: ProtectionRequest): Promise<ProtectedReport> {
   const priorFiles = request.priorFiles ?? [];
-  if (!compiled) {
-    const priors = priorFiles.length === 0 ? request.options : { ...request.options, priorReleases: [...(request.options.priorReleases ?? []), ...(await readPriorFiles(priorFiles))] };
-    return protectReport(request.input, priors);
-  }
+  if (!compiled) return protectReport(request.input, await withPriorFiles(request.options, priorFiles));
   const count = Math.max(1, Math.floor(request.threads ?? 1));
   const shared = await sharePayload({ input: request.input.release, options: request.options, priorFiles });
   const workers: Worker[] = [];

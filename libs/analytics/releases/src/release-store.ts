@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { PublishedReport } from '@npo/analytics-reports';
 import type { AuditReport, PatternEntry, PriorRelease } from '@npo/privacy';
 import { publicReportOf } from './public-report.js';
-import { PRIOR_FILE, readPriorFiles } from './prior-file.js';
+import { PRIOR_FILE } from './prior-file.js';
 
 /*
  * Releases live in files under <NPO_DATA_DIR>/releases, not in the analytics DuckDB: a rebuild replaces
@@ -143,13 +143,9 @@ export class ReleaseStore {
     return last === undefined ? undefined : this.get(last);
   }
 
-  /** Every earlier release's private input with its pattern, oldest first (for tracker protection). */
-  async priors(): Promise<PriorRelease[]> {
-    return readPriorFiles(await this.priorFiles());
-  }
-
   /**
-   * The files priors() reads, oldest first: a release's workers read them themselves (see protectOffThread).
+   * Every earlier release's private input with its pattern (for tracker protection), as files, oldest first:
+   * a release's workers read them themselves (see protectOffThread).
    * Release directories are never changed once written, so the list stays valid.
    */
   async priorFiles(): Promise<string[]> {

@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { achterstandBands, sectorGroups, UNKNOWN_PROVINCE } from '@npo/analytics-model';
 import { scanDomains, severityLevels } from '@npo/contracts';
 import { codesInEdition, menukaartCategoryCodes, menukaartEditionFor, menukaartEntry, menukaartOrder } from '@npo/domain';
@@ -190,8 +191,6 @@ interface YearPart {
   readonly basis?: YearBasis;
   readonly population: number;
 }
-
-const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** Units tabulated between two turns of the event loop (a national year has ~380 units, ~2 ms each). */
 const UNITS_PER_TURN = 32;
