@@ -53,15 +53,15 @@ const MAX_QUARANTINED_PAYLOAD = 256 * 1024;
 
 // Column kinds per table, in DDL order (see RowBuffer), and where each interval table keeps valid_to.
 const kinds = {
-  school_version: 'vvvvvidvvvvb',
-  scan: 'vvvvvvvvvvvvb',
-  choice: 'vvvvvbivvvvb',
-  mr_decision: 'vvvivvvvb',
-  school_allocation: 'vvbvvvb',
-  gemeente_allocation: 'vvbvvvb',
-  evaluation: 'vvvvtdivvvvb',
-  projected_event: 'vbvbvv',
-  quarantine: 'vbvbvivvvibv',
+  school_version: 'vvvvvidvTTub',
+  scan: 'vvDvvvvvvTTub',
+  choice: 'vvvvvbiTTuub',
+  mr_decision: 'vvviDTTub',
+  school_allocation: 'vvbvTub',
+  gemeente_allocation: 'vvbvTub',
+  evaluation: 'vvvvtdivTTub',
+  projected_event: 'ubvbvv',
+  quarantine: 'vbvbvivvvibT',
 } as const;
 type FactTable = keyof typeof kinds;
 const validToColumn: Record<IntervalTable, number> = { school_version: 9, scan: 10, choice: 8, mr_decision: 6, evaluation: 9 };

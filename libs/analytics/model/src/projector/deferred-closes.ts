@@ -16,11 +16,11 @@ const ENDS = 'rebuild_interval_ends';
 const WINDOW_BUCKETS = 8;
 
 export async function createDeferredCloses(conn: DuckDBConnection): Promise<void> {
-  await conn.run(`CREATE TABLE IF NOT EXISTS ${TABLE} (tbl VARCHAR NOT NULL, global_position BIGINT NOT NULL, valid_to VARCHAR NOT NULL, ended_by VARCHAR)`);
+  await conn.run(`CREATE TABLE IF NOT EXISTS ${TABLE} (tbl VARCHAR NOT NULL, global_position BIGINT NOT NULL, valid_to TIMESTAMPTZ NOT NULL, ended_by UUID)`);
 }
 
 export function deferredCloseRows(): RowBuffer {
-  return new RowBuffer(TABLE, 'vbvv');
+  return new RowBuffer(TABLE, 'vbTu');
 }
 
 export function deferClose(rows: RowBuffer, table: IntervalTable, close: Close): void {
@@ -47,7 +47,7 @@ export async function applyDeferredCloses(conn: DuckDBConnection, options: { rea
     {
       table: 'choice',
       fill: [
-        `CREATE OR REPLACE TABLE ${ENDS} AS SELECT global_position, valid_to::TIMESTAMPTZ AS valid_to, ended_by::UUID AS ended_by FROM ${TABLE} WHERE tbl = 'choice'`,
+        `CREATE OR REPLACE TABLE ${ENDS} AS SELECT global_position, valid_to, ended_by FROM ${TABLE} WHERE tbl = 'choice'`,
       ],
       set: 'valid_to = e.valid_to, withdrawal_event_id = e.ended_by',
     },

@@ -1,3 +1,5 @@
+import { utcInstant } from '../db/typed-text.js';
+
 /** What the projector needs to know about an entry even when it cannot be decoded. */
 export interface EnvelopeFacts {
   readonly id: string | null;
@@ -11,22 +13,16 @@ export interface EnvelopeFacts {
 }
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-// The forms DuckDB's TIMESTAMPTZ cast and the contract's z.iso.datetime({ offset: true }) both accept.
-const instantPattern = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})$/;
 
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 const int = (v: unknown): number | null => (typeof v === 'number' && Number.isSafeInteger(v) ? v : null);
 /**
- * An instant in UTC ('Z'), the only form the appenders may pass on: DuckDB's appender casts text to
- * TIMESTAMPTZ ignoring a numeric offset (it read 09:30+02:00 as 09:30 UTC), so other offsets are
- * converted here. Sub-millisecond digits survive only on 'Z' instants, which is what the stores write.
+ * An instant in UTC ('Z'), the only form the appenders and the UPDATEs that end intervals pass on:
+ * DuckDB's cast of text to TIMESTAMPTZ ignored a numeric offset (it read 09:30+02:00 as 09:30 UTC), so
+ * other offsets are converted here, to the microsecond. What typed-text refuses (no seconds, a day the
+ * calendar does not have) is null, so the event is quarantined instead of failing its batch in DuckDB.
  */
-function instant(v: unknown): string | null {
-  if (typeof v !== 'string' || !instantPattern.test(v)) return null;
-  const ms = Date.parse(v);
-  if (Number.isNaN(ms)) return null;
-  return v.endsWith('Z') ? v : new Date(ms).toISOString();
-}
+const instant = (v: unknown): string | null => (typeof v === 'string' ? utcInstant(v) : null);
 
 /** Reads envelope fields leniently: a field that is missing or malformed is null, never an exception. */
 export function envelopeFacts(payload: unknown): EnvelopeFacts {

@@ -1,8 +1,7 @@
-import { BIGINT, DOUBLE, type DuckDBAppender, type DuckDBConnection, DuckDBDataChunk, type DuckDBType, INTEGER, TINYINT, VARCHAR } from '@duckdb/node-api';
+import { type DuckDBAppender, type DuckDBConnection, DuckDBDataChunk, type DuckDBType } from '@duckdb/node-api';
+import { type ColumnKinds, columnType, fillChunk, type Row } from './chunk-columns.js';
 
-/** Column kinds, in table order: v VARCHAR (also UUID, DATE, TIMESTAMPTZ by cast), b BIGINT, i INTEGER, t TINYINT, d DOUBLE. */
-export type ColumnKinds = string;
-export type Row = (string | number | null)[];
+export type { ColumnKinds, Row } from './chunk-columns.js';
 
 // DuckDB's vector size: the most rows one data chunk holds.
 const CHUNK_ROWS = 2048;
@@ -14,23 +13,6 @@ const CHUNK_ROWS = 2048;
  * appenders on this thread never share a chunk at the same time.
  */
 const chunks = new Map<ColumnKinds, DuckDBDataChunk>();
-
-function typeOf(kind: string, kinds: ColumnKinds): DuckDBType {
-  switch (kind) {
-    case 'v':
-      return VARCHAR;
-    case 'b':
-      return BIGINT;
-    case 'i':
-      return INTEGER;
-    case 't':
-      return TINYINT;
-    case 'd':
-      return DOUBLE;
-    default:
-      throw new Error(`unknown column kind ${kind} in ${kinds}`);
-  }
-}
 
 /**
  * The rows one batch adds to one table, kept in memory until the batch is complete (a later event of
@@ -44,7 +26,7 @@ export class RowBuffer {
     readonly kinds: ColumnKinds,
     readonly catalog?: string,
   ) {
-    this.#types = [...kinds].map((kind) => typeOf(kind, kinds));
+    this.#types = [...kinds].map((kind) => columnType(kind, kinds));
   }
 
   push(row: Row): Row {
@@ -66,25 +48,11 @@ export class RowBuffer {
   }
 }
 
-/**
- * Appends rows [start, end) column by column: numbers are copied into the vector's memory and a text
- * column costs one call per value instead of one per value and cast; the appender casts text to the
- * column's UUID, DATE or TIMESTAMPTZ type per chunk.
- */
 function appendChunk(appender: DuckDBAppender, kinds: ColumnKinds, types: readonly DuckDBType[], rows: readonly Row[], start: number, end: number): void {
-  const count = end - start;
   let chunk = chunks.get(kinds);
   if (chunk === undefined) chunks.set(kinds, (chunk = DuckDBDataChunk.create(types as DuckDBType[])));
   chunk.reset();
-  chunk.rowCount = count;
-  const column: unknown[] = new Array(count);
-  for (let c = 0; c < kinds.length; c++) {
-    const big = kinds.charCodeAt(c) === 98; // b
-    for (let r = 0; r < count; r++) {
-      const value = (rows[start + r] as Row)[c] ?? null;
-      column[r] = big && value !== null ? BigInt(value) : value;
-    }
-    chunk.setColumnValues(c, column as never);
-  }
+  chunk.rowCount = end - start;
+  fillChunk(chunk, kinds, rows, start, end);
   appender.appendDataChunk(chunk);
 }
