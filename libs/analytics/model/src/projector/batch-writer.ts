@@ -66,6 +66,7 @@ const kinds = {
 type FactTable = keyof typeof kinds;
 const validToColumn: Record<IntervalTable, number> = { school_version: 9, scan: 10, choice: 8, mr_decision: 6, evaluation: 9 };
 const CHOICE_WITHDRAWAL_COLUMN = 10;
+const MAX_INTEGER = 2_147_483_647;
 
 function safeJson(payload: unknown): string {
   try {
@@ -362,6 +363,8 @@ export class BatchWriter {
       case 'npo.MrApproved':
       case 'npo.MrRejected': {
         const d = event.data;
+        // The contract allows any safe integer; the model keeps an INTEGER, far beyond any real plan's changes.
+        if (d.planVersion > MAX_INTEGER) return `plan version ${d.planVersion} is beyond what the analytics model holds (${MAX_INTEGER})`;
         const decision = event.type === 'npo.MrApproved' ? 'approved' : 'rejected';
         return supersede('mr_decision', intervalKey(d.brin, d.schoolYear), [d.brin, d.schoolYear, decision, d.planVersion, d.decidedOn, at, null, id, gp]);
       }

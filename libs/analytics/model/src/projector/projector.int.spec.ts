@@ -11,7 +11,7 @@ import { runProjector } from './projector.js';
 const Y1 = '2021-2022';
 
 // Every event type, an upcast, a re-choice after a withdrawal, a gemeente merger, replaced scans and
-// evaluations — then six events that must be quarantined, then one more valid event.
+// evaluations — then seven events that must be quarantined, then one more valid event.
 const valid: Step[] = [
   ev.registered(school('16SW', 'GM0363', { pupils: 200, achterstandsscore: 30 }), '2021-03-01'),
   ev.registered(school('20WE', 'GM0457', { sector: 'vo', pupils: 600, achterstandsscore: 0, name: 'Vechtstreek College' }), '2021-03-01'),
@@ -37,6 +37,7 @@ const broken: { step: Step; reason: RegExp }[] = [
   { step: { ...ev.chosen('16SW', Y1, 'B1', 1000, '2022-07-02'), streamId: 'school-20WE' }, reason: /does not belong to school 16SW/ },
   { step: ev.chosen('16SW', Y1, 'A9', 1000, '2022-07-02'), reason: /menukaart code A9 does not exist/ },
   { step: ev.withdrawn('20WE', Y1, 'B1', '2022-07-02'), reason: /no active choice to withdraw/ },
+  { step: ev.mr('20WE', Y1, 'approved', 3_000_000_000, '2022-07-02'), reason: /plan version 3000000000 is beyond what the analytics model holds/ },
 ];
 const after: Step[] = [ev.funds('20WE', Y1, 42_000_000, '2022-07-03')];
 
