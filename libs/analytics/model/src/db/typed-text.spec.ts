@@ -37,7 +37,8 @@ describe('typed text', () => {
     expect(utcInstant('2021-05-12T09:30:00.5Z')).toBe('2021-05-12T09:30:00.5Z');
     expect(utcInstant('2022-03-24T00:00:00.000+01:00')).toBe('2022-03-23T23:00:00.000000Z');
     expect(utcInstant('2021-05-12T09:30:00.123456-0230')).toBe('2021-05-12T12:00:00.123456Z');
-    expect(utcInstant('0001-01-01T00:30:00+01:00')).toBeNull();
+    expect(utcInstant('0001-01-01T00:30:00+01:00')).toBe('0000-12-31T23:30:00.000000Z');
+    expect(utcInstant('0000-01-01T00:30:00+01:00')).toBeNull();
   });
 
   it('cuts digits below the microsecond, as DuckDB does, and leaves the double range for a bigint', () => {

@@ -46,7 +46,7 @@ function dateAt(text: string, at: number): number | null {
   const year = digits(text, at, 4);
   const month = digits(text, at + 5, 2);
   const day = digits(text, at + 8, 2);
-  if (year < 1 || month < 1 || month > 12 || day < 1 || text.charCodeAt(at + 4) !== 45 || text.charCodeAt(at + 7) !== 45) return null;
+  if (year < 0 || month < 1 || month > 12 || day < 1 || text.charCodeAt(at + 4) !== 45 || text.charCodeAt(at + 7) !== 45) return null;
   const last = month === 2 && isLeap(year) ? 29 : (DAYS_IN_MONTH[month - 1] as number);
   return day > last ? null : daysFromCivil(year, month, day);
 }
@@ -97,7 +97,7 @@ function offsetSecondsAt(text: string, at: number): number | null {
 
 /**
  * The accepted form of an instant: the text itself when it is in UTC (`Z`), otherwise the same instant
- * written in UTC with its microseconds; null when parseInstant refuses it or it leaves the years 0001-9999.
+ * written in UTC with its microseconds; null when parseInstant refuses it or it leaves the years 0000-9999 (0000 is 1 BC, as DuckDB reads it).
  */
 export function utcInstant(text: string): string | null {
   const micros = parseInstant(text);
@@ -107,7 +107,7 @@ export function utcInstant(text: string): string | null {
   const ms = Number(us / 1000n - (us % 1000n < 0n ? 1n : 0n));
   const date = new Date(ms);
   const year = date.getUTCFullYear();
-  if (Number.isNaN(ms) || year < 1 || year > 9999) return null;
+  if (Number.isNaN(ms) || year < 0 || year > 9999) return null;
   const sub = Number(((us % 1_000_000n) + 1_000_000n) % 1_000_000n);
   return `${date.toISOString().slice(0, 19)}.${String(sub).padStart(6, '0')}Z`;
 }

@@ -159,7 +159,8 @@ export class BatchWriter {
         env.streamId,
         env.streamPosition,
         env.type,
-        env.schemaVersion,
+        // The column is an INTEGER; the payload keeps a version beyond it.
+        env.schemaVersion !== null && Math.abs(env.schemaVersion) <= MAX_INTEGER ? env.schemaVersion : null,
         reason,
         safeJson(entry.payload),
         this.feed.name,

@@ -15,7 +15,7 @@ const SQL_TYPES = ['VARCHAR', 'UUID', 'TIMESTAMPTZ', 'DATE', 'BIGINT', 'INTEGER'
 
 const pad = (n: number, width: number): string => String(n).padStart(width, '0');
 const calendarDate = fc
-  .record({ year: fc.integer({ min: 1, max: 9999 }), month: fc.integer({ min: 1, max: 12 }), day: fc.integer({ min: 1, max: 31 }) })
+  .record({ year: fc.integer({ min: 0, max: 9999 }), month: fc.integer({ min: 1, max: 12 }), day: fc.integer({ min: 1, max: 31 }) })
   .map(({ year, month, day }) => {
     const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
     const last = month === 2 ? (leap ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31;
@@ -25,7 +25,7 @@ const calendarDate = fc
 // kept away from 0001 and 9999 so an offset cannot leave the range).
 const instant = fc
   .record({
-    date: calendarDate.filter((d) => d >= '0002' && d < '9999'),
+    date: calendarDate.filter((d) => d >= '0001' && d < '9999'),
     h: fc.integer({ min: 0, max: 23 }),
     m: fc.integer({ min: 0, max: 59 }),
     s: fc.integer({ min: 0, max: 59 }),
