@@ -67,6 +67,7 @@ type FactTable = keyof typeof kinds;
 const validToColumn: Record<IntervalTable, number> = { school_version: 9, scan: 10, choice: 8, mr_decision: 6, evaluation: 9 };
 const CHOICE_WITHDRAWAL_COLUMN = 10;
 const MAX_INTEGER = 2_147_483_647;
+const fitsInteger = (n: number): boolean => n >= -MAX_INTEGER - 1 && n <= MAX_INTEGER;
 
 function safeJson(payload: unknown): string {
   try {
@@ -160,7 +161,7 @@ export class BatchWriter {
         env.streamPosition,
         env.type,
         // The column is an INTEGER; the payload keeps a version beyond it.
-        env.schemaVersion !== null && Math.abs(env.schemaVersion) <= MAX_INTEGER ? env.schemaVersion : null,
+        env.schemaVersion !== null && fitsInteger(env.schemaVersion) ? env.schemaVersion : null,
         reason,
         safeJson(entry.payload),
         this.feed.name,
@@ -365,7 +366,7 @@ export class BatchWriter {
       case 'npo.MrRejected': {
         const d = event.data;
         // The contract allows any safe integer; the model keeps an INTEGER, far beyond any real plan's changes.
-        if (d.planVersion > MAX_INTEGER) return `plan version ${d.planVersion} is beyond what the analytics model holds (${MAX_INTEGER})`;
+        if (!fitsInteger(d.planVersion)) return `plan version ${d.planVersion} is beyond what the analytics model holds (${MAX_INTEGER})`;
         const decision = event.type === 'npo.MrApproved' ? 'approved' : 'rejected';
         return supersede('mr_decision', intervalKey(d.brin, d.schoolYear), [d.brin, d.schoolYear, decision, d.planVersion, d.decidedOn, at, null, id, gp]);
       }

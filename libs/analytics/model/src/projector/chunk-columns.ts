@@ -34,7 +34,8 @@ export function columnType(kind: string, kinds: ColumnKinds): DuckDBType {
 
 export class ColumnValueError extends Error {
   constructor(kind: string, value: unknown) {
-    super(`${JSON.stringify(value)} cannot be written to a column of kind ${kind}`);
+    const shown = typeof value === 'bigint' ? `${value}n` : String(JSON.stringify(value));
+    super(`${shown.length > 80 ? `${shown.slice(0, 80)}…` : shown} cannot be written to a column of kind ${kind}`);
     this.name = 'ColumnValueError';
   }
 }
@@ -43,7 +44,9 @@ const TWO_32 = 4_294_967_296;
 // DuckDB keeps the strings of up to 12 bytes inside the 16-byte string_t: length, then the bytes, zero padded.
 const INLINE_BYTES = 12;
 const STRING_T = 16;
-const CHUNK_ROWS = 2048;
+/** DuckDB's vector size: the most rows one data chunk holds (checked against the library when loaded). */
+export const CHUNK_ROWS = 2048;
+if (duckdb.vector_size() !== CHUNK_ROWS) throw new Error(`DuckDB's vector size is ${duckdb.vector_size()}, this writer assumes ${CHUNK_ROWS}`);
 const uuidWords = new Uint32Array(4);
 // A column's values are built here and copied into the vector in one call (the bindings hand out copies
 // of vector memory, not views, so it cannot be written in place).

@@ -17,10 +17,10 @@ const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 const int = (v: unknown): number | null => (typeof v === 'number' && Number.isSafeInteger(v) ? v : null);
 /**
- * An instant in UTC ('Z'), the only form the appenders and the UPDATEs that end intervals pass on:
- * DuckDB's cast of text to TIMESTAMPTZ ignored a numeric offset (it read 09:30+02:00 as 09:30 UTC), so
- * other offsets are converted here, to the microsecond. What typed-text refuses (no seconds, a day the
- * calendar does not have) is null, so the event is quarantined instead of failing its batch in DuckDB.
+ * An instant in UTC ('Z'), the only form the appenders and the UPDATEs that end intervals pass on (the old
+ * text appender cast read 09:30+02:00 as 09:30 UTC; converting here keeps every path the same), to the
+ * microsecond. What typed-text refuses (no seconds, a day the calendar does not have) is null, so the event
+ * is quarantined instead of failing its batch in DuckDB.
  */
 const instant = (v: unknown): string | null => (typeof v === 'string' ? utcInstant(v) : null);
 

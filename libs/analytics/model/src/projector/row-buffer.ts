@@ -1,10 +1,7 @@
 import { type DuckDBAppender, type DuckDBConnection, DuckDBDataChunk, type DuckDBType } from '@duckdb/node-api';
-import { type ColumnKinds, columnType, fillChunk, type Row } from './chunk-columns.js';
+import { CHUNK_ROWS, type ColumnKinds, columnType, fillChunk, type Row } from './chunk-columns.js';
 
 export type { ColumnKinds, Row } from './chunk-columns.js';
-
-// DuckDB's vector size: the most rows one data chunk holds.
-const CHUNK_ROWS = 2048;
 
 /*
  * One reusable chunk per column layout. A chunk's memory is native and freed only when the garbage
