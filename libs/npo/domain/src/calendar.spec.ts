@@ -1,8 +1,20 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { addDays, latestTodayAt, schoolYearEnd, schoolYearStart } from './calendar.js';
+import { addDays, daysFromCivil, latestTodayAt, schoolYearEnd, schoolYearStart } from './calendar.js';
 
 describe('calendar', () => {
+  it('counts days as Date does (Date.UTC agrees from year 100 on; years 0-99 too, which Date.UTC maps to 1900-1999)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 9999 }), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 28 }), (year, month, day) => {
+        const date = new Date(0);
+        date.setUTCFullYear(year, month - 1, day);
+        expect(daysFromCivil(year, month, day)).toBe(date.getTime() / 86_400_000);
+      }),
+    );
+    expect(daysFromCivil(1970, 1, 1)).toBe(0);
+    expect(daysFromCivil(1, 1, 1)).toBe(-719_162);
+  });
+
   it.each([
     ['2021-02-28', 1, '2021-03-01'],
     ['2024-02-28', 1, '2024-02-29'],

@@ -5,7 +5,8 @@
 
 const datePattern = /^(\d{4})-(\d{2})-(\d{2})/;
 
-function daysFromCivil(y: number, m: number, d: number): number {
+/** Days from 1970-01-01 to a proleptic Gregorian date (any year, unlike Date.UTC with years 0-99). */
+export function daysFromCivil(y: number, m: number, d: number): number {
   const yy = m <= 2 ? y - 1 : y;
   const era = Math.floor(yy / 400);
   const yoe = yy - era * 400;

@@ -1,3 +1,5 @@
+import { daysFromCivil } from '@npo/domain';
+
 /*
  * Text the projector receives, read as the numbers DuckDB stores: an instant as microseconds since the
  * epoch (TIMESTAMPTZ), a calendar date as days since the epoch (DATE), a UUID as its 128 bits. For instants
@@ -30,16 +32,6 @@ function digits(text: string, at: number, length: number): number {
 
 const isLeap = (year: number): boolean => year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31] as const;
-
-/** Days from 1970-01-01 to a proleptic Gregorian date (valid for any year, unlike Date.UTC with years 0-99). */
-export function daysFromCivil(year: number, month: number, day: number): number {
-  const y = month <= 2 ? year - 1 : year;
-  const era = Math.floor(y / 400);
-  const yearOfEra = y - era * 400;
-  const dayOfYear = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
-  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
-  return era * 146_097 + dayOfEra - 719_468;
-}
 
 /** `YYYY-MM-DD` at `at` as days since the epoch, or null when it is not a date of the calendar. */
 function dateAt(text: string, at: number): number | null {
