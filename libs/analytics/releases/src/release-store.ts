@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { PublishedReport } from '@npo/analytics-reports';
 import type { AuditReport, PatternEntry, PriorRelease } from '@npo/privacy';
 import { publicReportOf } from './public-report.js';
+import { stringifyInTurns } from './json-in-turns.js';
 import { PRIOR_FILE } from './prior-file.js';
 
 /*
@@ -165,13 +166,14 @@ export class ReleaseStore {
     const tmp = join(this.dir, `.${dirOf(number)}.${process.pid}.tmp`);
     await rm(tmp, { recursive: true, force: true });
     await mkdir(tmp, { mode: 0o755 });
-    const text = `${JSON.stringify({ metadata: full, report }, replacer)}\n`;
+    // Tens of MB each for a national release: written in turns, so the service's thread keeps answering.
+    const text = `${await stringifyInTurns({ metadata: full, report }, replacer)}\n`;
     const sha256 = createHash('sha256').update(text).digest('hex');
     await writeDurably(join(tmp, 'release.json'), text, 0o444);
     // The small metadata file lets a listing skip parsing every release.
     await writeDurably(join(tmp, 'metadata.json'), `${JSON.stringify({ ...full, sha256 })}\n`, 0o444);
-    await writeDurably(join(tmp, 'disclosure.json'), JSON.stringify(record, replacer), 0o400);
-    await writeDurably(join(tmp, PRIOR_FILE), JSON.stringify(prior), 0o400);
+    await writeDurably(join(tmp, 'disclosure.json'), (await stringifyInTurns(record, replacer)) ?? 'null', 0o400);
+    await writeDurably(join(tmp, PRIOR_FILE), (await stringifyInTurns(prior)) ?? 'null', 0o400);
     await fsyncDir(tmp);
     try {
       await rename(tmp, join(this.dir, dirOf(number)));
