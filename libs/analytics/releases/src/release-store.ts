@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { PublishedReport } from '@npo/analytics-reports';
 import type { AuditReport, PatternEntry, PriorRelease } from '@npo/privacy';
 import { publicReportOf } from './public-report.js';
-import { stringifyInTurns } from './json-in-turns.js';
+import { jsonChunksInTurns } from './json-in-turns.js';
 import { PRIOR_FILE } from './prior-file.js';
 
 /*
@@ -67,10 +68,12 @@ const dirOf = (n: number): string => String(n).padStart(6, '0');
 
 // The writes go through libuv's threads (a national release writes ~80 MB and fsyncs it): done with
 // synchronous calls they held the service's thread for the whole write.
-async function writeDurably(path: string, text: string, mode: number, flag: 'wx' | 'a' = 'wx'): Promise<void> {
+// A large file comes as chunks (jsonChunksInTurns), each encoded and written on its own: one string of
+// tens of MB cost its whole UTF-8 encoding in one piece.
+async function writeDurably(path: string, text: string | readonly string[], mode: number, flag: 'wx' | 'a' = 'wx'): Promise<void> {
   const file = await open(path, flag, mode);
   try {
-    await file.writeFile(text);
+    for (const chunk of typeof text === 'string' ? [text] : text) await file.writeFile(chunk);
     await file.sync();
   } finally {
     await file.close();
@@ -166,14 +169,20 @@ export class ReleaseStore {
     const tmp = join(this.dir, `.${dirOf(number)}.${process.pid}.tmp`);
     await rm(tmp, { recursive: true, force: true });
     await mkdir(tmp, { mode: 0o755 });
-    // Tens of MB each for a national release: written in turns, so the service's thread keeps answering.
-    const text = `${await stringifyInTurns({ metadata: full, report }, replacer)}\n`;
-    const sha256 = createHash('sha256').update(text).digest('hex');
+    // Tens of MB each for a national release: made, hashed and written in chunks with turns of the event
+    // loop between them, so the service's thread keeps answering.
+    const text = [...(await jsonChunksInTurns({ metadata: full, report }, replacer)), '\n'];
+    const hash = createHash('sha256');
+    for (const chunk of text) {
+      hash.update(chunk);
+      await nextTurn();
+    }
+    const sha256 = hash.digest('hex');
     await writeDurably(join(tmp, 'release.json'), text, 0o444);
     // The small metadata file lets a listing skip parsing every release.
     await writeDurably(join(tmp, 'metadata.json'), `${JSON.stringify({ ...full, sha256 })}\n`, 0o444);
-    await writeDurably(join(tmp, 'disclosure.json'), (await stringifyInTurns(record, replacer)) ?? 'null', 0o400);
-    await writeDurably(join(tmp, PRIOR_FILE), (await stringifyInTurns(prior)) ?? 'null', 0o400);
+    await writeDurably(join(tmp, 'disclosure.json'), await jsonChunksInTurns(record, replacer), 0o400);
+    await writeDurably(join(tmp, PRIOR_FILE), await jsonChunksInTurns(prior), 0o400);
     await fsyncDir(tmp);
     try {
       await rename(tmp, join(this.dir, dirOf(number)));
