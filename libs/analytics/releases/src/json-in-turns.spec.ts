@@ -1,6 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { jsonChunksInTurns, type JsonReplacer, NotJsonError, stringifyInTurns } from './json-in-turns.js';
+import { type InTurnsOptions, jsonChunksInTurns, type JsonReplacer, NotJsonError } from './json-in-turns.js';
+
+const stringifyInTurns = async (value: unknown, replacer?: JsonReplacer, options?: InTurnsOptions): Promise<string> =>
+  (await jsonChunksInTurns(value, replacer, options)).join('');
 
 // Plain data as release files hold it, plus what JSON.stringify treats specially.
 const leaf = fc.oneof(
@@ -53,7 +56,7 @@ async function expectSameAsNative(value: unknown, replacer: JsonReplacer | undef
   else expect(await stringifyInTurns(value, replacer, options)).toBe(expected);
 }
 
-describe('stringifyInTurns', () => {
+describe('jsonChunksInTurns', () => {
   it.each([
     ['no replacer', undefined],
     ['the release store replacer', infinityToNull],

@@ -122,8 +122,3 @@ export async function jsonChunksInTurns(value: unknown, replacer: JsonReplacer =
   if (pieces.length > 0) chunks.push(pieces.join(''));
   return chunks;
 }
-
-/** jsonChunksInTurns joined: JSON.stringify(value, replacer), made in turns (the join itself is one piece). */
-export async function stringifyInTurns(value: unknown, replacer?: JsonReplacer, options?: InTurnsOptions): Promise<string> {
-  return (await jsonChunksInTurns(value, replacer, options)).join('');
-}

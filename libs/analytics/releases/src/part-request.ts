@@ -37,11 +37,8 @@ export interface SharedPayload {
   readonly priorFiles: readonly string[];
 }
 
-interface PayloadHead {
-  readonly input: Omit<ReleaseInput, 'tables'>;
-  readonly options: ProtectionOptions;
-  readonly priorFiles: readonly string[];
-}
+/** The first piece: the payload without the input's tables, which follow in slices. */
+type PayloadHead = Omit<SharedPayload, 'input'> & { readonly input: Omit<ReleaseInput, 'tables'> };
 
 /**
  * Tables per serialized slice. A national release's input is ~50 MB of ~1,400 tables; serialized in one call
