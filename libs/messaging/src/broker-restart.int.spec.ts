@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { checkPrerequisites, freePorts, restart, start, stop, type KafkaLocalOptions } from '@npo/kafka-local';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryOffsetStore } from '../test/memory-offset-store.js';
-import { unique, waitFor } from '../test/kafka.js';
+import { consumerThreads, unique, waitFor } from '../test/kafka.js';
 import { createKafkaMessaging, type Messaging, type ReceivedMessage } from './index.js';
 
 // Restarting the shared broker would disturb the other test files running beside this one: this file
@@ -17,7 +17,7 @@ const missing = await checkPrerequisites().then(
 if (missing && process.env['CI']) throw new Error(`CI runs the broker restart test, but: ${missing}`);
 if (missing) console.warn(`broker restart test skipped: ${missing}`);
 
-describe.skipIf(missing !== null)('producer and consumer across broker restarts', () => {
+describe.skipIf(missing !== null).each(consumerThreads)('producer and consumer across broker restarts, the consumer on $thread', ({ offThread }) => {
   const stateDir = mkdtempSync(join(tmpdir(), 'messaging-restart-'));
   let broker: KafkaLocalOptions;
   let m: Messaging;
@@ -46,6 +46,7 @@ describe.skipIf(missing !== null)('producer and consumer across broker restarts'
       groupId: unique('g'),
       topics: [topic],
       offsets: { kind: 'external', store },
+      offThread,
       onError: (e, restarting) => errors.push(`${e.name} (restarting: ${restarting})`),
     });
     await consumer.start(async (b) => store.apply(b));

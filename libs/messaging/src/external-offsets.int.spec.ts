@@ -1,11 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { MemoryOffsetStore } from '../test/memory-offset-store.js';
-import { skipReason, messaging, unique, waitFor } from '../test/kafka.js';
+import { consumerThreads, skipReason, messagingWith, unique, waitFor } from '../test/kafka.js';
 import { StoredOffsetOutOfRangeError, type MessageConsumer, type MessageProducer, type ReceivedBatch, type TopicAdmin, type TopicPartitions } from './index.js';
 
-describe.skipIf(skipReason !== null)('a consumer whose offsets are stored outside Kafka', () => {
-  const m = messaging();
+describe.skipIf(skipReason !== null).each(consumerThreads)('a consumer whose offsets are stored outside Kafka, the consumer on $thread', ({ offThread }) => {
+  const m = messagingWith(offThread);
   let admin: TopicAdmin;
   let producer: MessageProducer;
   const running: MessageConsumer[] = [];

@@ -1,11 +1,11 @@
 import type { RecordedEvent } from '@npo/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { skipReason, messaging, unique, waitFor } from '../test/kafka.js';
+import { consumerThreads, skipReason, messagingWith, unique, waitFor } from '../test/kafka.js';
 import { installRecordEncoder } from './kafkajs/record-encoder.js';
 import { decodeEnvelope, encodeEnvelope, type MessageProducer, type ReceivedBatch, type ReceivedMessage, type TopicAdmin } from './index.js';
 
-describe.skipIf(skipReason !== null)('producer and consumer against a real broker', () => {
-  const m = messaging();
+describe.skipIf(skipReason !== null).each(consumerThreads)('producer and consumer against a real broker, the consumer on $thread', ({ offThread }) => {
+  const m = messagingWith(offThread);
   let admin: TopicAdmin;
   let producer: MessageProducer;
 

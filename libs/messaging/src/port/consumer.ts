@@ -71,6 +71,13 @@ export interface ConsumerOptions {
   readonly maxBytesPerPartition?: number;
   /** Batches of different partitions handled at once. Default 1. */
   readonly partitionsConsumedConcurrently?: number;
+  /**
+   * Fetch and decode in a worker thread of its own (default false). The handler, the offset store and the
+   * callbacks still run on the caller's thread; batches cross as one transferred buffer. For a consumer
+   * whose handler keeps its own thread busy (a projector): fetching and the client's decoding, a third of
+   * that thread's time, then run beside it.
+   */
+  readonly offThread?: boolean;
   /** After each (re)assignment, once the external offsets are loaded and sought. */
   readonly onAssigned?: (assignment: readonly TopicPartitions[]) => void;
   /** A failure the consumer recovers from by rejoining (`restarting`), or one that stopped it. */
