@@ -133,6 +133,27 @@ describe('TokenService rejects', () => {
     expect((error as TokenClaimsError).toProblem().status).toBe(401);
   });
 
+  it.each([
+    ['issued 24 h in the future', (now: number) => ({ iat: now + 86_400, exp: now + 2 * 86_400 })],
+    ['issued just beyond the clock tolerance', (now: number) => ({ iat: now + 6, exp: now + 3600 })],
+    ['that lives 100 years', (now: number) => ({ iat: now, exp: now + 100 * 365 * 86_400 })],
+    ['that lives one second over the issuing cap', (now: number) => ({ iat: now - 10, exp: now - 10 + 366 * 86_400 + 1 })],
+  ])('a token %s', async (_what, times) => {
+    const { iat, exp } = times(Math.floor(start.getTime() / 1000));
+    const error = await service.verifyToken(await forge({ role: 'admin' }, (j) => j.setSubject('admin').setIssuedAt(iat).setExpirationTime(exp))).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TokenInvalidError);
+    expect((error as TokenInvalidError).toProblem().status).toBe(401);
+  });
+
+  it.each([
+    ['issued within the clock tolerance ahead', (now: number) => ({ iat: now + 5, exp: now + 3600 })],
+    ['that lives exactly the issuing cap', (now: number) => ({ iat: now - 10, exp: now - 10 + 366 * 86_400 })],
+  ])('but accepts a token %s', async (_what, times) => {
+    const { iat, exp } = times(Math.floor(start.getTime() / 1000));
+    const jwt = await forge({ role: 'admin' }, (j) => j.setSubject('admin').setIssuedAt(iat).setExpirationTime(exp));
+    expect(await service.verifyToken(jwt)).toEqual({ role: 'admin', sub: 'admin' });
+  });
+
   it('a token without an expiry', async () => {
     const jwt = await new SignJWT({ role: 'admin' })
       .setProtectedHeader({ alg: 'EdDSA', typ: 'JWT' })

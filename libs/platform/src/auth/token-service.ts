@@ -11,6 +11,8 @@ export const TOKEN_ALGORITHM = 'EdDSA';
 export const DEFAULT_TOKEN_LIFETIME = '12h';
 /** Longer-lived tokens are refused: there is no revocation list, so expiry is the only way out. */
 export const MAX_TOKEN_LIFETIME_SECONDS = 366 * 24 * 3600;
+/** How far the issuer's clock may run ahead of ours (iat) or behind (exp), in seconds. */
+export const CLOCK_TOLERANCE_SECONDS = 5;
 
 export interface TokenRequest {
   readonly role: Role;
@@ -108,6 +110,7 @@ function defaultSubject(request: TokenRequest): string | undefined {
 function translateJoseError(error: unknown): Error {
   if (error instanceof joseErrors.JWTExpired) return new TokenExpiredError({ cause: error });
   if (error instanceof joseErrors.JWTClaimValidationFailed) {
+    if (error.claim === 'iat' && error.reason === 'check_failed') return new TokenInvalidError('the token was issued in the future (iat)', { cause: error });
     if (error.reason === 'missing') return new TokenClaimsError(`the token lacks the ${error.claim} claim`, { cause: error });
     return new TokenInvalidError(`the token's ${error.claim} claim is not accepted`, { cause: error });
   }
@@ -150,7 +153,11 @@ export class TokenService {
       .sign(this.keys.privateKey);
   }
 
-  /** Verifies signature, algorithm, issuer, audience and expiry, then the role claims. Throws a {@link TokenError}. */
+  /**
+   * Verifies signature, algorithm, issuer, audience, issue time and expiry, then the role claims.
+   * Throws a {@link TokenError}. Accepts no more than issueToken would mint: a future iat or a
+   * lifetime over the cap can only come from a leaked key or a broken issuer clock.
+   */
   async verifyToken(jwt: string): Promise<Principal> {
     let payload: JWTPayload;
     try {
@@ -161,10 +168,16 @@ export class TokenService {
         typ: 'JWT',
         requiredClaims: ['exp', 'iat', 'sub'],
         currentDate: this.clock(),
-        clockTolerance: 5,
+        clockTolerance: CLOCK_TOLERANCE_SECONDS,
+        // Also makes jose refuse an iat in the future (beyond the tolerance).
+        maxTokenAge: MAX_TOKEN_LIFETIME_SECONDS,
       }));
     } catch (error) {
       throw translateJoseError(error);
+    }
+    // Present and numeric: requiredClaims and jose's date checks saw to that.
+    if ((payload.exp as number) - (payload.iat as number) > MAX_TOKEN_LIFETIME_SECONDS) {
+      throw new TokenInvalidError(`the token lives longer than ${MAX_TOKEN_LIFETIME_SECONDS / 86400} days, more than any token issued here`);
     }
     return principalFrom(payload, (detail) => new TokenClaimsError(detail));
   }

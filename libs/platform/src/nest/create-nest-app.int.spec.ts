@@ -3,11 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { Body, Controller, Get, Inject, Injectable, Module, type OnModuleInit, Param, Post } from '@nestjs/common';
+import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { type Principal } from '../auth/principal.js';
 import { loadOrCreateSigningKey, signingKeyDir } from '../auth/signing-key.js';
-import { type TokenRequest, TokenService } from '../auth/token-service.js';
+import { TOKEN_AUDIENCE, TOKEN_ISSUER, type TokenRequest, TokenService } from '../auth/token-service.js';
 import { loadConfig } from '../config/load-config.js';
 import { mapError, mapErrorCode } from '../errors/error-mappings.js';
 import { NotFoundError } from '../errors/http-mapped-error.js';
@@ -207,6 +208,26 @@ describe('authentication (401)', () => {
     const r = await call('GET', '/me', { token: await past.issueToken({ role: 'admin' }, { expiresIn: '1h' }) });
     expect(r.status).toBe(401);
     expect(String(r.json?.['detail'])).toMatch(/expired/);
+  });
+
+  it.each([
+    ['issued 24 h in the future', (now: number) => ({ iat: now + 86_400, exp: now + 2 * 86_400 })],
+    ['valid for 100 years', (now: number) => ({ iat: now, exp: now + 100 * 365 * 86_400 })],
+  ])('refuses a token of our own key %s', async (_what, times) => {
+    const key = await loadOrCreateSigningKey(signingKeyDir(dataDir));
+    const { iat, exp } = times(Math.floor(Date.now() / 1000));
+    const forged = await new SignJWT({ role: 'admin' })
+      .setProtectedHeader({ alg: 'EdDSA', typ: 'JWT' })
+      .setIssuer(TOKEN_ISSUER)
+      .setAudience(TOKEN_AUDIENCE)
+      .setSubject('admin')
+      .setIssuedAt(iat)
+      .setExpirationTime(exp)
+      .sign(key.privateKey);
+    const r = await call('GET', '/me', { token: forged });
+    expect(r.status).toBe(401);
+    expect(r.contentType).toMatch(problemContentType);
+    expect(r.json).toMatchObject({ type: 'urn:npo:problem:unauthorized', code: 'TOKEN_INVALID' });
   });
 
   it('refuses a token signed with another key', async () => {
