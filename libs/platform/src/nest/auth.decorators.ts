@@ -7,7 +7,10 @@ export const OWN_BRIN_PARAM = 'npo:own-brin-param';
 export const OWN_GEMEENTE_PARAM = 'npo:own-gemeente-param';
 export const SCRAPE_TOKEN_ROUTE = 'npo:scrape-token-route';
 
-/** No token needed (health, docs). Every other route requires a valid bearer token. */
+/**
+ * No token needed (health, docs). A token that is sent anyway must still be valid (else 401) and
+ * becomes `request.principal`. Every other route requires a valid bearer token.
+ */
 export const Public = () => SetMetadata(PUBLIC_ROUTE, true);
 
 /** Only these roles may call the route (handler metadata overrides class metadata). */

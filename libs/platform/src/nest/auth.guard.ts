@@ -33,7 +33,8 @@ interface RouteAuth {
 }
 
 /**
- * Installed globally: every route needs a valid token unless marked {@link Public}; then
+ * Installed globally: every route needs a valid token unless marked {@link Public} (where a token
+ * is optional, but one that is sent must be valid); then
  * {@link Roles}, {@link OwnBrin} and {@link OwnGemeente} narrow who may call it.
  */
 @Injectable()
@@ -50,9 +51,17 @@ export class AuthGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return true;
     const route = this.routeAuth(context);
-    if (route.isPublic) return true;
-
     const request = context.switchToHttp().getRequest<FastifyRequest>();
+    if (route.isPublic) {
+      // Public means no token is needed, not that a broken one is ignored: a client whose token
+      // expired or was mangled learns it here rather than on its next protected call.
+      if (request.headers.authorization === undefined || request.headers.authorization.trim() === '') return true;
+      const token = bearerToken(request);
+      if (isScrapeToken(token, this.config.metricsToken)) return true;
+      request.principal = await this.tokens.verifyToken(token);
+      return true;
+    }
+
     const token = bearerToken(request);
     if (route.scrapeToken && isScrapeToken(token, this.config.metricsToken)) return true;
     const principal = await this.tokens.verifyToken(token);

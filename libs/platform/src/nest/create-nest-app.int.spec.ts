@@ -168,6 +168,24 @@ describe('public routes', () => {
     expect((await call('GET', path)).status).toBe(200);
   });
 
+  it('a public route still refuses a token that is sent and invalid', async () => {
+    const key = await loadOrCreateSigningKey(signingKeyDir(dataDir));
+    const expired = await new TokenService(key, () => new Date(Date.now() - 2 * 3600_000)).issueToken({ role: 'admin' }, { expiresIn: '1h' });
+    for (const authorization of ['Bearer abc.def.ghi', 'Basic dXNlcjpwdw==', `Bearer ${expired}`]) {
+      const r = await call('GET', '/open', { headers: { authorization } });
+      expect(r.status, authorization).toBe(401);
+      expect(r.contentType).toMatch(problemContentType);
+      expect(r.headers.get('www-authenticate')).toMatch(/^Bearer/);
+      expect(r.json).toMatchObject({ type: 'urn:npo:problem:unauthorized', instance: '/open' });
+    }
+  });
+
+  it('a public route takes a valid token, the scrape token, or an empty header', async () => {
+    expect((await call('GET', '/open', { token: await token({ role: 'school', brin: '16SW' }) })).status).toBe(200);
+    expect((await call('GET', '/health/live', { token: SCRAPE_TOKEN })).status).toBe(200);
+    expect((await call('GET', '/open', { headers: { authorization: '' } })).status).toBe(200);
+  });
+
   it('/health/ready reports registered checks and turns 503 when one is down', async () => {
     const up = await call('GET', '/health/ready');
     expect(up.json).toEqual({ status: 'ok', checks: { 'dummy-store': 'up' } });
