@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { addDays, daysFromCivil, latestTodayAt, schoolYearEnd, schoolYearStart } from './calendar.js';
+import { addDays, daysFromCivil, latestTodayAt, scanWindowStart, schoolYearEnd, schoolYearStart } from './calendar.js';
 
 describe('calendar', () => {
   it('counts days as Date does (Date.UTC agrees from year 100 on; years 0-99 too, which Date.UTC maps to 1900-1999)', () => {
@@ -40,5 +40,9 @@ describe('calendar', () => {
   it('knows the Dutch school year runs 1 August - 31 July', () => {
     expect(schoolYearStart('2021-2022')).toBe('2021-08-01');
     expect(schoolYearEnd('2021-2022')).toBe('2022-07-31');
+  });
+  it('opens the scan window on 1 August of the calendar year before the school year starts', () => {
+    expect(scanWindowStart('2022-2023')).toBe('2021-08-01');
+    expect(scanWindowStart('0001-0002')).toBe('0000-08-01');
   });
 });

@@ -47,3 +47,10 @@ export const latestTodayAt = (now: string): string => addDays(now, 1);
 /** The last day of a school year `YYYY-YYYY`: the Dutch school year runs 1 August - 31 July. */
 export const schoolYearEnd = (schoolYear: string): string => `${schoolYear.slice(5, 9)}-07-31`;
 export const schoolYearStart = (schoolYear: string): string => `${schoolYear.slice(0, 4)}-08-01`;
+
+/**
+ * The first day a scan for `schoolYear` may be completed: 1 August of the calendar year before the
+ * school year starts. Schools scan in the spring for the next year (the NPO's own timeline: scan in
+ * April 2021 for 2021-2022), so a full year ahead is generous; anything earlier is a typo, not a scan.
+ */
+export const scanWindowStart = (schoolYear: string): string => `${String(Number(schoolYear.slice(0, 4)) - 1).padStart(4, '0')}-08-01`;

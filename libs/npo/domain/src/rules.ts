@@ -17,6 +17,9 @@ export const domainRules = {
   'allocation-requires-ocw': 'Only the funder (role ocw) allocates NPO funds.',
   'evaluation-needs-chosen-intervention': 'Only an intervention chosen in that year (active or withdrawn since) can be evaluated.',
   'scan-after-school-year': 'A scan for a school year must be completed before that school year ends (31 July).',
+  'scan-before-window':
+    'A scan for a school year cannot be completed before 1 August of the calendar year before that school year starts.',
+  'mr-decision-before-scan': "An MR decision cannot be dated before the year's first scan was completed: the plan it decides on rests on the scan.",
   'date-in-future': 'A date of something that happened cannot lie after today.',
   'invalid-command': 'The command does not produce an event that satisfies the wire contract.',
 } as const;

@@ -8,8 +8,8 @@ import { decideSchool } from './school-decider.js';
 import { consentStatusOf, evolveSchool, initialSchoolState, yearOf } from './school-state.js';
 
 /*
- * A deliberately naive reference model of the school plan rules: sets of codes per year, a scan flag
- * and a consent flag that any change resets. It knows the editions only for the codes it uses, written
+ * A deliberately naive reference model of the school plan rules: sets of codes per year, the first
+ * scan date and a consent flag that any change resets. It knows the editions only for the codes it uses, written
  * out by hand. The decider (plan versions, maps, menukaart lookups) must agree with it on every step.
  */
 const years = ['2021-2022', '2023-2024'] as const;
@@ -21,8 +21,15 @@ const offered: Record<Year, readonly string[]> = {
 };
 const isF = (c: string) => c.startsWith('F');
 
+// Dates relative to the year's first calendar year: in the scan window, or a day before it opens.
+const scanDays = ['04-20', '06-15', 'too-early'] as const;
+const mrDays = ['05-01', '07-01'] as const;
+const startOf = (y: Year) => Number(y.slice(0, 4));
+const scanDate = (y: Year, day: (typeof scanDays)[number]) => (day === 'too-early' ? `${startOf(y) - 1}-07-31` : `${startOf(y)}-${day}`);
+const mrDate = (y: Year, day: (typeof mrDays)[number]) => `${startOf(y)}-${day}`;
+
 interface ModelYear {
-  scanned: boolean;
+  firstScan: string | null;
   active: Set<string>;
   ever: Set<string>;
   consent: 'needs-consent' | 'approved' | 'rejected';
@@ -35,16 +42,16 @@ interface Model {
 const newModel = (): Model => ({
   registered: false,
   years: Object.fromEntries(
-    years.map((y) => [y, { scanned: false, active: new Set(), ever: new Set(), consent: 'needs-consent', changes: 0 }]),
+    years.map((y) => [y, { firstScan: null, active: new Set(), ever: new Set(), consent: 'needs-consent', changes: 0 }]),
   ) as unknown as Record<Year, ModelYear>,
 });
 
 type Op =
   | { kind: 'register' }
-  | { kind: 'scan'; year: Year }
+  | { kind: 'scan'; year: Year; day: (typeof scanDays)[number] }
   | { kind: 'choose'; year: Year; code: string }
   | { kind: 'withdraw'; year: Year; code: string }
-  | { kind: 'mr'; year: Year; decision: 'approved' | 'rejected' }
+  | { kind: 'mr'; year: Year; decision: 'approved' | 'rejected'; day: (typeof mrDays)[number] }
   | { kind: 'allocate'; year: Year; amount: number; actor: Actor }
   | { kind: 'evaluate'; year: Year; code: string };
 
@@ -57,9 +64,12 @@ function modelStep(m: Model, op: Op): DomainRule | undefined {
   if (!m.registered) return 'school-not-registered';
   const y = m.years[op.year];
   switch (op.kind) {
-    case 'scan':
-      y.scanned = true;
+    case 'scan': {
+      const on = scanDate(op.year, op.day);
+      if (on < `${startOf(op.year) - 1}-08-01`) return 'scan-before-window';
+      if (y.firstScan === null || on < y.firstScan) y.firstScan = on;
       return undefined;
+    }
     case 'choose':
       if (!offered[op.year].includes(op.code)) return 'menukaart-code-unknown';
       if (y.active.has(op.code)) return 'duplicate-active-choice';
@@ -79,8 +89,9 @@ function modelStep(m: Model, op: Op): DomainRule | undefined {
       return undefined;
     }
     case 'mr':
-      if (!y.scanned) return 'mr-needs-scan';
+      if (y.firstScan === null) return 'mr-needs-scan';
       if (y.active.size === 0) return 'mr-needs-active-choice';
+      if (mrDate(op.year, op.day) < y.firstScan) return 'mr-decision-before-scan';
       y.consent = op.decision;
       return undefined;
     case 'allocate':
@@ -97,13 +108,13 @@ function toCommand(op: Op): SchoolCommand {
     case 'register':
       return cmd.register();
     case 'scan':
-      return cmd.scan(op.year);
+      return cmd.scan(op.year, scanDate(op.year, op.day));
     case 'choose':
       return cmd.choose(op.year, op.code);
     case 'withdraw':
       return cmd.withdraw(op.year, op.code);
     case 'mr':
-      return cmd.mr(op.year, op.decision);
+      return cmd.mr(op.year, op.decision, mrDate(op.year, op.day));
     case 'allocate':
       return cmd.allocate(op.year, op.amount, op.actor);
     case 'evaluate':
@@ -119,10 +130,18 @@ const code = fc.oneof(
 );
 const op: fc.Arbitrary<Op> = fc.oneof(
   { weight: 1, arbitrary: fc.constant({ kind: 'register' } as const) },
-  { weight: 2, arbitrary: year.map((y) => ({ kind: 'scan', year: y }) as const) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('scan' as const), year, day: fc.constantFrom(...scanDays) }) },
   { weight: 6, arbitrary: fc.record({ kind: fc.constant('choose' as const), year, code }) },
   { weight: 4, arbitrary: fc.record({ kind: fc.constant('withdraw' as const), year, code }) },
-  { weight: 3, arbitrary: fc.record({ kind: fc.constant('mr' as const), year, decision: fc.constantFrom('approved' as const, 'rejected' as const) }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      kind: fc.constant('mr' as const),
+      year,
+      decision: fc.constantFrom('approved' as const, 'rejected' as const),
+      day: fc.constantFrom(...mrDays),
+    }),
+  },
   {
     weight: 1,
     arbitrary: fc.record({
@@ -176,16 +195,18 @@ describe('school decider vs. reference model (property)', () => {
         examples: [
           [
             [
-              { kind: 'scan', year: years[0] },
+              { kind: 'scan', year: years[0], day: '04-20' },
               { kind: 'register' },
               { kind: 'choose', year: years[0], code: 'B10' },
               { kind: 'choose', year: years[0], code: 'F1' },
-              { kind: 'mr', year: years[0], decision: 'approved' },
+              { kind: 'mr', year: years[0], decision: 'approved', day: '07-01' },
               { kind: 'choose', year: years[0], code: 'B3' },
               { kind: 'choose', year: years[0], code: 'B3' },
-              { kind: 'mr', year: years[0], decision: 'approved' },
-              { kind: 'scan', year: years[0] },
-              { kind: 'mr', year: years[0], decision: 'approved' },
+              { kind: 'mr', year: years[0], decision: 'approved', day: '07-01' },
+              { kind: 'scan', year: years[0], day: '06-15' },
+              { kind: 'mr', year: years[0], decision: 'approved', day: '07-01' },
+              { kind: 'scan', year: years[0], day: 'too-early' },
+              { kind: 'mr', year: years[0], decision: 'rejected', day: '05-01' },
               { kind: 'choose', year: years[0], code: 'F1' },
               { kind: 'withdraw', year: years[0], code: 'B3' },
               { kind: 'withdraw', year: years[0], code: 'C2' },
@@ -195,7 +216,7 @@ describe('school decider vs. reference model (property)', () => {
               { kind: 'allocate', year: years[0], amount: 0, actor: ocwActor },
               { kind: 'withdraw', year: years[0], code: 'F1' },
               { kind: 'withdraw', year: years[0], code: 'B3' },
-              { kind: 'mr', year: years[0], decision: 'rejected' },
+              { kind: 'mr', year: years[0], decision: 'rejected', day: '07-01' },
             ],
           ],
         ],
@@ -213,6 +234,8 @@ describe('school decider vs. reference model (property)', () => {
         'withdraw-leaves-f-alone',
         'mr-needs-scan',
         'mr-needs-active-choice',
+        'scan-before-window',
+        'mr-decision-before-scan',
         'allocation-requires-ocw',
         'amount-not-positive-cents',
         'evaluation-needs-chosen-intervention',

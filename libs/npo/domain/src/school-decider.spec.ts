@@ -80,6 +80,12 @@ describe('scans', () => {
   it('refuses a scan completed after the school year ended [scan-after-school-year]', () => {
     given(ev.registered()).when(cmd.scan(Y1, '2022-08-01')).thenThrows('scan-after-school-year');
   });
+  it('accepts a scan from 1 August of the calendar year before the school year starts (spring scans for next year)', () => {
+    given(ev.registered()).when(cmd.scan('2022-2023', '2021-08-01')).then([ev.scanned('2022-2023', '2021-08-01')]);
+  });
+  it.each(['2021-07-31', '2000-02-29', '0000-01-01'])('refuses a scan for 2022-2023 completed on %s [scan-before-window]', (completedOn) => {
+    given(ev.registered()).when(cmd.scan('2022-2023', completedOn)).thenThrows('scan-before-window');
+  });
   it('refuses a scan dated after today [date-in-future]', () => {
     given(ev.registered()).when(cmd.scan(Y1, '2021-04-22'), { now: '2021-04-20T10:00:00Z' }).thenThrows('date-in-future');
   });
@@ -211,6 +217,21 @@ describe('MR decisions', () => {
     given(ev.registered(), ev.scanned(Y1), ev.chosen(Y1, 'B3'), ev.withdrawn(Y1, 'B3'))
       .when(cmd.mr(Y1, 'approved'))
       .thenThrows('mr-needs-active-choice');
+  });
+  it('refuses a decision dated before the scan of that year was completed [mr-decision-before-scan]', () => {
+    const scannedLate = [ev.registered(), ev.scanned('2023-2024', '2023-09-01'), ev.chosen('2023-2024', 'B3')];
+    given(...scannedLate).when(cmd.mr('2023-2024', 'approved', '1900-01-01')).thenThrows('mr-decision-before-scan');
+    given(...scannedLate).when(cmd.mr('2023-2024', 'approved', '2023-08-31')).thenThrows('mr-decision-before-scan');
+  });
+  it('accepts a decision on the day the scan was completed', () => {
+    given(ev.registered(), ev.scanned('2023-2024', '2023-09-01'), ev.chosen('2023-2024', 'B3'))
+      .when(cmd.mr('2023-2024', 'approved', '2023-09-01'))
+      .then([ev.approved('2023-2024', 1, '2023-09-01')]);
+  });
+  it('measures from the first scan of the year: a rescan does not invalidate a decision dated between the two', () => {
+    given(...planned, ev.scanned(Y1, '2021-10-01'))
+      .when(cmd.mr(Y1, 'approved', '2021-07-01'))
+      .then([ev.approved(Y1, 2, '2021-07-01')]);
   });
   it('refuses a decision dated after today [date-in-future]', () => {
     given(...planned).when(cmd.mr(Y1, 'approved', '2021-07-10'), { now: '2021-07-01T09:00:00Z' }).thenThrows('date-in-future');

@@ -1,5 +1,5 @@
 import { validateEventData, type NpoEventData, type NpoSchoolEventData, type SchoolDetails } from '@npo/contracts';
-import { latestTodayAt, schoolYearEnd } from './calendar.js';
+import { latestTodayAt, scanWindowStart, schoolYearEnd } from './calendar.js';
 import type { DecideContext, SchoolCommand } from './commands.js';
 import { categoryOf, isCodeInEdition, isProgrammeSchoolYear, menukaartEditionFor } from './menukaart.js';
 import { DomainRuleViolation } from './rules.js';
@@ -70,6 +70,11 @@ const assertNever = (x: never): never => {
  * - A second scan in a year is accepted and replaces the findings; it does not touch the plan version,
  *   because MR consent is about the chosen interventions, not about the analysis.
  * - An MR decision equal to the latest one on the same plan version is a repeat and yields no event.
+ *
+ * Dates have a window on both sides, so a typo (0000-01-01, a year off) is refused rather than stored:
+ * - a scan for year Y/Y+1 lies between 1 August Y-1 (schools scan in the spring before the year) and
+ *   31 July Y+1, and not after today;
+ * - an MR decision lies between the first scan of that year (the plan rests on the scan) and today.
  */
 export function decideSchool(command: SchoolCommand, state: SchoolState, context: DecideContext): NpoSchoolEventData[] {
   switch (command.type) {
@@ -93,6 +98,9 @@ export function decideSchool(command: SchoolCommand, state: SchoolState, context
       requireProgrammeYear(schoolYear);
       if (completedOn > schoolYearEnd(schoolYear)) {
         throw new DomainRuleViolation('scan-after-school-year', `A scan for ${schoolYear} must be completed by ${schoolYearEnd(schoolYear)}.`);
+      }
+      if (completedOn < scanWindowStart(schoolYear)) {
+        throw new DomainRuleViolation('scan-before-window', `A scan for ${schoolYear} cannot be completed before ${scanWindowStart(schoolYear)}.`);
       }
       requireNotAfterToday(completedOn, 'Scan date', context);
       return checked([{ type: 'npo.ScanCompleted', data: command.data }]);
@@ -142,11 +150,16 @@ export function decideSchool(command: SchoolCommand, state: SchoolState, context
       requireRegistered(state, brin);
       requireProgrammeYear(schoolYear);
       const year = yearOf(state, schoolYear);
-      if (year.scan === null) throw new DomainRuleViolation('mr-needs-scan', `No scan completed for ${schoolYear}.`);
+      if (year.scan === null || year.firstScanOn === null) throw new DomainRuleViolation('mr-needs-scan', `No scan completed for ${schoolYear}.`);
       if (year.activeChoices.size === 0) {
         throw new DomainRuleViolation('mr-needs-active-choice', `No active intervention for ${schoolYear}.`);
       }
       requireNotAfterToday(decidedOn, 'MR decision date', context);
+      // The first scan, not the latest: a rescan replaces findings but leaves a decision taken on the
+      // earlier scan valid, and a decision recorded late may well predate the rescan.
+      if (decidedOn < year.firstScanOn) {
+        throw new DomainRuleViolation('mr-decision-before-scan', `The MR decision of ${decidedOn} predates the first scan for ${schoolYear} (${year.firstScanOn}).`);
+      }
       if (consentStatusOf(year) === decision) return [];
       const data = { brin, schoolYear, planVersion: year.planVersion, decidedOn };
       return checked([decision === 'approved' ? { type: 'npo.MrApproved', data } : { type: 'npo.MrRejected', data }]);

@@ -32,6 +32,8 @@ export interface MrDecisionRecord {
 export interface SchoolYearState {
   /** The latest scan; a second scan in a year replaces the findings of the first. */
   readonly scan: { readonly completedOn: string; readonly findings: Findings } | null;
+  /** The earliest completion date of any scan in the year: from then on a plan could rest on a scan. */
+  readonly firstScanOn: string | null;
   /** Active choices by code, in the order they were chosen. */
   readonly activeChoices: ReadonlyMap<string, ActiveChoice>;
   /** Every code ever chosen in the year, including those withdrawn since. */
@@ -53,6 +55,7 @@ export const initialSchoolState = (): SchoolState => ({ details: null, years: ne
 
 export const emptySchoolYear: SchoolYearState = {
   scan: null,
+  firstScanOn: null,
   activeChoices: new Map(),
   everChosen: new Set(),
   planVersion: 0,
@@ -92,7 +95,11 @@ export function evolveSchool(state: SchoolState, event: NpoEventData): SchoolSta
       return { ...state, details: event.data };
     case 'npo.ScanCompleted': {
       const { completedOn, findings } = event.data;
-      return withYear(state, event.data.schoolYear, (y) => ({ ...y, scan: { completedOn, findings } }));
+      return withYear(state, event.data.schoolYear, (y) => ({
+        ...y,
+        scan: { completedOn, findings },
+        firstScanOn: y.firstScanOn === null || completedOn < y.firstScanOn ? completedOn : y.firstScanOn,
+      }));
     }
     case 'npo.InterventionChosen': {
       const { code, targetDomains, plannedBudgetCents, pupilsReached } = event.data;
