@@ -37,28 +37,31 @@ interface ModelYear {
 }
 interface Model {
   registered: boolean;
+  pupils: number;
   years: Record<Year, ModelYear>;
 }
 const newModel = (): Model => ({
   registered: false,
+  pupils: 0,
   years: Object.fromEntries(
     years.map((y) => [y, { firstScan: null, active: new Set(), ever: new Set(), consent: 'needs-consent', changes: 0 }]),
   ) as unknown as Record<Year, ModelYear>,
 });
 
 type Op =
-  | { kind: 'register' }
+  | { kind: 'register'; pupils: number }
   | { kind: 'scan'; year: Year; day: (typeof scanDays)[number] }
-  | { kind: 'choose'; year: Year; code: string }
+  | { kind: 'choose'; year: Year; code: string; pupilsReached: number }
   | { kind: 'withdraw'; year: Year; code: string }
   | { kind: 'mr'; year: Year; decision: 'approved' | 'rejected'; day: (typeof mrDays)[number] }
   | { kind: 'allocate'; year: Year; amount: number; actor: Actor }
-  | { kind: 'evaluate'; year: Year; code: string };
+  | { kind: 'evaluate'; year: Year; code: string; measuredPupils: number | null };
 
 /** Applies an op to the model: undefined if accepted (model mutated), else the rule it breaks. */
 function modelStep(m: Model, op: Op): DomainRule | undefined {
   if (op.kind === 'register') {
     m.registered = true;
+    m.pupils = op.pupils;
     return undefined;
   }
   if (!m.registered) return 'school-not-registered';
@@ -74,6 +77,7 @@ function modelStep(m: Model, op: Op): DomainRule | undefined {
       if (!offered[op.year].includes(op.code)) return 'menukaart-code-unknown';
       if (y.active.has(op.code)) return 'duplicate-active-choice';
       if (isF(op.code) && ![...y.active].some((c) => !isF(c))) return 'category-f-needs-a-to-e';
+      if (op.pupilsReached > m.pupils) return 'pupils-exceed-school';
       y.active.add(op.code);
       y.ever.add(op.code);
       y.consent = 'needs-consent';
@@ -99,26 +103,32 @@ function modelStep(m: Model, op: Op): DomainRule | undefined {
       if (!(op.amount > 0 && Number.isInteger(op.amount))) return 'amount-not-positive-cents';
       return undefined;
     case 'evaluate':
-      return y.ever.has(op.code) ? undefined : 'evaluation-needs-chosen-intervention';
+      if (!y.ever.has(op.code)) return 'evaluation-needs-chosen-intervention';
+      return op.measuredPupils !== null && op.measuredPupils > m.pupils ? 'pupils-exceed-school' : undefined;
   }
 }
 
 function toCommand(op: Op): SchoolCommand {
   switch (op.kind) {
     case 'register':
-      return cmd.register();
+      return cmd.register({ pupils: op.pupils });
     case 'scan':
       return cmd.scan(op.year, scanDate(op.year, op.day));
-    case 'choose':
-      return cmd.choose(op.year, op.code);
+    case 'choose': {
+      const c = cmd.choose(op.year, op.code);
+      return { ...c, data: { ...c.data, pupilsReached: op.pupilsReached } };
+    }
     case 'withdraw':
       return cmd.withdraw(op.year, op.code);
     case 'mr':
       return cmd.mr(op.year, op.decision, mrDate(op.year, op.day));
     case 'allocate':
       return cmd.allocate(op.year, op.amount, op.actor);
-    case 'evaluate':
-      return cmd.evaluate(op.year, op.code);
+    case 'evaluate': {
+      const c = cmd.evaluate(op.year, op.code);
+      if (op.measuredPupils === null) return c;
+      return { ...c, data: { ...c.data, measuredEffect: { effectSize: 0.3, pupils: op.measuredPupils, instrument: 'Cito LVS' } } };
+    }
   }
 }
 
@@ -128,10 +138,13 @@ const code = fc.oneof(
   { weight: 3, arbitrary: fc.constantFrom('B3', 'F1') },
   { weight: 2, arbitrary: fc.constantFrom(...codes) },
 );
+// Pupil counts around the two school sizes the register op uses, so "at most the school" meets both edges.
+const schoolPupils = fc.constantFrom(212, 30);
+const pupilsOf = fc.oneof({ weight: 4, arbitrary: fc.constantFrom(25, 30, 31, 212) }, { weight: 1, arbitrary: fc.constantFrom(213, 999_999) });
 const op: fc.Arbitrary<Op> = fc.oneof(
-  { weight: 1, arbitrary: fc.constant({ kind: 'register' } as const) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('register' as const), pupils: schoolPupils }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('scan' as const), year, day: fc.constantFrom(...scanDays) }) },
-  { weight: 6, arbitrary: fc.record({ kind: fc.constant('choose' as const), year, code }) },
+  { weight: 6, arbitrary: fc.record({ kind: fc.constant('choose' as const), year, code, pupilsReached: pupilsOf }) },
   { weight: 4, arbitrary: fc.record({ kind: fc.constant('withdraw' as const), year, code }) },
   {
     weight: 3,
@@ -151,13 +164,16 @@ const op: fc.Arbitrary<Op> = fc.oneof(
       actor: fc.constantFrom(ocwActor, schoolActor),
     }),
   },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('evaluate' as const), year, code }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({ kind: fc.constant('evaluate' as const), year, code, measuredPupils: fc.option(pupilsOf, { nil: null }) }),
+  },
 );
 
 // Nine in ten sequences start registered so the plan rules get exercised; the rest test the guard.
 const sequence = fc
   .tuple(fc.nat({ max: 9 }), fc.array(op, { maxLength: 40 }))
-  .map(([dice, ops]) => (dice > 0 ? ([{ kind: 'register' }, ...ops] as Op[]) : ops));
+  .map(([dice, ops]) => (dice > 0 ? ([{ kind: 'register', pupils: 212 }, ...ops] as Op[]) : ops));
 
 describe('school decider vs. reference model (property)', () => {
   it('agree on accept/reject, the rule broken, the active set, consent status and plan version', () => {
@@ -196,22 +212,26 @@ describe('school decider vs. reference model (property)', () => {
           [
             [
               { kind: 'scan', year: years[0], day: '04-20' },
-              { kind: 'register' },
-              { kind: 'choose', year: years[0], code: 'B10' },
-              { kind: 'choose', year: years[0], code: 'F1' },
+              { kind: 'register', pupils: 212 },
+              { kind: 'choose', year: years[0], code: 'B10', pupilsReached: 25 },
+              { kind: 'choose', year: years[0], code: 'F1', pupilsReached: 25 },
               { kind: 'mr', year: years[0], decision: 'approved', day: '07-01' },
-              { kind: 'choose', year: years[0], code: 'B3' },
-              { kind: 'choose', year: years[0], code: 'B3' },
+              { kind: 'choose', year: years[0], code: 'B3', pupilsReached: 25 },
+              { kind: 'choose', year: years[0], code: 'B3', pupilsReached: 25 },
               { kind: 'mr', year: years[0], decision: 'approved', day: '07-01' },
               { kind: 'scan', year: years[0], day: '06-15' },
               { kind: 'mr', year: years[0], decision: 'approved', day: '07-01' },
               { kind: 'scan', year: years[0], day: 'too-early' },
               { kind: 'mr', year: years[0], decision: 'rejected', day: '05-01' },
-              { kind: 'choose', year: years[0], code: 'F1' },
+              { kind: 'choose', year: years[0], code: 'F1', pupilsReached: 25 },
               { kind: 'withdraw', year: years[0], code: 'B3' },
               { kind: 'withdraw', year: years[0], code: 'C2' },
-              { kind: 'evaluate', year: years[0], code: 'C2' },
-              { kind: 'evaluate', year: years[0], code: 'F1' },
+              { kind: 'evaluate', year: years[0], code: 'C2', measuredPupils: null },
+              { kind: 'evaluate', year: years[0], code: 'F1', measuredPupils: null },
+              { kind: 'choose', year: years[0], code: 'C2', pupilsReached: 213 },
+              { kind: 'evaluate', year: years[0], code: 'B3', measuredPupils: 999_999 },
+              { kind: 'register', pupils: 30 },
+              { kind: 'evaluate', year: years[0], code: 'B3', measuredPupils: 30 },
               { kind: 'allocate', year: years[0], amount: 100, actor: schoolActor },
               { kind: 'allocate', year: years[0], amount: 0, actor: ocwActor },
               { kind: 'withdraw', year: years[0], code: 'F1' },
@@ -238,6 +258,7 @@ describe('school decider vs. reference model (property)', () => {
         'mr-decision-before-scan',
         'allocation-requires-ocw',
         'amount-not-positive-cents',
+        'pupils-exceed-school',
         'evaluation-needs-chosen-intervention',
       ].sort(),
     );

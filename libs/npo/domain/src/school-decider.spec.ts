@@ -142,6 +142,22 @@ describe('choosing interventions', () => {
   it('refuses a fractional budget [amount-not-positive-cents]', () => {
     given(ev.registered()).when(cmd.choose(Y1, 'B3', 100.5)).thenThrows('amount-not-positive-cents');
   });
+  describe('pupilsReached is at most the registered pupil count [pupils-exceed-school]', () => {
+    const reaching = (pupilsReached: number) => {
+      const command = cmd.choose(Y1, 'B3');
+      return { ...command, data: { ...command.data, pupilsReached } };
+    };
+    it('refuses 999999 pupils at a school of 167', () => {
+      given(ev.registered({ pupils: 167 })).when(reaching(999_999)).thenThrows('pupils-exceed-school');
+    });
+    it('accepts every pupil of the school', () => {
+      given(ev.registered({ pupils: 167 })).when(reaching(167)).then([{ type: 'npo.InterventionChosen', data: reaching(167).data }]);
+    });
+    it('counts against the latest reference data (SchoolDetailsChanged)', () => {
+      const shrunk = { type: 'npo.SchoolDetailsChanged', data: { ...details, pupils: 100 } } as const;
+      given(ev.registered({ pupils: 167 }), shrunk).when(reaching(150)).thenThrows('pupils-exceed-school');
+    });
+  });
   it('refuses an empty targetDomains list [invalid-command]', () => {
     const command = cmd.choose(Y1, 'B3');
     given(ev.registered())
@@ -299,6 +315,23 @@ describe('evaluations [evaluation-needs-chosen-intervention]', () => {
   });
   it('refuses a code chosen only in another year', () => {
     given(ev.registered(), ev.chosen('2022-2023', 'B3')).when(cmd.evaluate(Y1, 'B3')).thenThrows('evaluation-needs-chosen-intervention');
+  });
+  describe('measuredEffect.pupils is at most the registered pupil count [pupils-exceed-school]', () => {
+    const measuring = (pupils: number) => {
+      const command = cmd.evaluate(Y1, 'B3');
+      return { ...command, data: { ...command.data, measuredEffect: { effectSize: 0.2, pupils, instrument: 'Cito LVS' } } };
+    };
+    it('refuses 1000000 pupils measured at a school of 0', () => {
+      given(ev.registered({ pupils: 0 }), ev.chosen(Y1, 'B3')).when(measuring(1_000_000)).thenThrows('pupils-exceed-school');
+    });
+    it('refuses more pupils than the school has', () => {
+      given(ev.registered({ pupils: 167 }), ev.chosen(Y1, 'B3')).when(measuring(168)).thenThrows('pupils-exceed-school');
+    });
+    it('accepts a measurement over every pupil of the school', () => {
+      given(ev.registered({ pupils: 167 }), ev.chosen(Y1, 'B3'))
+        .when(measuring(167))
+        .then([{ type: 'npo.InterventionEvaluated', data: measuring(167).data }]);
+    });
   });
   it('keeps the latest evaluation per code', () => {
     const later = { ...evaluated, data: { ...evaluated.data, implementedAsPlanned: 'yes' as const, experiencedEffect: 5 } };

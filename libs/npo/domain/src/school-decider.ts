@@ -40,6 +40,16 @@ function requireNotAfterToday(date: string, what: string, context: DecideContext
   }
 }
 
+/**
+ * Pupils an intervention reaches or an evaluation measured are pupils of this school. Checked against
+ * the count registered now; a count that shrinks later leaves earlier choices standing.
+ */
+function requireWithinSchool(pupils: number, what: string, details: SchoolDetails): void {
+  if (pupils > details.pupils) {
+    throw new DomainRuleViolation('pupils-exceed-school', `${what} ${pupils} exceeds the ${details.pupils} pupils registered for ${details.brin}.`);
+  }
+}
+
 function requirePositiveCents(n: number, what: string): void {
   if (!isPositiveCents(n)) {
     throw new DomainRuleViolation('amount-not-positive-cents', `${what} must be positive whole cents, got ${String(n)}.`);
@@ -107,8 +117,8 @@ export function decideSchool(command: SchoolCommand, state: SchoolState, context
     }
 
     case 'ChooseIntervention': {
-      const { brin, schoolYear, code, plannedBudgetCents } = command.data;
-      requireRegistered(state, brin);
+      const { brin, schoolYear, code, plannedBudgetCents, pupilsReached } = command.data;
+      const school = requireRegistered(state, brin);
       requireProgrammeYear(schoolYear);
       const edition = menukaartEditionFor(schoolYear);
       if (edition === undefined || !isCodeInEdition(code, edition)) {
@@ -122,6 +132,7 @@ export function decideSchool(command: SchoolCommand, state: SchoolState, context
         throw new DomainRuleViolation('category-f-needs-a-to-e', `${code} (category F) needs an active A-E choice in ${schoolYear}.`);
       }
       requirePositiveCents(plannedBudgetCents, 'plannedBudgetCents');
+      requireWithinSchool(pupilsReached, 'pupilsReached', school);
       return checked([{ type: 'npo.InterventionChosen', data: command.data }]);
     }
 
@@ -177,12 +188,13 @@ export function decideSchool(command: SchoolCommand, state: SchoolState, context
     }
 
     case 'EvaluateIntervention': {
-      const { brin, schoolYear, code } = command.data;
-      requireRegistered(state, brin);
+      const { brin, schoolYear, code, measuredEffect } = command.data;
+      const school = requireRegistered(state, brin);
       requireProgrammeYear(schoolYear);
       if (!yearOf(state, schoolYear).everChosen.has(code)) {
         throw new DomainRuleViolation('evaluation-needs-chosen-intervention', `${code} was not chosen in ${schoolYear}.`);
       }
+      if (measuredEffect !== undefined) requireWithinSchool(measuredEffect.pupils, 'measuredEffect.pupils', school);
       return checked([{ type: 'npo.InterventionEvaluated', data: command.data }]);
     }
 
