@@ -154,6 +154,36 @@ describe('analytics service over HTTP', () => {
     expect(metrics).toMatch(/npo_analytics_generation\{[^}]*\} 2/);
     expect((await get('/v1/reports/national')).status).toBe(200);
   }, 120_000);
+
+  it('makes a release once per Idempotency-Key, and refuses one that goes back in time or asks absurd settings', async () => {
+    const ocw = await token({ role: 'ocw' });
+    const post = (body: unknown, key?: string) =>
+      fetch(`${app.url}/v1/releases`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${ocw}`, ...(key === undefined ? {} : { 'idempotency-key': key }) },
+        body: JSON.stringify(body),
+      });
+    const before = (await app.runtime.releases.list()).length;
+    const backdated = await post({ asOf: '2022-07-30' });
+    expect(backdated.status).toBe(422);
+    expect(backdated.headers.get('content-type')).toContain('application/problem+json');
+    expect(await backdated.json()).toMatchObject({ code: 'release-before-latest', latest: { number: 1, asOf: '2022-07-31' } });
+    expect((await post({ asOf: '2022-08-31', parameters: { protection: { minWidth: 1e15 } } })).status).toBe(400);
+    expect((await post({ asOf: '2022-08-31' }, 'bad key with spaces')).status).toBe(400);
+
+    const first = await post({ asOf: '2022-08-31', parameters: {} }, 'ocw-2022-08');
+    expect(first.status, await first.clone().text()).toBe(201);
+    const made = (await first.json()) as { number: number };
+    // The same request with its fields in another order is the same request.
+    const retry = await post({ parameters: {}, asOf: '2022-08-31' }, 'ocw-2022-08');
+    expect(retry.status).toBe(201);
+    expect(retry.headers.get('idempotent-replayed')).toBe('true');
+    expect(await retry.json()).toEqual(made);
+    const reused = await post({ asOf: '2022-08-31' }, 'ocw-2022-08');
+    expect(reused.status).toBe(422);
+    expect(await reused.json()).toMatchObject({ code: 'idempotency-key-reused', release: made.number });
+    expect((await app.runtime.releases.list()).length).toBe(before + 1);
+  }, 120_000);
 });
 
 describe('analytics service in demo mode', () => {

@@ -1,6 +1,6 @@
 import { AnalyticsClosedError } from '@npo/analytics-model';
 import { ReportNotFoundError } from '@npo/analytics-reports';
-import { ReleaseRequestError, ReleaseServiceBusyError, ReleaseServiceClosedError, ReleaseStoreError } from '@npo/analytics-releases';
+import { NothingToReleaseError, ReleaseBeforeLatestError, ReleaseKeyReusedError, ReleaseRequestError, ReleaseServiceBusyError, ReleaseServiceClosedError, ReleaseStoreError } from '@npo/analytics-releases';
 import { mapError, problems, type AnyErrorMapping } from '@npo/platform';
 import { InvalidParametersError, InvalidReleaseInputError, ReleaseRefusedError } from '@npo/privacy';
 
@@ -8,6 +8,9 @@ import { InvalidParametersError, InvalidReleaseInputError, ReleaseRefusedError }
 export const analyticsErrorMappings: readonly AnyErrorMapping[] = [
   mapError(ReportNotFoundError, (e) => problems.notFound(e.message)),
   mapError(ReleaseRequestError, (e) => ({ status: 400, kind: 'validation-failed', detail: e.message })),
+  mapError(ReleaseBeforeLatestError, (e) => problems.ruleViolation(e.code, e.message, { code: e.code, latest: e.latest })),
+  mapError(NothingToReleaseError, (e) => problems.ruleViolation(e.code, e.message, { code: e.code })),
+  mapError(ReleaseKeyReusedError, (e) => ({ status: 422, kind: 'idempotency-key-reused', title: 'Idempotency-Key reused', detail: e.message, extensions: { code: e.code, release: e.number } })),
   mapError(InvalidParametersError, (e) => ({ status: 400, kind: 'validation-failed', detail: e.message, extensions: { issues: e.issues } })),
   mapError(ReleaseStoreError, (e) => (e.code === 'release-number-taken' ? problems.conflict(e.message) : { status: 500, kind: 'internal-error', detail: e.message })),
   // The audit found a suppressed cell it cannot protect: nothing is published.

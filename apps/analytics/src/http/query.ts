@@ -11,7 +11,16 @@ export const reportQuerySchema = z.object({
 export type ReportQuery = z.infer<typeof reportQuerySchema>;
 
 const percent = z.number().gt(0).lte(100);
-const nonNegativeInt = z.number().int().nonnegative();
+/*
+ * Upper bounds far beyond any meaningful setting (the Netherlands has ~9,000 schools; NPO's whole budget is
+ * under €10 billion): they only keep absurd values (1e15) from sending a release into minutes of LP work.
+ */
+const MAX_SCHOOLS = 100_000;
+const MAX_CENTS = 10_000_000_000_000;
+const MAX_WEIGHT = 1_000_000;
+const nonNegativeInt = z.number().int().nonnegative().max(MAX_SCHOOLS);
+const cents = z.number().int().nonnegative().max(MAX_CENTS);
+const weight = z.number().nonnegative().max(MAX_WEIGHT);
 
 /**
  * Overrides of the disclosure settings (libs/privacy README), checked strictly: a misspelt key would
@@ -20,18 +29,18 @@ const nonNegativeInt = z.number().int().nonnegative();
  */
 export const disclosureOverridesSchema = z
   .object({
-    minFrequency: z.number().int().positive().optional(),
+    minFrequency: z.number().int().positive().max(MAX_SCHOOLS).optional(),
     allOrNothing: z.object({ belowPopulation: nonNegativeInt.optional(), zero: z.boolean().optional(), full: z.boolean().optional() }).strict().optional(),
     dominance: z
-      .object({ pPercent: percent.nullable().optional(), nk: z.array(z.object({ n: z.number().int().positive(), k: percent }).strict()).max(10).optional() })
+      .object({ pPercent: percent.nullable().optional(), nk: z.array(z.object({ n: z.number().int().positive().max(MAX_SCHOOLS), k: percent }).strict()).max(10).optional() })
       .strict()
       .optional(),
     protection: z
-      .object({ countMargin: nonNegativeInt.optional(), amountPercent: z.number().nonnegative().optional(), amountMinimumCents: nonNegativeInt.optional(), minWidth: z.number().int().positive().optional() })
+      .object({ countMargin: nonNegativeInt.optional(), amountPercent: z.number().nonnegative().max(100).optional(), amountMinimumCents: cents.optional(), minWidth: z.number().int().positive().max(MAX_CENTS).optional() })
       .strict()
       .optional(),
     cost: z
-      .object({ base: z.number().positive().optional(), perSchool: z.number().nonnegative().optional(), perEuro: z.number().nonnegative().optional(), priorSuppressedFactor: z.number().positive().optional() })
+      .object({ base: z.number().positive().max(MAX_WEIGHT).optional(), perSchool: weight.optional(), perEuro: weight.optional(), priorSuppressedFactor: z.number().positive().max(MAX_WEIGHT).optional() })
       .strict()
       .optional(),
     maxRepairRounds: z.number().int().positive().max(10).optional(),

@@ -1,7 +1,7 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Req, Res } from '@nestjs/common';
 import { lastEndedDay, type ReleaseMetadata } from '@npo/analytics-releases';
-import { NotFoundError, Public, Roles, TokenService, ZodBody, ZodValidationPipe } from '@npo/platform';
-import type { FastifyRequest } from 'fastify';
+import { NotFoundError, Public, RequestValidationError, Roles, TokenService, ZodBody, ZodValidationPipe } from '@npo/platform';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { AnalyticsRuntime } from '../analytics-runtime.js';
 import { ANALYTICS_RUNTIME } from '../tokens.js';
@@ -9,6 +9,26 @@ import { type CreateReleaseBody, createReleaseBodySchema } from './query.js';
 import { isTrustedRole, optionalPrincipal } from './request-principal.js';
 
 const numberPipe = new ZodValidationPipe(z.coerce.number().int().positive().max(1_000_000_000));
+
+const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
+// As the school API accepts them.
+const acceptableKey = /^[\x21-\x7E]{1,200}$/;
+
+function idempotencyKeyOf(request: FastifyRequest): string | undefined {
+  const raw = request.headers[IDEMPOTENCY_KEY_HEADER];
+  if (raw === undefined) return undefined;
+  const key = Array.isArray(raw) ? raw[0] : raw;
+  if (key === undefined || !acceptableKey.test(key)) {
+    throw new RequestValidationError([{ in: 'header', pointer: '/Idempotency-Key', code: 'invalid_format', message: 'Idempotency-Key must be 1-200 printable ASCII characters' }]);
+  }
+  return key;
+}
+
+/** The body as JSON with every object's keys sorted: a retry that orders its fields otherwise is the same request. */
+const canonical = (value: unknown): string =>
+  JSON.stringify(value ?? null, (_key, v: unknown) =>
+    v !== null && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
+  );
 
 @Controller('v1/releases')
 export class ReleasesController {
@@ -42,17 +62,30 @@ export class ReleasesController {
     };
   }
 
+  /**
+   * Makes a release. With an Idempotency-Key a retry gets the release the first request made (201, header
+   * `Idempotent-Replayed: true`), even one sent while that is still being computed; without one every
+   * request makes a release.
+   */
   @Post()
   @Roles('ocw', 'admin')
   @HttpCode(201)
-  async create(@Body(new ZodBody(createReleaseBodySchema)) body: CreateReleaseBody, @Req() request: FastifyRequest): Promise<ReleaseMetadata> {
+  async create(
+    @Body(new ZodBody(createReleaseBodySchema)) body: CreateReleaseBody,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) response: FastifyReply,
+  ): Promise<ReleaseMetadata> {
     const principal = request.principal;
-    const asOf = body.asOf ?? lastEndedDay(new Date());
-    const release = await this.runtime.releaseService.create({
-      asOf,
+    const key = idempotencyKeyOf(request);
+    const asked = {
+      asOf: body.asOf ?? lastEndedDay(new Date()),
       createdBy: principal === undefined ? 'unknown' : `${principal.role}:${principal.sub}`,
       ...(body.parameters === undefined ? {} : { parameters: body.parameters }),
-    });
+    };
+    if (key === undefined) return (await this.runtime.releaseService.create(asked)).metadata;
+    // The body as sent, not the resolved date: a retry on the next day still means the same release.
+    const { release, replayed } = await this.runtime.releaseService.createOnce(asked, { key, request: canonical(body) });
+    if (replayed) response.header('idempotent-replayed', 'true');
     return release.metadata;
   }
 }

@@ -7,7 +7,15 @@ import { openSqliteEventStore } from '@npo/event-store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvalidParametersError } from '@npo/privacy';
 import { ReleaseSchedule } from './release-schedule.js';
-import { ReleaseRequestError, ReleaseService, ReleaseServiceBusyError, ReleaseServiceClosedError } from './release-service.js';
+import {
+  NothingToReleaseError,
+  ReleaseBeforeLatestError,
+  ReleaseKeyReusedError,
+  ReleaseRequestError,
+  ReleaseService,
+  ReleaseServiceBusyError,
+  ReleaseServiceClosedError,
+} from './release-service.js';
 import { ReleaseStore, ReleaseStoreError } from './release-store.js';
 
 describe('releases', () => {
@@ -138,7 +146,7 @@ describe('releases', () => {
     expect(readFileSync(join(heldDir, 'log.ndjson'), 'utf8').trim().split('\n')).toHaveLength(1);
 
     const late = new ReleaseService({ db, store: new ReleaseStore(heldDir), codeVersion: 'test-1.0', clock: () => new Date('2022-09-01T12:00:00Z') });
-    const computing = late.create({ asOf: '2022-07-31', createdBy: 'test' });
+    const computing = late.create({ asOf: '2022-08-31', createdBy: 'test' });
     await late.close();
     await expect(computing).rejects.toBeInstanceOf(ReleaseServiceClosedError);
     expect(await new ReleaseStore(heldDir).numbers()).toEqual([1]);
@@ -159,6 +167,45 @@ describe('releases', () => {
     if (existing === undefined) throw new Error('release 1 missing');
     const record = { pattern: [], audit: { ok: true, cells: [], lpSolves: 0, totalLpSolves: 0, explorationLps: 0 } };
     await expect(store.create(1, { ...existing.metadata }, existing.report, record, { input: { releaseId: 'x', tables: [] }, suppressed: [] })).rejects.toBeInstanceOf(ReleaseStoreError);
+  });
+
+  it('refuses a release of a day before the latest release, and one with no data, before computing anything', async () => {
+    // Release 3 describes 2022-08-31: an earlier day would replace its figures on every public page.
+    await expect(service.create({ asOf: '2022-08-30', createdBy: 'ocw:x' })).rejects.toBeInstanceOf(ReleaseBeforeLatestError);
+    const empty = new ReleaseService({ db, store: new ReleaseStore(join(dir.path, 'empty-releases')), codeVersion: 'test-1.0', clock: () => new Date('2022-09-01T12:00:00Z') });
+    await expect(empty.create({ asOf: '2000-01-02', createdBy: 'ocw:x' })).rejects.toBeInstanceOf(NothingToReleaseError);
+    expect(await new ReleaseStore(join(dir.path, 'empty-releases')).numbers()).toEqual([]);
+  });
+
+  it('with an Idempotency-Key makes one release however often it is asked, and refuses the key for another request', { timeout: 180_000 }, async () => {
+    const keyedStore = new ReleaseStore(join(dir.path, 'keyed-releases'));
+    const keyed = new ReleaseService({ db, store: keyedStore, codeVersion: 'test-1.0', clock: () => new Date('2022-09-01T12:00:00Z') });
+    const asked = { asOf: '2022-08-31', createdBy: 'ocw:k' };
+    const request = { key: 'release-2022-08', request: '{"asOf":"2022-08-31"}' };
+    // A retry sent while the first is still being computed: both answered with the one release.
+    const [first, retry] = await Promise.all([keyed.createOnce(asked, request), keyed.createOnce(asked, request)]);
+    expect(first).toMatchObject({ replayed: false, release: { metadata: { number: 1 } } });
+    expect(retry).toMatchObject({ replayed: true, release: { metadata: { number: 1, sha256: first.release.metadata.sha256 } } });
+    // A new process (nothing cached) still knows the key from the release's request record.
+    const restarted = new ReleaseService({ db, store: keyedStore, codeVersion: 'test-1.0', clock: () => new Date('2022-09-01T12:00:00Z') });
+    await expect(restarted.createOnce(asked, request)).resolves.toMatchObject({ replayed: true, release: { metadata: { number: 1 } } });
+    await expect(restarted.createOnce({ ...asked, parameters: { minFrequency: 6 } }, { ...request, request: '{"asOf":"2022-08-31","parameters":{"minFrequency":6}}' })).rejects.toBeInstanceOf(
+      ReleaseKeyReusedError,
+    );
+    expect(await keyedStore.numbers()).toEqual([1]);
+    // The key is not readable from the files: only hashes are kept.
+    const files = ['release.json', 'metadata.json', 'request.json'].map((f) => readFileSync(join(keyedStore.dir, '000001', f), 'utf8'));
+    for (const text of files) expect(text).not.toContain('release-2022-08');
+  });
+
+  it('answers a request it cannot make at once, not after the release being computed', { timeout: 180_000 }, async () => {
+    const busy = new ReleaseService({ db, store: new ReleaseStore(join(dir.path, 'busy-releases')), codeVersion: 'test-1.0', clock: () => new Date('2022-09-01T12:00:00Z') });
+    let computed = false;
+    const computing = busy.create({ asOf: '2022-08-31', createdBy: 'ocw:x' }).then(() => (computed = true));
+    await expect(busy.create({ asOf: '2099-01-01', createdBy: 'ocw:x' })).rejects.toBeInstanceOf(ReleaseRequestError);
+    await expect(busy.create({ asOf: '2022-08-31', createdBy: 'ocw:x', parameters: { minFrequency: 2 } })).rejects.toThrow(/not less/);
+    expect(computed).toBe(false);
+    await computing;
   });
 
   it('computes or queues at most maxPendingAdHoc ad-hoc reports, refuses the others, and frees the places when they end', { timeout: 180_000 }, async () => {

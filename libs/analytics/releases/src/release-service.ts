@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { AnalyticsDatabase } from '@npo/analytics-model';
 import {
   earlierStatisticsOf,
@@ -12,7 +13,7 @@ import {
 import { type DisclosureOverrides, layerOverrides, loosenedSettings, resolveParameters } from '@npo/privacy';
 import { protectOffThread } from './protect-off-thread.js';
 import { WarmProtector } from './warm-protector.js';
-import { releaseIdOf, type ReleaseStore, type StoredRelease } from './release-store.js';
+import { releaseIdOf, type ReleaseMetadata, type ReleaseRequestRecord, type ReleaseStore, type StoredRelease } from './release-store.js';
 
 export interface CreateReleaseRequest {
   /** Calendar day the figures describe (end of that day, Dutch time). */
@@ -37,6 +38,46 @@ export interface ReleaseServiceOptions {
 }
 
 export const DEFAULT_MAX_PENDING_AD_HOC = 3;
+
+/** A client's key for one release request (the Idempotency-Key header) and what it asked for. */
+export interface ReleaseIdempotency {
+  readonly key: string;
+  /** Canonical form of the request as sent, e.g. its body with sorted keys. */
+  readonly request: string;
+}
+
+/**
+ * The public reads the latest release. One of an earlier date would replace newer figures on every page,
+ * and releases cannot be withdrawn: a release may describe the latest release's day or a later one.
+ */
+export class ReleaseBeforeLatestError extends Error {
+  readonly code = 'release-before-latest' as const;
+  constructor(
+    readonly asOf: string,
+    readonly latest: Pick<ReleaseMetadata, 'number' | 'asOf'>,
+  ) {
+    super(`asOf ${asOf} lies before release ${latest.number}, which describes ${latest.asOf}: a release may not go back in time (the latest one is what everyone reads)`);
+    this.name = 'ReleaseBeforeLatestError';
+  }
+}
+
+/** No school year has data as of the date: the release would publish nothing and blank every report. */
+export class NothingToReleaseError extends Error {
+  readonly code = 'release-without-data' as const;
+  constructor(readonly asOf: string) {
+    super(`nothing to release as of ${asOf}: no school year has data by then`);
+    this.name = 'NothingToReleaseError';
+  }
+}
+
+/** The Idempotency-Key was used before, by the same principal, for another release request. */
+export class ReleaseKeyReusedError extends Error {
+  readonly code = 'idempotency-key-reused' as const;
+  constructor(readonly number: number) {
+    super(`this Idempotency-Key was used for release ${number} with another request; use a new key for a new release`);
+    this.name = 'ReleaseKeyReusedError';
+  }
+}
 
 /**
  * Too many ad-hoc reports are being computed or waiting. Each holds its view's input while it waits for
@@ -86,12 +127,42 @@ export class ReleaseService {
   readonly #earlier = new Map<number, EarlierStatistics>();
   #closing = false;
   #writing: Promise<StoredRelease> | undefined;
+  /** keyHash -> the release made for it, from the request records of the releases in #keysRead. */
+  readonly #keys = new Map<string, { readonly number: number; readonly fingerprint: string }>();
+  readonly #keysRead = new Set<number>();
   constructor(private readonly options: ReleaseServiceOptions) {
     this.#views = new WarmProtector(options.onViewWorkerError === undefined ? {} : { onWorkerError: options.onViewWorkerError });
   }
 
-  create(request: CreateReleaseRequest): Promise<StoredRelease> {
+  // async although nothing is awaited before the queue: a refused request becomes a rejection, not a throw.
+  async create(request: CreateReleaseRequest): Promise<StoredRelease> {
+    // Checks that need no turn: a request that cannot be made does not wait behind a release being computed.
+    this.#checkRequest(request);
     const run = this.#queue.then(() => this.#create(request));
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /**
+   * `create` made safe to retry: the first request with a key makes the release, a retry with the same key
+   * and request gets that release back (`replayed`), the same key with another request is refused. Keys
+   * belong to who asked (`createdBy`). A request that failed kept nothing and may be retried with its key.
+   */
+  async createOnce(request: CreateReleaseRequest, idempotency: ReleaseIdempotency): Promise<{ readonly release: StoredRelease; readonly replayed: boolean }> {
+    this.#checkRequest(request);
+    const record: ReleaseRequestRecord = {
+      keyHash: sha256(`${request.createdBy}\n${idempotency.key}`),
+      fingerprint: sha256(idempotency.request),
+    };
+    // In the queue, so a retry sent while the first is still computing finds it made.
+    const run = this.#queue.then(async () => {
+      const earlier = await this.#releaseWithKey(record.keyHash);
+      if (earlier === undefined) return { release: await this.#create(request, record), replayed: false };
+      if (earlier.fingerprint !== record.fingerprint) throw new ReleaseKeyReusedError(earlier.number);
+      const release = await this.options.store.get(earlier.number);
+      if (release === undefined) throw new Error(`release ${earlier.number} disappeared`);
+      return { release, replayed: true };
+    });
     this.#queue = run.catch(() => undefined);
     return run;
   }
@@ -134,12 +205,31 @@ export class ReleaseService {
     await this.#views.close();
   }
 
-  async #create(request: CreateReleaseRequest): Promise<StoredRelease> {
+  #checkRequest(request: CreateReleaseRequest): void {
+    checkAsOf(request.asOf, this.#today(), 'release');
+    this.#releaseParameters(request.parameters);
+  }
+
+  /** The earlier release made for this key, if any: request records are read once per process. */
+  async #releaseWithKey(keyHash: string): Promise<{ readonly number: number; readonly fingerprint: string } | undefined> {
+    for (const n of await this.options.store.numbers()) {
+      if (this.#keysRead.has(n)) continue;
+      const record = await this.options.store.requestRecord(n);
+      if (record !== undefined) this.#keys.set(record.keyHash, { number: n, fingerprint: record.fingerprint });
+      this.#keysRead.add(n);
+    }
+    return this.#keys.get(keyHash);
+  }
+
+  async #create(request: CreateReleaseRequest, keyed?: ReleaseRequestRecord): Promise<StoredRelease> {
     checkAsOf(request.asOf, this.#today(), 'release');
     const parameters = this.#releaseParameters(request.parameters);
+    const latest = (await this.options.store.list()).at(-1);
+    if (latest !== undefined && request.asOf < latest.asOf) throw new ReleaseBeforeLatestError(request.asOf, latest);
     const number = await this.options.store.nextNumber();
     // Releases are made one at a time (the queue): each one already uses every core it is given.
     const input = await reportInputAsOf(this.options.db, request.asOf, releaseIdOf(number));
+    if (input.basis.schoolYears.length === 0) throw new NothingToReleaseError(request.asOf);
     const groups = statisticGroups(input.statistics);
     const protectedReport = await protectOffThread({
       input,
@@ -171,6 +261,7 @@ export class ReleaseService {
         statistics: published.statistics.filter(hasFigure).map((s) => ({ guard: s.guard, contributors: groups.get(s.guard) ?? [] })),
       },
       protectedReport.prior,
+      keyed,
     );
     this.#writing = writing;
     try {
@@ -243,3 +334,5 @@ function checkAsOf(asOf: string, today: string, kind: 'release' | 'ad hoc'): voi
   // release of the same day would then differ from the first by what happened in between.
   if (kind === 'release' && asOf === today) throw new ReleaseRequestError(`asOf ${asOf} is today, which has not ended yet in the Netherlands; the latest a release may describe is yesterday`);
 }
+
+const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');

@@ -18,6 +18,8 @@ import { PRIOR_FILE } from './prior-file.js';
  *                           published statistic; never served (it narrows true values, names schools)
  *   000001/prior.json       the unprotected input, kept (0400) only so later releases can stay consistent
  *                           with this one's suppression pattern; never served
+ *   000001/request.json     only for a release asked with an Idempotency-Key: hashes of who asked with
+ *                           which key and of the request, so a retry gets this release back (0400)
  *   log.ndjson              one line per release: its metadata (number, times, who, as-of date, code
  *                           version, cells suppressed and published, audit verdict) and the sha256 of release.json
  * A release directory appears by renaming a complete temporary directory to its number, so a reader
@@ -38,6 +40,17 @@ export interface ReleaseMetadata {
   readonly auditOk: boolean;
   /** sha256 of release.json as written. */
   readonly sha256?: string;
+}
+
+/**
+ * The request a release was made for, when it came with an Idempotency-Key: a retry with the same key
+ * gets this release back instead of a second one. Hashes only: the key is the client's.
+ */
+export interface ReleaseRequestRecord {
+  /** sha256 of who asked and their key. */
+  readonly keyHash: string;
+  /** sha256 of the request as asked (canonical JSON). */
+  readonly fingerprint: string;
 }
 
 export interface StoredRelease {
@@ -63,6 +76,8 @@ export class ReleaseStoreError extends Error {
 }
 
 const NUMBER_DIR = /^\d{6}$/;
+const REQUEST_FILE = 'request.json';
+
 export const releaseIdOf = (n: number): string => `R${String(n).padStart(6, '0')}`;
 const dirOf = (n: number): string => String(n).padStart(6, '0');
 
@@ -152,6 +167,16 @@ export class ReleaseStore {
    * a release's workers read them themselves (see protectOffThread).
    * Release directories are never changed once written, so the list stays valid.
    */
+  /** The keyed request release `number` was made for; undefined for a release made without a key. */
+  async requestRecord(number: number): Promise<ReleaseRequestRecord | undefined> {
+    try {
+      return JSON.parse(await readFile(join(this.dir, dirOf(number), REQUEST_FILE), 'utf8')) as ReleaseRequestRecord;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw new ReleaseStoreError('release-corrupt', `release ${number}: ${REQUEST_FILE} unreadable (${error instanceof Error ? error.message : String(error)})`);
+    }
+  }
+
   async priorFiles(): Promise<string[]> {
     return (await this.numbers()).map((n) => join(this.dir, dirOf(n), PRIOR_FILE));
   }
@@ -163,6 +188,7 @@ export class ReleaseStore {
     report: PublishedReport,
     record: DisclosureRecord,
     prior: PriorRelease,
+    request?: ReleaseRequestRecord,
   ): Promise<StoredRelease> {
     await mkdir(this.dir, { recursive: true });
     const full: ReleaseMetadata = { number, id: releaseIdOf(number), ...metadata };
@@ -183,6 +209,7 @@ export class ReleaseStore {
     await writeDurably(join(tmp, 'metadata.json'), `${JSON.stringify({ ...full, sha256 })}\n`, 0o444);
     await writeDurably(join(tmp, 'disclosure.json'), await jsonChunksInTurns(record, replacer), 0o400);
     await writeDurably(join(tmp, PRIOR_FILE), await jsonChunksInTurns(prior), 0o400);
+    if (request !== undefined) await writeDurably(join(tmp, REQUEST_FILE), `${JSON.stringify(request)}\n`, 0o400);
     await fsyncDir(tmp);
     try {
       await rename(tmp, join(this.dir, dirOf(number)));
