@@ -42,11 +42,13 @@ export const platformProblemKinds = {
   'not-found': { status: 404, title: 'Not found' },
   'method-not-allowed': { status: 405, title: 'Method not allowed' },
   conflict: { status: 409, title: 'Conflict' },
+  'request-timeout': { status: 408, title: 'Request timeout' },
   'payload-too-large': { status: 413, title: 'Payload too large' },
   'unsupported-media-type': { status: 415, title: 'Unsupported media type' },
   'rule-violation': { status: 422, title: 'Domain rule violated' },
   'precondition-required': { status: 428, title: 'Precondition required' },
   'too-many-requests': { status: 429, title: 'Too many requests' },
+  'request-header-fields-too-large': { status: 431, title: 'Request header fields too large' },
   'internal-error': { status: 500, title: 'Internal server error' },
   'service-unavailable': { status: 503, title: 'Service unavailable' },
 } as const satisfies Record<string, { status: number; title: string }>;
@@ -68,6 +70,26 @@ export function titleFor(kind: string, status: number): string {
   return known?.title ?? STATUS_CODES[status] ?? 'Error';
 }
 
+const reserved = new Set(['type', 'title', 'status', 'detail', 'instance']);
+
+/**
+ * The body for a spec. `instance` is the request path (query dropped: it may carry what should not
+ * be echoed); extensions never replace the standard members.
+ */
+export function problemDetails(spec: ProblemSpec, at: { readonly instance?: string; readonly correlationId: string }): ProblemDetails {
+  const status = spec.status >= 400 && spec.status <= 599 ? spec.status : 500;
+  const extensions = Object.fromEntries(Object.entries(spec.extensions ?? {}).filter(([key]) => !reserved.has(key)));
+  return {
+    type: problemType(spec.kind),
+    title: spec.title ?? titleFor(spec.kind, status),
+    status,
+    ...(spec.detail !== undefined ? { detail: spec.detail } : {}),
+    ...(at.instance !== undefined ? { instance: at.instance.split('?')[0] ?? at.instance } : {}),
+    correlationId: at.correlationId,
+    ...extensions,
+  };
+}
+
 /** Builders for the common specs, so apps mapping their own errors produce the same shapes. */
 export const problems = {
   malformed: (detail: string): ProblemSpec => ({ status: 400, kind: 'malformed-request', detail }),
@@ -87,4 +109,11 @@ export const problems = {
     extensions: { ...extensions, rule },
   }),
   unavailable: (detail: string): ProblemSpec => ({ status: 503, kind: 'service-unavailable', detail }),
+  unsupportedMediaType: (detail: string): ProblemSpec => ({ status: 415, kind: 'unsupported-media-type', detail }),
+  methodNotAllowed: (method: string, path: string, allowed: readonly string[]): ProblemSpec => ({
+    status: 405,
+    kind: 'method-not-allowed',
+    detail: `${path} does not take ${method}; it takes ${allowed.join(', ')}.`,
+    headers: { Allow: allowed.join(', ') },
+  }),
 };

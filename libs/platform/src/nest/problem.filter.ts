@@ -1,12 +1,11 @@
-import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Inject } from '@nestjs/common';
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Inject, NotFoundException } from '@nestjs/common';
 import { type FastifyReply, type FastifyRequest } from 'fastify';
 import { ErrorMappings } from '../errors/error-mappings.js';
 import { HttpMappedError } from '../errors/http-mapped-error.js';
-import { kindForStatus, PROBLEM_CONTENT_TYPE, type ProblemDetails, type ProblemSpec, problemType, titleFor } from '../errors/problem.js';
+import { kindForStatus, PROBLEM_CONTENT_TYPE, problemDetails, type ProblemSpec, problems } from '../errors/problem.js';
 import { type PlatformLogger } from '../logging/logger.js';
+import { allowedMethods } from './allowed-methods.js';
 import { PLATFORM_LOGGER } from './tokens.js';
-
-const reserved = new Set(['type', 'title', 'status', 'detail', 'instance']);
 
 interface FrameworkError {
   code: string;
@@ -44,6 +43,17 @@ function fromFastify(error: FrameworkError, request: FastifyRequest): ProblemSpe
       }
       return undefined;
   }
+}
+
+/**
+ * Nest's not-found handler throws for every URL no route took; when the path exists for other
+ * methods the answer is 405 with `Allow` (RFC 9110 15.5.6), not 404.
+ */
+function fromUnmatchedRoute(request: FastifyRequest): ProblemSpec | undefined {
+  if (request.routeOptions?.url !== undefined) return undefined;
+  const allowed = allowedMethods(request);
+  if (allowed.length === 0) return undefined;
+  return problems.methodNotAllowed(request.method, request.url.split('?')[0] ?? request.url, allowed);
 }
 
 function fromNest(error: HttpException): ProblemSpec {
@@ -86,6 +96,10 @@ export class ProblemFilter implements ExceptionFilter {
       const spec = fromFastify(inner, request);
       if (spec) return spec;
     }
+    if (exception instanceof NotFoundException) {
+      const spec = fromUnmatchedRoute(request);
+      if (spec) return spec;
+    }
     if (exception instanceof HttpException) return fromNest(exception);
     return internalError;
   }
@@ -107,16 +121,7 @@ export class ProblemFilter implements ExceptionFilter {
     if (status >= 500) this.logger.error({ err: exception, correlationId: request.id, status }, 'request failed');
     else this.logger.debug({ correlationId: request.id, status, kind: spec.kind, detail: spec.detail }, 'request rejected');
 
-    const extensions = Object.fromEntries(Object.entries(spec.extensions ?? {}).filter(([key]) => !reserved.has(key)));
-    const body: ProblemDetails = {
-      type: problemType(spec.kind),
-      title: spec.title ?? titleFor(spec.kind, status),
-      status,
-      ...(spec.detail !== undefined ? { detail: spec.detail } : {}),
-      instance: request.url.split('?')[0] ?? request.url,
-      correlationId: request.id,
-      ...extensions,
-    };
+    const body = problemDetails({ ...spec, status }, { instance: request.url, correlationId: request.id });
     if (reply.sent) return;
     reply
       .status(status)

@@ -1,0 +1,133 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Body, Controller, Delete, Get, Param, Post, Put } from '@nestjs/common';
+import { Module } from '@nestjs/common';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../config/load-config.js';
+import { Public } from './auth.decorators.js';
+import { createNestApp, type RunningNestApp } from './create-nest-app.js';
+
+// What reaches the app before (or instead of) a controller: the HTTP parser, the router, the body
+// parser. Every refusal there must be a problem like the ones controllers produce.
+
+@Controller('v1/schools/:brin')
+class EdgeController {
+  @Public()
+  @Get('scans')
+  scans(@Param('brin') brin: string) {
+    return { brin, scans: [] };
+  }
+
+  @Public()
+  @Post('scans')
+  addScan(@Param('brin') brin: string, @Body() body: unknown) {
+    return { brin, body };
+  }
+
+  @Public()
+  @Put('interventions/:code')
+  choose(@Param('code') code: string) {
+    return { code };
+  }
+
+  @Public()
+  @Delete('interventions/:code')
+  withdraw(@Param('code') code: string) {
+    return { code };
+  }
+}
+
+@Module({ controllers: [EdgeController] })
+class EdgeModule {}
+
+let dataDir: string;
+let running: RunningNestApp;
+let port: number;
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'npo-platform-edge-'));
+  const config = loadConfig({ NPO_DATA_DIR: dataDir, NPO_LOG_LEVEL: 'silent' });
+  running = await createNestApp(EdgeModule, config, { name: 'edge-api', port: 0, shutdownHooks: false });
+  port = Number(new URL(running.url).port);
+});
+
+afterAll(async () => {
+  await running?.close();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+interface RawAnswer {
+  readonly status: number;
+  readonly headers: Record<string, string>;
+  readonly body: string;
+}
+
+/** Sends bytes as they are (fetch would refuse or repair them) and reads the answer until the server closes. */
+function raw(request: string): Promise<RawAnswer> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1');
+    const chunks: Buffer[] = [];
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    socket.on('error', reject);
+    socket.on('close', () => {
+      const text = Buffer.concat(chunks).toString('utf8');
+      const [head = '', ...rest] = text.split('\r\n\r\n');
+      const [statusLine = '', ...headerLines] = head.split('\r\n');
+      const headers = Object.fromEntries(
+        headerLines.map((line) => [line.slice(0, line.indexOf(':')).trim().toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]),
+      );
+      resolve({ status: Number(statusLine.split(' ')[1]), headers, body: rest.join('\r\n\r\n') });
+    });
+    socket.write(request);
+  });
+}
+
+const problemContentType = /^application\/problem\+json/;
+
+function expectProblem(answer: { status: number; contentType: string; body: string }, status: number, kind: string): Record<string, unknown> {
+  expect(answer.status).toBe(status);
+  expect(answer.contentType).toMatch(problemContentType);
+  const problem = JSON.parse(answer.body) as Record<string, unknown>;
+  expect(problem).toMatchObject({ type: `urn:npo:problem:${kind}`, status });
+  expect(typeof problem['title']).toBe('string');
+  expect(typeof problem['detail']).toBe('string');
+  return problem;
+}
+
+const rawProblem = (answer: RawAnswer, status: number, kind: string) =>
+  expectProblem({ status: answer.status, contentType: answer.headers['content-type'] ?? '', body: answer.body }, status, kind);
+
+async function call(method: string, path: string, init: { body?: string | Uint8Array; headers?: Record<string, string> } = {}) {
+  const response = await fetch(`${running.url}${path}`, { method, headers: init.headers, body: init.body });
+  return { status: response.status, headers: response.headers, contentType: response.headers.get('content-type') ?? '', body: await response.text() };
+}
+
+describe('405 for a method the route does not have', () => {
+  it.each(['DELETE', 'PATCH', 'PUT', 'OPTIONS'])('%s on a route with a parameter, with Allow', async (method) => {
+    const answer = await call(method, '/v1/schools/16SW/scans');
+    const problem = expectProblem(answer, 405, 'method-not-allowed');
+    expect(answer.headers.get('allow')).toBe('GET, HEAD, POST');
+    expect(problem['instance']).toBe('/v1/schools/16SW/scans');
+    expect(String(problem['detail'])).toContain(method);
+  });
+
+  it('TRACE too (over a raw socket: fetch refuses to send it)', async () => {
+    const answer = await raw('TRACE /v1/schools/16SW/scans HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    rawProblem(answer, 405, 'method-not-allowed');
+    expect(answer.headers['allow']).toBe('GET, HEAD, POST');
+  });
+
+  it('lists the methods of the route that matched, with two parameters', async () => {
+    const answer = await call('GET', '/v1/schools/16SW/interventions/B3?x=1');
+    expectProblem(answer, 405, 'method-not-allowed');
+    expect(answer.headers.get('allow')).toBe('DELETE, PUT');
+  });
+
+  it('still 404 for a path no method has', async () => {
+    const answer = await call('DELETE', '/v1/schools/16SW/nothing');
+    expectProblem(answer, 404, 'not-found');
+    expect(answer.headers.get('allow')).toBeNull();
+  });
+});
