@@ -93,6 +93,13 @@ describe('analytics service over HTTP', () => {
     expect((await get('/v1/reports/evidence.csv')).status).toBe(200);
     expect((await get('/v1/reports/national?schoolYear=2030-2031')).status).toBe(404);
     expect((await get('/v1/reports/national?schoolYear=2021')).status).toBe(400);
+    // Numbers and parameters as written, nothing guessed: release 1 is `1`, an unknown parameter is refused.
+    for (const path of ['/v1/releases/0x1', '/v1/releases/1e0', '/v1/releases/1.0', '/v1/releases/%201', '/v1/reports/national?release=0x1', '/v1/reports/national?format=csv']) {
+      const refused = await get(path);
+      expect(refused.status, path).toBe(400);
+      expect(refused.headers.get('content-type'), path).toContain('application/problem+json');
+    }
+    expect((await get('/v1/reports/national?release=1')).status).toBe(200);
   });
 
   it('gives a gemeente its own report only; ocw any', async () => {

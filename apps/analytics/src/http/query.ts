@@ -1,13 +1,22 @@
 import { schoolYearSchema } from '@npo/contracts';
 import { z } from 'zod';
 
-export const reportQuerySchema = z.object({
-  schoolYear: schoolYearSchema.optional(),
-  /** Ad hoc, as of the end of this day (ocw/admin). Without it: a release. */
-  asOf: z.iso.date().optional(),
-  /** A release number; default the latest. */
-  release: z.coerce.number().int().positive().max(1_000_000_000).optional(),
-});
+/** A release number as written in a URL: decimal digits only (no `0x1`, `1e0`, ` 1` or `1.0` for release 1). */
+export const releaseNumberSchema = z
+  .string()
+  .regex(/^[1-9][0-9]{0,8}$/, 'a release number: 1 to 999999999, decimal digits only')
+  .transform(Number);
+
+// Strict: a misspelt or unsupported parameter (`format=csv`, `schoolyear=`) is refused, not silently ignored.
+export const reportQuerySchema = z
+  .object({
+    schoolYear: schoolYearSchema.optional(),
+    /** Ad hoc, as of the end of this day (ocw/admin). Without it: a release. */
+    asOf: z.iso.date().optional(),
+    /** A release number; default the latest. */
+    release: releaseNumberSchema.optional(),
+  })
+  .strict();
 export type ReportQuery = z.infer<typeof reportQuerySchema>;
 
 const percent = z.number().gt(0).lte(100);

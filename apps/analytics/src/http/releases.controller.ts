@@ -2,13 +2,12 @@ import { Body, Controller, Get, HttpCode, Inject, Param, Post, Req, Res } from '
 import { lastEndedDay, type ReleaseMetadata } from '@npo/analytics-releases';
 import { NotFoundError, Public, RequestValidationError, Roles, TokenService, ZodBody, ZodValidationPipe } from '@npo/platform';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { z } from 'zod';
 import { AnalyticsRuntime } from '../analytics-runtime.js';
 import { ANALYTICS_RUNTIME } from '../tokens.js';
-import { type CreateReleaseBody, createReleaseBodySchema } from './query.js';
+import { type CreateReleaseBody, createReleaseBodySchema, releaseNumberSchema } from './query.js';
 import { isTrustedRole, optionalPrincipal } from './request-principal.js';
 
-const numberPipe = new ZodValidationPipe(z.coerce.number().int().positive().max(1_000_000_000));
+const numberPipe = new ZodValidationPipe(releaseNumberSchema);
 
 const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
 // As the school API accepts them.
