@@ -21,7 +21,7 @@ export const domainRules = {
     'A scan for a school year cannot be completed before 1 August of the calendar year before that school year starts.',
   'mr-decision-before-scan': "An MR decision cannot be dated before the year's first scan was completed: the plan it decides on rests on the scan.",
   'pupils-exceed-school':
-    "pupilsReached and measuredEffect.pupils cannot exceed the school's registered pupil count (its latest reference data).",
+    'pupilsReached and measuredEffect.pupils cannot exceed the largest pupil count registered for the school.',
   'date-in-future': 'A date of something that happened cannot lie after today.',
   'invalid-command': 'The command does not produce an event that satisfies the wire contract.',
 } as const;

@@ -153,9 +153,15 @@ describe('choosing interventions', () => {
     it('accepts every pupil of the school', () => {
       given(ev.registered({ pupils: 167 })).when(reaching(167)).then([{ type: 'npo.InterventionChosen', data: reaching(167).data }]);
     });
-    it('counts against the latest reference data (SchoolDetailsChanged)', () => {
+    it('counts against the largest count registered: a grown school may reach its new count', () => {
+      const grown = { type: 'npo.SchoolDetailsChanged', data: { ...details, pupils: 200 } } as const;
+      given(ev.registered({ pupils: 167 }), grown).when(reaching(200)).then([{ type: 'npo.InterventionChosen', data: reaching(200).data }]);
+      given(ev.registered({ pupils: 167 }), grown).when(reaching(201)).thenThrows('pupils-exceed-school');
+    });
+    it('and a shrunk school its earlier count (a spring plan made on last year\'s count), but no more', () => {
       const shrunk = { type: 'npo.SchoolDetailsChanged', data: { ...details, pupils: 100 } } as const;
-      given(ev.registered({ pupils: 167 }), shrunk).when(reaching(150)).thenThrows('pupils-exceed-school');
+      given(ev.registered({ pupils: 167 }), shrunk).when(reaching(150)).then([{ type: 'npo.InterventionChosen', data: reaching(150).data }]);
+      given(ev.registered({ pupils: 167 }), shrunk).when(reaching(168)).thenThrows('pupils-exceed-school');
     });
   });
   it('refuses an empty targetDomains list [invalid-command]', () => {

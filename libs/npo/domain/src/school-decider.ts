@@ -41,12 +41,15 @@ function requireNotAfterToday(date: string, what: string, context: DecideContext
 }
 
 /**
- * Pupils an intervention reaches or an evaluation measured are pupils of this school. Checked against
- * the count registered now; a count that shrinks later leaves earlier choices standing.
+ * Pupils an intervention reaches or an evaluation measured are pupils of this school, so no more than
+ * it has had. The bound is the largest count registered, not the latest: counts are updated each
+ * autumn and drift a few percent, while a plan is made in spring on last year's count and an
+ * evaluation in June measures pupils of whom some have left since. Against the latest count such
+ * honest reports (the simulator makes them) would be refused; 999999 at a school of 167 still is.
  */
-function requireWithinSchool(pupils: number, what: string, details: SchoolDetails): void {
-  if (pupils > details.pupils) {
-    throw new DomainRuleViolation('pupils-exceed-school', `${what} ${pupils} exceeds the ${details.pupils} pupils registered for ${details.brin}.`);
+function requireWithinSchool(pupils: number, what: string, state: SchoolState, brin: string): void {
+  if (pupils > state.peakPupils) {
+    throw new DomainRuleViolation('pupils-exceed-school', `${what} ${pupils} exceeds the ${state.peakPupils} pupils ever registered for ${brin}.`);
   }
 }
 
@@ -118,7 +121,7 @@ export function decideSchool(command: SchoolCommand, state: SchoolState, context
 
     case 'ChooseIntervention': {
       const { brin, schoolYear, code, plannedBudgetCents, pupilsReached } = command.data;
-      const school = requireRegistered(state, brin);
+      requireRegistered(state, brin);
       requireProgrammeYear(schoolYear);
       const edition = menukaartEditionFor(schoolYear);
       if (edition === undefined || !isCodeInEdition(code, edition)) {
@@ -132,7 +135,7 @@ export function decideSchool(command: SchoolCommand, state: SchoolState, context
         throw new DomainRuleViolation('category-f-needs-a-to-e', `${code} (category F) needs an active A-E choice in ${schoolYear}.`);
       }
       requirePositiveCents(plannedBudgetCents, 'plannedBudgetCents');
-      requireWithinSchool(pupilsReached, 'pupilsReached', school);
+      requireWithinSchool(pupilsReached, 'pupilsReached', state, brin);
       return checked([{ type: 'npo.InterventionChosen', data: command.data }]);
     }
 
@@ -189,12 +192,12 @@ export function decideSchool(command: SchoolCommand, state: SchoolState, context
 
     case 'EvaluateIntervention': {
       const { brin, schoolYear, code, measuredEffect } = command.data;
-      const school = requireRegistered(state, brin);
+      requireRegistered(state, brin);
       requireProgrammeYear(schoolYear);
       if (!yearOf(state, schoolYear).everChosen.has(code)) {
         throw new DomainRuleViolation('evaluation-needs-chosen-intervention', `${code} was not chosen in ${schoolYear}.`);
       }
-      if (measuredEffect !== undefined) requireWithinSchool(measuredEffect.pupils, 'measuredEffect.pupils', school);
+      if (measuredEffect !== undefined) requireWithinSchool(measuredEffect.pupils, 'measuredEffect.pupils', state, brin);
       return checked([{ type: 'npo.InterventionEvaluated', data: command.data }]);
     }
 

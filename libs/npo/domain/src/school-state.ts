@@ -48,10 +48,12 @@ export interface SchoolYearState {
 
 export interface SchoolState {
   readonly details: SchoolDetails | null;
+  /** The largest pupil count ever registered for the school: the bound of pupil counts it reports. */
+  readonly peakPupils: number;
   readonly years: ReadonlyMap<string, SchoolYearState>;
 }
 
-export const initialSchoolState = (): SchoolState => ({ details: null, years: new Map() });
+export const initialSchoolState = (): SchoolState => ({ details: null, peakPupils: 0, years: new Map() });
 
 export const emptySchoolYear: SchoolYearState = {
   scan: null,
@@ -92,7 +94,7 @@ export function evolveSchool(state: SchoolState, event: NpoEventData): SchoolSta
   switch (event.type) {
     case 'npo.SchoolRegistered':
     case 'npo.SchoolDetailsChanged':
-      return { ...state, details: event.data };
+      return { ...state, details: event.data, peakPupils: Math.max(state.peakPupils, event.data.pupils) };
     case 'npo.ScanCompleted': {
       const { completedOn, findings } = event.data;
       return withYear(state, event.data.schoolYear, (y) => ({
