@@ -9,6 +9,7 @@ import { ReadinessChecks } from '../health/readiness.js';
 import { createLogger, PinoNestLogger, type PlatformLogger } from '../logging/logger.js';
 import { RequestLogController } from '../logging/request-log-controller.js';
 import { PlatformMetrics } from '../metrics/platform-metrics.js';
+import { clientErrorHandler, frameworkErrorHandler } from './client-errors.js';
 import { type PlatformContext, PlatformModule } from './platform.module.js';
 import { CORRELATION_ID_HEADER, correlationIdFor } from './request-context.js';
 
@@ -68,6 +69,11 @@ export async function createNestApp(appModule: Type | DynamicModule, config: Pla
     genReqId: correlationIdFor,
     requestIdHeader: false,
     logController: new RequestLogController(),
+    // Refusals before a request exists (parser) or before routing finishes (router) answer problems
+    // like everything else. This replaces Nest's frameworkErrors, whose only extra is the headers
+    // of app.useSecurityHeaders(), which no app uses.
+    clientErrorHandler: clientErrorHandler(logger),
+    frameworkErrors: frameworkErrorHandler,
   });
   const fastify = adapter.getInstance();
   // JSON is the only body format the APIs speak; Fastify's text/plain default would let a mislabelled

@@ -104,6 +104,34 @@ async function call(method: string, path: string, init: { body?: string | Uint8A
   return { status: response.status, headers: response.headers, contentType: response.headers.get('content-type') ?? '', body: await response.text() };
 }
 
+describe('errors of the HTTP parser, before any route', () => {
+  it('431 for a URL over the header size limit', async () => {
+    const answer = await raw(`GET /v1/schools/16SW/scans?q=${'x'.repeat(20 * 1024)} HTTP/1.1\r\nHost: x\r\n\r\n`);
+    const problem = rawProblem(answer, 431, 'request-header-fields-too-large');
+    expect(answer.headers['connection']).toBe('close');
+    expect(answer.headers['x-correlation-id']).toBe(problem['correlationId']);
+  });
+
+  it('431 for a header over the limit', async () => {
+    rawProblem(await raw(`GET /v1/schools/16SW/scans HTTP/1.1\r\nHost: x\r\nX-Big: ${'y'.repeat(20 * 1024)}\r\n\r\n`), 431, 'request-header-fields-too-large');
+  });
+
+  it.each([
+    ['Transfer-Encoding together with Content-Length', 'POST /v1/schools/16SW/scans HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n'],
+    ['an unknown method', 'FROB /v1/schools/16SW/scans HTTP/1.1\r\nHost: x\r\n\r\n'],
+    ['a request line that is not HTTP', 'hello there\r\n\r\n'],
+    ['a header line without a colon', 'GET /v1/schools/16SW/scans HTTP/1.1\r\nHost: x\r\nno colon here\r\n\r\n'],
+  ])('400 for %s', async (_what, request) => {
+    const answer = await raw(request);
+    rawProblem(answer, 400, 'malformed-request');
+    expect(Number(answer.headers['content-length'])).toBe(Buffer.byteLength(answer.body));
+  });
+
+  it('400 for a URL the router cannot decode', async () => {
+    expectProblem(await call('GET', '/v1/schools/%zz/scans'), 400, 'malformed-request');
+  });
+});
+
 describe('405 for a method the route does not have', () => {
   it.each(['DELETE', 'PATCH', 'PUT', 'OPTIONS'])('%s on a route with a parameter, with Allow', async (method) => {
     const answer = await call(method, '/v1/schools/16SW/scans');
