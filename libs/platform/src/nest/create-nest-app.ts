@@ -9,6 +9,7 @@ import { ReadinessChecks } from '../health/readiness.js';
 import { createLogger, PinoNestLogger, type PlatformLogger } from '../logging/logger.js';
 import { RequestLogController } from '../logging/request-log-controller.js';
 import { PlatformMetrics } from '../metrics/platform-metrics.js';
+import { checkBodyEncoding } from './body-encoding.js';
 import { clientErrorHandler, frameworkErrorHandler } from './client-errors.js';
 import { type PlatformContext, PlatformModule } from './platform.module.js';
 import { CORRELATION_ID_HEADER, correlationIdFor } from './request-context.js';
@@ -82,6 +83,14 @@ export async function createNestApp(appModule: Type | DynamicModule, config: Pla
   fastify.addHook('onRequest', (request, reply, done) => {
     reply.header(CORRELATION_ID_HEADER, request.id);
     done();
+  });
+  fastify.addHook('preParsing', (request, _reply, payload, done) => {
+    try {
+      checkBodyEncoding(request);
+      done(null, payload);
+    } catch (error) {
+      done(error as Error);
+    }
   });
   fastify.addHook('onResponse', (request, reply, done) => {
     context.metrics.observeRequest(request.routeOptions.url, request.method, reply.statusCode, reply.elapsedTime / 1000);

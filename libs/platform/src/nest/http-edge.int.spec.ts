@@ -159,3 +159,35 @@ describe('405 for a method the route does not have', () => {
     expect(answer.headers.get('allow')).toBeNull();
   });
 });
+
+describe('415 for a body the JSON parser would misread', () => {
+  const json = JSON.stringify({ ok: true });
+
+  it.each(['gzip', 'deflate', 'br', 'GZIP'])('Content-Encoding %s', async (coding) => {
+    const answer = await call('POST', '/v1/schools/16SW/scans', { body: json, headers: { 'content-type': 'application/json', 'content-encoding': coding } });
+    const problem = expectProblem(answer, 415, 'unsupported-media-type');
+    expect(String(problem['detail'])).toContain(coding);
+    expect(problem['code']).toBe('UNSUPPORTED_CONTENT_ENCODING');
+    expect(answer.headers.get('accept-encoding')).toBe('identity');
+  });
+
+  it.each(['utf-16', 'UTF-16LE', 'iso-8859-1', '"latin1"'])('charset %s', async (charset) => {
+    const answer = await call('POST', '/v1/schools/16SW/scans', { body: json, headers: { 'content-type': `application/json; charset=${charset}` } });
+    const problem = expectProblem(answer, 415, 'unsupported-media-type');
+    expect(String(problem['detail'])).toContain('utf-8');
+    expect(problem['code']).toBe('UNSUPPORTED_CHARSET');
+  });
+
+  it.each(['application/json', 'application/json; charset=utf-8', 'application/json;charset=UTF-8', 'application/json; charset="utf-8"'])(
+    'accepts %s, and Content-Encoding identity',
+    async (contentType) => {
+      const answer = await call('POST', '/v1/schools/16SW/scans', { body: json, headers: { 'content-type': contentType, 'content-encoding': 'identity' } });
+      expect(answer.status).toBe(201);
+      expect(JSON.parse(answer.body)).toEqual({ brin: '16SW', body: { ok: true } });
+    },
+  );
+
+  it('ignores a Content-Encoding on a request without a body', async () => {
+    expect((await call('GET', '/v1/schools/16SW/scans', { headers: { 'content-encoding': 'gzip' } })).status).toBe(200);
+  });
+});

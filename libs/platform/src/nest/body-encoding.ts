@@ -1,0 +1,57 @@
+import { type FastifyRequest } from 'fastify';
+import { HttpMappedError } from '../errors/http-mapped-error.js';
+import { problems } from '../errors/problem.js';
+
+/** 415 for a body the parsers would misread rather than refuse. */
+export class UnsupportedBodyEncodingError extends HttpMappedError {
+  constructor(code: 'UNSUPPORTED_CONTENT_ENCODING' | 'UNSUPPORTED_CHARSET', detail: string, headers?: Record<string, string>) {
+    super(code, { ...problems.unsupportedMediaType(detail), ...(headers ? { headers } : {}) });
+  }
+}
+
+const hasBody = (request: FastifyRequest): boolean => {
+  const length = request.headers['content-length'];
+  return request.headers['transfer-encoding'] !== undefined || (length !== undefined && length.trim() !== '0');
+};
+
+const isJson = (mediaType: string): boolean => mediaType === 'application/json' || mediaType.endsWith('+json');
+
+/** The charset parameter of a Content-Type, lower case and unquoted; undefined when absent. */
+function charsetOf(contentType: string): string | undefined {
+  for (const parameter of contentType.split(';').slice(1)) {
+    const at = parameter.indexOf('=');
+    if (at < 0 || parameter.slice(0, at).trim().toLowerCase() !== 'charset') continue;
+    return parameter
+      .slice(at + 1)
+      .trim()
+      .replace(/^"(.*)"$/, '$1')
+      .toLowerCase();
+  }
+  return undefined;
+}
+
+/**
+ * Fastify `preParsing` hook. No parser here decodes a content coding, and the JSON parser reads
+ * bytes as UTF-8 whatever charset is claimed; left alone, a gzipped body fails as "not valid JSON"
+ * (400, wrongly blaming the client's JSON) and a UTF-16 one is silently mis-decoded. Both are 415:
+ * RFC 7694 for the coding (with `Accept-Encoding: identity`), RFC 8259 8.1 (JSON is UTF-8) for the
+ * charset. A bodiless request is not checked: there is nothing to misread.
+ */
+export function checkBodyEncoding(request: FastifyRequest): void {
+  if (!hasBody(request)) return;
+  const coding = request.headers['content-encoding'];
+  if (coding !== undefined && coding.split(',').some((c) => c.trim() !== '' && c.trim().toLowerCase() !== 'identity')) {
+    throw new UnsupportedBodyEncodingError(
+      'UNSUPPORTED_CONTENT_ENCODING',
+      `Content-Encoding ${JSON.stringify(coding)} is not supported; send the body uncompressed.`,
+      { 'Accept-Encoding': 'identity' },
+    );
+  }
+  const contentType = request.headers['content-type'];
+  if (contentType === undefined) return;
+  const mediaType = (contentType.split(';')[0] ?? '').trim().toLowerCase();
+  const charset = charsetOf(contentType);
+  if (isJson(mediaType) && charset !== undefined && charset !== 'utf-8') {
+    throw new UnsupportedBodyEncodingError('UNSUPPORTED_CHARSET', `charset ${JSON.stringify(charset)} is not accepted: JSON bodies are utf-8.`);
+  }
+}
