@@ -73,6 +73,16 @@ describe('400 Bad Request', () => {
     }
   });
 
+  it.each([
+    ['scans', 'findings', () => scanBody({ findings: { ...scanBody().findings, sport: 'mild' } }), 'sport'],
+    ['evaluations', 'measuredEffect', () => evaluationBody('B3', { measuredEffect: { effectSize: 0.2, pupils: 30, instrument: 'Cito', sd: 1.1 } }), 'sd'],
+  ] as const)('an unknown key inside %s %s is refused, not dropped, naming the key', async (route, field, body, key) => {
+    const answer = await refused(() => http.post(`/v1/schools/${A}/${route}`, { token: tokens.schoolA, json: body() }));
+    const problem = expectProblem(answer, 400, problemTypes.validation);
+    expect(problem.errors).toEqual([expect.objectContaining({ in: 'body', pointer: `/${field}`, code: 'unrecognized_keys' })]);
+    expect(problem.errors[0].message).toContain(key);
+  });
+
   it('a body of the wrong JSON type (an array)', async () => {
     const answer = await refused(() => http.post(`/v1/schools/${A}/allocations`, { token: tokens.ocw, json: [allocationBody()] }));
     expectProblem(answer, 400, problemTypes.validation);

@@ -77,3 +77,12 @@ describe('OpenAPI Idempotency-Key', () => {
     }
   });
 });
+
+describe('OpenAPI request bodies', () => {
+  const components = (doc['components'] as { schemas: Record<string, { properties?: Record<string, { additionalProperties?: unknown }> }> }).schemas;
+
+  it('forbid unknown keys in nested objects too, as the server does', () => {
+    expect(components['ScanBody']?.properties?.['findings']?.additionalProperties).toBe(false);
+    expect(components['EvaluationBody']?.properties?.['measuredEffect']?.additionalProperties).toBe(false);
+  });
+});

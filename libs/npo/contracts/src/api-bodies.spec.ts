@@ -69,6 +69,22 @@ describe.each(Object.keys(apiBodySchemas) as (keyof typeof apiBodySchemas)[])('%
   });
 });
 
+describe('unknown keys inside nested objects', () => {
+  const nested = [
+    ['ScanBody', 'findings', { ...(good.ScanBody['findings'] as object), sport: 'mild' }, 'sport'],
+    ['EvaluationBody', 'measuredEffect', { effectSize: 0.2, pupils: 30, instrument: 'Cito LVS', sd: 1.1 }, 'sd'],
+  ] as const;
+  it.each(nested)('%s refuses an unknown key in %s, naming it', (name, field, value, key) => {
+    const result = apiBodySchemas[name].safeParse({ ...good[name], [field]: value });
+    expect(result.error?.issues).toEqual([expect.objectContaining({ code: 'unrecognized_keys', path: [field], keys: [key] })]);
+  });
+  it.each(nested)('%s documents %s with additionalProperties: false', (name, field) => {
+    // As the OpenAPI document renders request bodies: their input side.
+    const json = z.toJSONSchema(apiBodySchemas[name], { io: 'input' }) as { properties: Record<string, { additionalProperties?: unknown }> };
+    expect(json.properties[field]?.additionalProperties).toBe(false);
+  });
+});
+
 describe('response schemas', () => {
   it.each(Object.entries(apiResponseSchemas))('%s converts to JSON Schema', (_name, schema) => {
     expect(() => z.toJSONSchema(schema)).not.toThrow();

@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import {
   achterstandsscoreSchema,
-  findingsSchema,
+  findingsBodySchema,
   freeTextSchema,
   gemeenteCodeSchema,
   implementedAsPlannedValues,
   isoDateSchema,
-  measuredEffectSchema,
+  measuredEffectBodySchema,
   menukaartCodeSchema,
   mrDecisions,
   positiveCentsSchema,
@@ -18,8 +18,8 @@ import {
 } from './primitives.js';
 
 /*
- * Request bodies of the school API. Strict: an unknown field is a client error (400), not silently
- * dropped, so typos like `plannedBudget` surface. The same schemas produce the OpenAPI document
+ * Request bodies of the school API. Strict, nested objects included: an unknown field is a client
+ * error (400), not silently dropped, so typos like `plannedBudget` surface. The same schemas produce the OpenAPI document
  * (`z.toJSONSchema`). Path parameters (brin, code, gemeente) are validated with the primitives.
  */
 
@@ -37,7 +37,7 @@ export type RegisterSchoolBody = z.infer<typeof registerSchoolBodySchema>;
 export const scanBodySchema = z.strictObject({
   schoolYear: schoolYearSchema,
   completedOn: isoDateSchema,
-  findings: findingsSchema,
+  findings: findingsBodySchema,
 });
 export type ScanBody = z.infer<typeof scanBodySchema>;
 
@@ -72,7 +72,7 @@ export const evaluationBodySchema = z.strictObject({
   code: menukaartCodeSchema,
   implementedAsPlanned: z.enum(implementedAsPlannedValues),
   experiencedEffect: z.number().int().min(1).max(5),
-  measuredEffect: measuredEffectSchema.optional(),
+  measuredEffect: measuredEffectBodySchema.optional(),
 });
 export type EvaluationBody = z.infer<typeof evaluationBodySchema>;
 

@@ -159,4 +159,12 @@ describe('registry', () => {
     const parsed = eventContracts[MrApproved].schema.parse({ ...cases[MrApproved].good, note: 'extra' });
     expect(parsed).not.toHaveProperty('note');
   });
+  it('tolerates them inside findings and measuredEffect too (only request bodies are strict there)', () => {
+    const scan = eventContracts[ScanCompleted].schema.parse({ ...cases[ScanCompleted].good, findings: { ...findings, sport: 'mild' } });
+    expect(scan.findings).toEqual(findings);
+    const { good } = cases[InterventionEvaluated];
+    const measured = good['measuredEffect'] as Record<string, unknown>;
+    const evaluation = eventContracts[InterventionEvaluated].schema.parse({ ...good, measuredEffect: { ...measured, sd: 1.1 } });
+    expect(evaluation.measuredEffect).toEqual(measured);
+  });
 });

@@ -56,6 +56,12 @@ export const findingsSchema = z.object({
   welbevinden: severitySchema,
 });
 export type Findings = z.infer<typeof findingsSchema>;
+/**
+ * The same fields for request bodies, strict like the bodies themselves: an unknown key is a typo to
+ * report (400), not to drop. Events keep the tolerant `findingsSchema` so a consumer can read data from
+ * a newer producer; stored events never held extra keys anyway (requests stripped them before).
+ */
+export const findingsBodySchema = z.strictObject(findingsSchema.shape);
 
 /** Non-empty list of distinct domains an intervention aims at. */
 export const targetDomainsSchema = z
@@ -71,6 +77,8 @@ export const measuredEffectSchema = z.object({
   instrument: z.string().trim().min(1).max(200),
 });
 export type MeasuredEffect = z.infer<typeof measuredEffectSchema>;
+/** Strict request-side twin of `measuredEffectSchema` (see `findingsBodySchema`). */
+export const measuredEffectBodySchema = z.strictObject(measuredEffectSchema.shape);
 
 export const schoolNameSchema = z.string().trim().min(1).max(200);
 export const pupilCountSchema = z.number().int().nonnegative().max(1_000_000);
