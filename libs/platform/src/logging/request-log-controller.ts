@@ -26,4 +26,13 @@ export class RequestLogController extends LogController {
     if (error) reply.log.error({ ...fields, err: error }, 'request errored');
     else reply.log.info(fields, 'request completed');
   }
+
+  /**
+   * The access line of a request the client abandoned (Fastify `onRequestAbort`): no response went
+   * out, so there is no status; it is the client's doing, so info, not error.
+   */
+  requestAborted(request: FastifyRequest): void {
+    if (this.isLogDisabled(request)) return;
+    request.log.info({ method: request.method, url: request.url, route: request.routeOptions.url, aborted: true }, 'request aborted');
+  }
 }

@@ -63,13 +63,14 @@ export async function createNestApp(appModule: Type | DynamicModule, config: Pla
   @Module({ imports: [PlatformModule.forRoot(context), appModule] })
   class PlatformRootModule {}
 
+  const requestLog = new RequestLogController();
   const adapter = new FastifyAdapter({
     bodyLimit: config.bodyLimit,
     trustProxy: false,
     loggerInstance: logger,
     genReqId: correlationIdFor,
     requestIdHeader: false,
-    logController: new RequestLogController(),
+    logController: requestLog,
     // Refusals before a request exists (parser) or before routing finishes (router) answer problems
     // like everything else. This replaces Nest's frameworkErrors, whose only extra is the headers
     // of app.useSecurityHeaders(), which no app uses.
@@ -91,6 +92,10 @@ export async function createNestApp(appModule: Type | DynamicModule, config: Pla
     } catch (error) {
       done(error as Error);
     }
+  });
+  fastify.addHook('onRequestAbort', (request, done) => {
+    requestLog.requestAborted(request);
+    done();
   });
   fastify.addHook('onResponse', (request, reply, done) => {
     context.metrics.observeRequest(request.routeOptions.url, request.method, reply.statusCode, reply.elapsedTime / 1000);

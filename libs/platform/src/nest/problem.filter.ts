@@ -74,6 +74,21 @@ function withErrorCode(spec: ProblemSpec, code: unknown): ProblemSpec {
 
 const internalError: ProblemSpec = { status: 500, kind: 'internal-error', detail: 'An unexpected error occurred. Quote the correlationId when reporting it.' };
 
+// What Node and Fastify raise when the client goes away mid-request (reset, premature close).
+const abortCodes = new Set(['ECONNRESET', 'ECONNABORTED', 'EPIPE', 'ERR_STREAM_PREMATURE_CLOSE']);
+
+/**
+ * The client went away and the error is only the consequence of that: not a server fault, and there
+ * is nobody to answer. Both must hold, so a reset of the server's own connections (a broker, a
+ * database) while the client waits is still a 500.
+ */
+function isClientAbort(exception: unknown, request: FastifyRequest, reply: FastifyReply): boolean {
+  const inner = exception instanceof HttpException && exception.cause !== undefined ? exception.cause : exception;
+  const code = inner instanceof Error ? (inner as { code?: unknown }).code : undefined;
+  const byAbort = (typeof code === 'string' && abortCodes.has(code)) || (inner instanceof Error && inner.message === 'aborted');
+  return byAbort && (reply.raw?.destroyed === true || request.raw?.socket?.destroyed === true);
+}
+
 /**
  * The single edge where errors become RFC 9457 `application/problem+json` responses. Order: the
  * app's registered mappings, then {@link HttpMappedError}s (whose `code` becomes the `code`
@@ -104,11 +119,34 @@ export class ProblemFilter implements ExceptionFilter {
     return internalError;
   }
 
+  /**
+   * A 500 is a fault: error, with the stack. Any other status was chosen on purpose (a mapping, an
+   * HttpMappedError, an HttpException), so it is an outcome, not a fault: a 503 (busy, closing) at
+   * warn, since operators want to see capacity trouble, and 4xx at debug (the access line already
+   * has the status); neither with a stack, which would only point at the throw site.
+   */
+  private log(exception: unknown, spec: ProblemSpec, request: FastifyRequest): void {
+    const { status, kind, detail } = spec;
+    if (status === 500) {
+      this.logger.error({ err: exception, correlationId: request.id, status }, 'request failed');
+      return;
+    }
+    const code = spec.extensions?.['code'];
+    const fields = { correlationId: request.id, status, kind, detail, ...(typeof code === 'string' ? { code } : {}) };
+    if (status >= 500) this.logger.warn(fields, 'request refused');
+    else this.logger.debug(fields, 'request rejected');
+  }
+
   catch(exception: unknown, host: ArgumentsHost): void {
     if (host.getType() !== 'http') throw exception;
     const http = host.switchToHttp();
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
+    if (isClientAbort(exception, request, reply)) {
+      // The access log has the 'request aborted' line (onRequestAbort); this is only its cause.
+      this.logger.debug({ correlationId: request.id, code: (exception as { code?: unknown }).code }, 'request aborted by the client');
+      return;
+    }
 
     let spec: ProblemSpec;
     try {
@@ -118,8 +156,7 @@ export class ProblemFilter implements ExceptionFilter {
       spec = internalError;
     }
     const status = spec.status >= 400 && spec.status <= 599 ? spec.status : 500;
-    if (status >= 500) this.logger.error({ err: exception, correlationId: request.id, status }, 'request failed');
-    else this.logger.debug({ correlationId: request.id, status, kind: spec.kind, detail: spec.detail }, 'request rejected');
+    this.log(exception, { ...spec, status }, request);
 
     const body = problemDetails({ ...spec, status }, { instance: request.url, correlationId: request.id });
     if (reply.sent) return;
