@@ -83,6 +83,26 @@ describe('400 Bad Request', () => {
     expect(problem.errors[0].message).toContain(key);
   });
 
+  it.each([
+    ['a school name of only a zero-width space', 'PUT', `/v1/schools/${A}`, 'ocw', registration({ name: '\u200B' }), '/name'],
+    ['a school name with NUL', 'PUT', `/v1/schools/${A}`, 'ocw', registration({ name: 'OBS\u0000Regenboog' }), '/name'],
+    ['a school name with a lone surrogate', 'PUT', `/v1/schools/${A}`, 'ocw', registration({ name: 'OBS \uD800' }), '/name'],
+    ['a withdrawal reason of format characters only', 'POST', `/v1/schools/${A}/interventions/B3/withdrawals`, 'schoolA', withdrawalBody({ reason: '\u2060\uFEFF' }), '/reason'],
+    ['an allocation basis with ESC', 'POST', `/v1/schools/${A}/allocations`, 'ocw', allocationBody(100, { basis: 'per\u001Bleerling' }), '/basis'],
+    [
+      'an instrument with a lone surrogate',
+      'POST',
+      `/v1/schools/${A}/evaluations`,
+      'schoolA',
+      evaluationBody('B3', { measuredEffect: { effectSize: 0.2, pupils: 30, instrument: '\uDC00' } }),
+      '/measuredEffect/instrument',
+    ],
+  ] as const)('%s', async (_what, method, path, who, body, pointer) => {
+    const answer = await refused(() => call(t.url, method, path, { token: tokens[who], json: body, idempotencyKey: 'text-check' }));
+    const problem = expectProblem(answer, 400, problemTypes.validation);
+    expect(problem.errors.map((e: { in: string; pointer: string }) => `${e.in}:${e.pointer}`)).toEqual([`body:${pointer}`]);
+  });
+
   it('a body of the wrong JSON type (an array)', async () => {
     const answer = await refused(() => http.post(`/v1/schools/${A}/allocations`, { token: tokens.ocw, json: [allocationBody()] }));
     expectProblem(answer, 400, problemTypes.validation);

@@ -30,8 +30,12 @@ const good: Record<keyof typeof apiBodySchemas, Record<string, unknown>> = {
   AllocationBody: { schoolYear: '2021-2022', amountCents: 18_000_000, basis: 'NPO per leerling' },
 };
 
+// Text that looks empty or carries bytes no person typed: zero-width and format characters only,
+// control characters (NUL, ESC, line breaks), and UTF-16 halves without their partner.
+const unreadable = ['\u200B', ' \u200B\u00A0\u2060\uFEFF ', '\u3000', 'De\u0000Linde', 'De\u001BLinde', 'De\nLinde', 'De\u0085Linde', 'De \uD800Linde', 'Linde\uDC00'];
+
 const bad: Record<keyof typeof apiBodySchemas, Record<string, unknown[]>> = {
-  RegisterSchoolBody: { name: [''], sector: ['hbo'], gemeente: ['363'], pupils: [-3], achterstandsscore: [-1] },
+  RegisterSchoolBody: { name: ['', ...unreadable], sector: ['hbo'], gemeente: ['363'], pupils: [-3], achterstandsscore: [-1] },
   ScanBody: { schoolYear: ['2021/2022'], completedOn: ['yesterday'], findings: [{}] },
   InterventionBody: {
     schoolYear: ['2022-2024'],
@@ -40,15 +44,15 @@ const bad: Record<keyof typeof apiBodySchemas, Record<string, unknown[]>> = {
     pupilsReached: [0],
     targetDomains: [[]],
   },
-  WithdrawalBody: { schoolYear: [''], reason: [''] },
+  WithdrawalBody: { schoolYear: [''], reason: ['', ...unreadable] },
   MrDecisionBody: { decision: ['instemming'], decidedOn: ['2021-7-5'] },
   EvaluationBody: {
     code: ['B'],
     implementedAsPlanned: ['Yes'],
     experiencedEffect: [0, 6, 2.5],
-    measuredEffect: [{ effectSize: 0.3 }],
+    measuredEffect: [{ effectSize: 0.3 }, ...unreadable.map((instrument) => ({ effectSize: 0.3, pupils: 20, instrument }))],
   },
-  AllocationBody: { amountCents: [0, -100, 1.25], basis: [''] },
+  AllocationBody: { amountCents: [0, -100, 1.25], basis: ['', ...unreadable] },
 };
 
 describe.each(Object.keys(apiBodySchemas) as (keyof typeof apiBodySchemas)[])('%s', (name) => {
@@ -66,6 +70,16 @@ describe.each(Object.keys(apiBodySchemas) as (keyof typeof apiBodySchemas)[])('%
     const json = z.toJSONSchema(schema) as { type?: string; properties?: Record<string, unknown> };
     expect(json.type).toBe('object');
     expect(Object.keys(json.properties ?? {})).toEqual(Object.keys(good[name]).concat(name === 'EvaluationBody' ? ['measuredEffect'] : []));
+  });
+});
+
+describe('free text', () => {
+  it.each(['Basisschool \u00C9\u00E9n \u2013 \uD83C\uDF08 Regenboog', "'t Kofschip", 'École\u00A0Internationale'])('accepts %j (accents, emoji pairs, nbsp inside)', (name) => {
+    expect(apiBodySchemas.RegisterSchoolBody.safeParse({ ...good.RegisterSchoolBody, name }).error).toBeUndefined();
+  });
+  it('names the field of nested text', () => {
+    const result = apiBodySchemas.EvaluationBody.safeParse({ ...good.EvaluationBody, measuredEffect: { effectSize: 0.3, pupils: 20, instrument: '\u200B' } });
+    expect(result.error?.issues.map((i) => i.path)).toEqual([['measuredEffect', 'instrument']]);
   });
 });
 

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import {
   achterstandsscoreSchema,
   findingsBodySchema,
-  freeTextSchema,
+  freeTextBodySchema,
   gemeenteCodeSchema,
   implementedAsPlannedValues,
   isoDateSchema,
@@ -11,7 +11,7 @@ import {
   mrDecisions,
   positiveCentsSchema,
   pupilCountSchema,
-  schoolNameSchema,
+  schoolNameBodySchema,
   schoolYearSchema,
   sectors,
   targetDomainsSchema,
@@ -25,7 +25,7 @@ import {
 
 /** `PUT /v1/schools/{brin}` (ocw, admin). */
 export const registerSchoolBodySchema = z.strictObject({
-  name: schoolNameSchema,
+  name: schoolNameBodySchema,
   sector: z.enum(sectors),
   gemeente: gemeenteCodeSchema,
   pupils: pupilCountSchema,
@@ -54,7 +54,7 @@ export type InterventionBody = z.infer<typeof interventionBodySchema>;
 /** `POST /v1/schools/{brin}/interventions/{code}/withdrawals`. */
 export const withdrawalBodySchema = z.strictObject({
   schoolYear: schoolYearSchema,
-  reason: freeTextSchema,
+  reason: freeTextBodySchema,
 });
 export type WithdrawalBody = z.infer<typeof withdrawalBodySchema>;
 
@@ -84,7 +84,7 @@ export type EvaluationBody = z.infer<typeof evaluationBodySchema>;
 export const allocationBodySchema = z.strictObject({
   schoolYear: schoolYearSchema,
   amountCents: positiveCentsSchema,
-  basis: freeTextSchema,
+  basis: freeTextBodySchema,
 });
 export type AllocationBody = z.infer<typeof allocationBodySchema>;
 

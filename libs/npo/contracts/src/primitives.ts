@@ -70,6 +70,23 @@ export const targetDomainsSchema = z
   .max(scanDomains.length)
   .refine((ds) => new Set(ds).size === ds.length, 'targetDomains must not repeat a domain');
 
+/*
+ * Free text as people type it. Request bodies refuse text that shows nothing once whitespace and
+ * invisible format characters (zero-width space, word joiner, BOM: \p{Cf}) are set aside, control
+ * characters (NUL, ESC, line breaks; names and reasons are single-line labels in reports and CSV), and
+ * a UTF-16 half without its partner, which no encoder turns into valid UTF-8 downstream. Event schemas
+ * keep the old, lenient rules: events stored before this check must still be read.
+ */
+const invisible = /[\p{White_Space}\p{Cf}]/gu;
+const control = /\p{Cc}/u;
+const loneSurrogate = /\p{Cs}/u; // with the u flag only an unpaired half matches
+
+function typedText(text: string, ctx: z.core.$RefinementCtx<string>): void {
+  if (text.replace(invisible, '') === '') ctx.addIssue({ code: 'custom', message: 'must contain visible characters' });
+  if (control.test(text)) ctx.addIssue({ code: 'custom', message: 'must not contain control characters' });
+  if (loneSurrogate.test(text)) ctx.addIssue({ code: 'custom', message: 'must not contain unpaired UTF-16 surrogates' });
+}
+
 export const measuredEffectSchema = z.object({
   /** Hedges g (or comparable standardised mean difference). */
   effectSize: z.number().min(-5).max(5),
@@ -77,11 +94,18 @@ export const measuredEffectSchema = z.object({
   instrument: z.string().trim().min(1).max(200),
 });
 export type MeasuredEffect = z.infer<typeof measuredEffectSchema>;
-/** Strict request-side twin of `measuredEffectSchema` (see `findingsBodySchema`). */
-export const measuredEffectBodySchema = z.strictObject(measuredEffectSchema.shape);
+/** Strict request-side twin of `measuredEffectSchema` (see `findingsBodySchema`), with typed text. */
+export const measuredEffectBodySchema = z.strictObject({
+  ...measuredEffectSchema.shape,
+  instrument: measuredEffectSchema.shape.instrument.superRefine(typedText),
+});
 
 export const schoolNameSchema = z.string().trim().min(1).max(200);
 export const pupilCountSchema = z.number().int().nonnegative().max(1_000_000);
 /** CBS achterstandsscore: a non-negative score, not necessarily an integer. */
 export const achterstandsscoreSchema = z.number().nonnegative().max(1_000_000);
 export const freeTextSchema = z.string().trim().min(1).max(500);
+
+/** Request-side names and free text: as the event schemas, and typed text (see `typedText`). */
+export const schoolNameBodySchema = schoolNameSchema.superRefine(typedText);
+export const freeTextBodySchema = freeTextSchema.superRefine(typedText);
