@@ -10,7 +10,13 @@ export const schoolApiErrorMappings: readonly AnyErrorMapping[] = [
     e.rule === 'school-not-registered' ? { ...problems.notFound(e.message), extensions: { rule: e.rule } } : problems.ruleViolation(e.rule, e.message),
   ),
   mapError(UnknownSubjectError, (e) => problems.notFound(e.message)),
-  mapError(IdempotencyKeyReusedError, (e) => ({ status: 422, kind: 'idempotency-key-reused', title: 'Idempotency-Key reused', detail: e.message })),
+  mapError(IdempotencyKeyReusedError, (e) => ({
+    status: 422,
+    kind: 'idempotency-key-reused',
+    title: 'Idempotency-Key reused',
+    detail: e.message,
+    extensions: { code: 'IDEMPOTENCY_KEY_REUSED' },
+  })),
   mapError(ConcurrencyExhaustedError, (e) => problems.conflict(e.message, { streamId: e.streamId, attempts: e.attempts })),
   mapError(DuplicateEventIdError, (e) => problems.conflict(e.message)),
   // Stored data this version cannot read: a server fault, not the caller's. The contract's reason

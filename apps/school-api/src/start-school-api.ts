@@ -1,8 +1,12 @@
 import 'reflect-metadata';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { openConfiguredEventStore, type EventStore } from '@npo/event-store';
 import { createNestApp, loadOrCreateSigningKey, signingKeyDir, type CreateNestAppOptions, type PlatformConfig, type RunningNestApp } from '@npo/platform';
 import { v7 as uuidv7 } from 'uuid';
+import type { IdempotencyKeys } from './application/idempotency-keys.js';
+import { IDEMPOTENCY_KEYS_FILE, SqliteIdempotencyKeys } from './application/sqlite-idempotency-keys.js';
 import { schoolApiErrorMappings } from './error-mappings.js';
 import { buildOpenApiDocument } from './http/openapi.js';
 import { VerifiedTokenCache } from './http/verified-token-cache.js';
@@ -14,6 +18,8 @@ export interface StartSchoolApiOptions extends Pick<CreateNestAppOptions, 'port'
   /** Default: the adapter the configuration names. The caller then owns it and closes it. */
   readonly store?: EventStore;
   readonly clock?: () => Date;
+  /** Default: a SQLite file in the data dir, so keys outlive a restart whatever the event store. */
+  readonly idempotencyKeys?: IdempotencyKeys;
 }
 
 export interface RunningSchoolApi extends RunningNestApp {
@@ -24,26 +30,36 @@ export interface RunningSchoolApi extends RunningNestApp {
 export async function startSchoolApi(config: PlatformConfig, options: StartSchoolApiOptions = {}): Promise<RunningSchoolApi> {
   const ownsStore = options.store === undefined;
   const store = options.store ?? (await openConfiguredEventStore(config));
-  const module = SchoolApiModule.forRoot({ store, clock: options.clock ?? (() => new Date()), newId: uuidv7 });
+  const ownsKeys = options.idempotencyKeys === undefined;
+  if (ownsKeys) await mkdir(config.dataDir, { recursive: true });
+  const keys = options.idempotencyKeys ?? new SqliteIdempotencyKeys(join(config.dataDir, IDEMPOTENCY_KEYS_FILE));
+  const module = SchoolApiModule.forRoot({ store, clock: options.clock ?? (() => new Date()), newId: uuidv7, keys });
   const tokens = options.tokens ?? new VerifiedTokenCache(await loadOrCreateSigningKey(signingKeyDir(config.dataDir)));
-  const running = await createNestApp(module, config, {
-    ...options,
-    tokens,
-    name: 'school-api',
-    errorMappings: schoolApiErrorMappings,
-    beforeListen: (app, context) => {
-      context.readiness.register('event-store', async () => {
-        await store.headPosition();
-      });
-      const document = buildOpenApiDocument(SCHOOL_API_VERSION) as unknown as OpenAPIObject;
-      SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'openapi.json', yamlDocumentUrl: 'openapi.yaml', customSiteTitle: 'NPO school API' });
-    },
-  });
+  let running: RunningNestApp;
+  try {
+    running = await createNestApp(module, config, {
+      ...options,
+      tokens,
+      name: 'school-api',
+      errorMappings: schoolApiErrorMappings,
+      beforeListen: (app, context) => {
+        context.readiness.register('event-store', async () => {
+          await store.headPosition();
+        });
+        const document = buildOpenApiDocument(SCHOOL_API_VERSION) as unknown as OpenAPIObject;
+        SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'openapi.json', yamlDocumentUrl: 'openapi.yaml', customSiteTitle: 'NPO school API' });
+      },
+    });
+  } catch (err) {
+    if (ownsKeys) await keys.close();
+    throw err;
+  }
   return {
     ...running,
     store,
     close: async () => {
       await running.close();
+      if (ownsKeys) await keys.close();
       if (ownsStore) await store.close();
     },
   };

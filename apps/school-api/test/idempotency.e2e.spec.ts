@@ -80,6 +80,7 @@ describe('Idempotency-Key', () => {
     const reused = await http.post(`/v1/schools/${BRIN}/allocations`, { token: ocw, json: allocationBody(999_00), idempotencyKey: key });
     const problem = expectProblem(reused, 422, problemTypes.idempotencyKeyReused);
     expect(problem.detail).toContain(key);
+    expect(problem.code).toBe('IDEMPOTENCY_KEY_REUSED');
     expect((await withKey(key)).map((e) => e.id)).toEqual([first.body.eventId]);
   });
 
@@ -89,6 +90,63 @@ describe('Idempotency-Key', () => {
     const other = await http.post(`/v1/schools/${BRIN}/interventions/B5/withdrawals`, { token: school, json: withdrawalBody(), idempotencyKey: key });
     expectProblem(other, 422, problemTypes.idempotencyKeyReused);
     expect(await withKey(key)).toHaveLength(1);
+  });
+
+  it('a retry with the same fields in another order is the same request (canonical fingerprint)', async () => {
+    const key = 'alloc-reordered-1';
+    const body = allocationBody(12_34);
+    const first = await http.post(`/v1/schools/${BRIN}/allocations`, { token: ocw, json: body, idempotencyKey: key });
+    expect(first.status).toBe(201);
+    const reordered = Object.fromEntries(Object.entries(body).reverse());
+    expect(JSON.stringify(reordered)).not.toBe(JSON.stringify(body));
+
+    const retry = await http.post(`/v1/schools/${BRIN}/allocations`, { token: ocw, json: reordered, idempotencyKey: key });
+
+    expect(retry.status, retry.text).toBe(201);
+    expect(retry.headers.get('idempotent-replayed')).toBe('true');
+    expect(retry.body).toEqual(first.body);
+    expect(await withKey(key)).toHaveLength(1);
+  });
+
+  it('a keyed request that changed nothing (200) claims its key: same request replays the 200, another is refused', async () => {
+    const key = 'put-unchanged-1';
+    const noOp = await http.put(`/v1/schools/${BRIN}`, { token: ocw, json: registration(), idempotencyKey: key });
+    expect(noOp.status, noOp.text).toBe(200);
+
+    const other = await http.put(`/v1/schools/${BRIN}`, { token: ocw, json: registration({ pupils: 250 }), idempotencyKey: key });
+    expect(expectProblem(other, 422, problemTypes.idempotencyKeyReused).code).toBe('IDEMPOTENCY_KEY_REUSED');
+
+    const retry = await http.put(`/v1/schools/${BRIN}`, { token: ocw, json: registration(), idempotencyKey: key });
+    expect(retry.status).toBe(200);
+    expect(retry.headers.get('idempotent-replayed')).toBe('true');
+    expect(retry.body).toEqual(noOp.body);
+    expect(await withKey(key)).toHaveLength(0);
+  });
+
+  it('a key is the caller\'s across streams: allocations to school A, then school B, then a gemeente record one, also after a restart', async () => {
+    const key = 'tranche-cross-1';
+    const OTHER = '17XX';
+    expect((await http.put(`/v1/schools/${OTHER}`, { token: ocw, json: registration() })).status).toBe(201);
+    const first = await http.post(`/v1/schools/${BRIN}/allocations`, { token: ocw, json: allocationBody(5_00), idempotencyKey: key });
+    expect(first.status).toBe(201);
+
+    const toB = await http.post(`/v1/schools/${OTHER}/allocations`, { token: ocw, json: allocationBody(5_00), idempotencyKey: key });
+    expectProblem(toB, 422, problemTypes.idempotencyKeyReused);
+
+    await t.close();
+    t = await startTestApi({ dataDir });
+    http = clientOf(t.url);
+
+    const toGemeente = await http.post(`/v1/gemeenten/${GEMEENTE}/allocations`, { token: ocw, json: allocationBody(5_00), idempotencyKey: key });
+    expectProblem(toGemeente, 422, problemTypes.idempotencyKeyReused);
+    const retry = await http.post(`/v1/schools/${BRIN}/allocations`, { token: ocw, json: allocationBody(5_00), idempotencyKey: key });
+    expect(retry.status).toBe(201);
+    expect(retry.body).toEqual(first.body);
+    expect((await withKey(key)).map((e) => e.id)).toEqual([first.body.eventId]);
+
+    // Another caller (token subject) has keys of its own.
+    const otherOcw = await t.token({ role: 'ocw', sub: 'ocw-tweede-medewerker' });
+    expect((await http.post(`/v1/schools/${OTHER}/allocations`, { token: otherOcw, json: allocationBody(5_00), idempotencyKey: key })).status).toBe(201);
   });
 
   it('concurrent retries with one key record one event; every caller gets the same answer', async () => {

@@ -5,6 +5,7 @@ import { createInMemoryEventStore } from '@npo/event-store/testing';
 import { v7 as uuidv7 } from 'uuid';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ConcurrencyExhaustedError, IdempotencyKeyReusedError } from './application-errors.js';
+import { InMemoryIdempotencyKeys, type IdempotencyKeys } from './idempotency-keys.js';
 import { StreamCommandExecutor, type CommandMeta, type Decider, type ExecutorOptions } from './stream-command-executor.js';
 
 const BRIN = '16SW';
@@ -57,6 +58,7 @@ const meta = (actor: Actor, idempotency?: { key: string; hash: string }): Comman
   causationId: null,
   idempotencyKey: idempotency?.key ?? null,
   requestHash: idempotency?.hash ?? null,
+  keyScope: `${actor.role}:${actor.id}`,
 });
 
 const executorOn = (store: EventStore, options: Partial<ExecutorOptions> = {}) =>
@@ -237,7 +239,7 @@ describe('StreamCommandExecutor', () => {
 
       const again = await here.execute(STREAM, allocate(900_00), meta(ocw, key));
 
-      expect(again).toEqual({ ...first, created: false, replayed: true });
+      expect(again).toEqual({ ...first, replayed: true });
       expect(await types(store)).toEqual(['npo.SchoolRegistered', 'npo.FundsAllocated']);
     });
   });
@@ -251,7 +253,7 @@ describe('StreamCommandExecutor', () => {
       const second = await executor.execute(STREAM, choose('B3'), meta(school, key));
 
       expect(first).toMatchObject({ created: true, replayed: false });
-      expect(second).toEqual({ ...first, created: false, replayed: true });
+      expect(second).toEqual({ ...first, replayed: true });
       expect(await positions(store)).toEqual([0, 1]);
     });
 
@@ -259,7 +261,7 @@ describe('StreamCommandExecutor', () => {
       const key = { key: 'alloc-1', hash: 'hash-1' };
       const first = await executorOn(store).execute(STREAM, register(), meta(ocw, key));
       const restarted = executorOn(store);
-      expect(await restarted.execute(STREAM, register(), meta(ocw, key))).toEqual({ ...first, created: false, replayed: true });
+      expect(await restarted.execute(STREAM, register(), meta(ocw, key))).toEqual({ ...first, replayed: true });
       expect(await positions(store)).toEqual([0]);
     });
 
@@ -268,7 +270,7 @@ describe('StreamCommandExecutor', () => {
       const key = { key: 'k', hash: 'h' };
       const first = await executor.execute(STREAM, register(), meta(ocw, key));
       await executor.execute(schoolStreamId('17XX'), register('De Linde', '17XX'), meta(ocw));
-      expect(await executor.execute(STREAM, register(), meta(ocw, key))).toEqual({ ...first, created: false, replayed: true });
+      expect(await executor.execute(STREAM, register(), meta(ocw, key))).toEqual({ ...first, replayed: true });
     });
 
     it('a key reused for a different request is refused with IdempotencyKeyReusedError', async () => {
@@ -290,6 +292,78 @@ describe('StreamCommandExecutor', () => {
       await executor.execute(STREAM, allocate(100), meta(ocw, { key: 'shared', hash: 'h' }));
       const other = await executor.execute(STREAM, register('Nieuwe naam'), meta(admin, { key: 'shared', hash: 'h' }));
       expect(other).toMatchObject({ created: true, replayed: false, streamVersion: 2 });
+    });
+  });
+
+  describe('Idempotency-Key across streams and no-ops', () => {
+    const allocateTo = (brin: string, amountCents: number): SchoolCommand => ({
+      type: 'AllocateFunds',
+      actor: ocw,
+      data: { brin, schoolYear: YEAR, amountCents, basis: 'NPO-bekostiging' },
+    });
+    const OTHER = schoolStreamId('17XX');
+
+    it('a no-op claims its key: the same request replays the no-op (not created), another request is refused', async () => {
+      const executor = executorOn(store);
+      const first = await executor.execute(STREAM, register(), meta(ocw));
+      const noOp = await executor.execute(STREAM, register(), meta(ocw, { key: 'k', hash: 'put-same' }));
+      expect(noOp).toMatchObject({ created: false, replayed: false, eventIds: first.eventIds });
+
+      const other = await executor.execute(STREAM, register('Nieuwe naam'), meta(ocw, { key: 'k', hash: 'put-other' })).catch((e: unknown) => e);
+      expect(other).toBeInstanceOf(IdempotencyKeyReusedError);
+      expect(await executor.execute(STREAM, register(), meta(ocw, { key: 'k', hash: 'put-same' }))).toEqual({ ...noOp, replayed: true });
+      expect(await positions(store)).toEqual([0]);
+    });
+
+    it('a key is the caller\'s, not the stream\'s: reuse with another request on another stream is refused', async () => {
+      const keys = new InMemoryIdempotencyKeys();
+      const executor = executorOn(store, { keys });
+      await executor.execute(STREAM, register(), meta(ocw));
+      await executor.execute(OTHER, register('De Linde', '17XX'), meta(ocw));
+      await executor.execute(STREAM, allocateTo(BRIN, 100_00), meta(ocw, { key: 'tranche-1', hash: 'to-16SW' }));
+
+      const error = await executor.execute(OTHER, allocateTo('17XX', 100_00), meta(ocw, { key: 'tranche-1', hash: 'to-17XX' })).catch((e: unknown) => e);
+
+      expect(error).toBeInstanceOf(IdempotencyKeyReusedError);
+      expect((await store.readStream(OTHER)).map((e) => e.type)).toEqual(['npo.SchoolRegistered']);
+    });
+
+    it('another caller may use the same key', async () => {
+      const executor = executorOn(store);
+      await executor.execute(STREAM, register(), meta(ocw));
+      const admin: Actor = { role: 'ocw', id: 'ocw-2' };
+      await executor.execute(STREAM, allocate(100_00), meta(ocw, { key: 'k', hash: 'a' }));
+      expect(await executor.execute(STREAM, allocate(200_00), meta(admin, { key: 'k', hash: 'b' }))).toMatchObject({ created: true, replayed: false });
+    });
+
+    it('a refused request frees its key for the corrected request', async () => {
+      const executor = executorOn(store);
+      await executor.execute(STREAM, register(), meta(ocw));
+      const refused = await executor.execute(STREAM, withdraw('B3'), meta(school, { key: 'k', hash: 'wrong' })).catch((e: unknown) => e);
+      expect(refused).toBeInstanceOf(DomainRuleViolation);
+      expect(await executor.execute(STREAM, choose('B3'), meta(school, { key: 'k', hash: 'right' }))).toMatchObject({ created: true });
+    });
+
+    it('a crash between the append and storing the answer: the retry replays from the stream, another request is refused', async () => {
+      const keys = new InMemoryIdempotencyKeys();
+      const crashing: IdempotencyKeys = {
+        claim: (...args) => keys.claim(...args),
+        release: (...args) => keys.release(...args),
+        complete: () => Promise.reject(new Error('process killed')),
+        close: () => keys.close(),
+      };
+      await executorOn(store).execute(STREAM, register(), meta(ocw));
+      const key = { key: 'alloc-crash', hash: 'h' };
+      await expect(executorOn(store, { keys: crashing }).execute(STREAM, allocate(500_00), meta(ocw, key))).rejects.toThrow('process killed');
+
+      const restarted = executorOn(store, { keys });
+      const retry = await restarted.execute(STREAM, allocate(500_00), meta(ocw, key));
+      expect(retry).toMatchObject({ created: true, replayed: true, streamVersion: 1 });
+      const reused = await restarted.execute(OTHER, allocateTo('17XX', 1), meta(ocw, { key: 'alloc-crash', hash: 'other' })).catch((e: unknown) => e);
+      expect(reused).toBeInstanceOf(IdempotencyKeyReusedError);
+      expect(await types(store)).toEqual(['npo.SchoolRegistered', 'npo.FundsAllocated']);
+      // The answer is stored now: the next retry does not need the stream.
+      expect(await keys.claim('ocw:ocw', 'alloc-crash', 'h', STREAM)).toMatchObject({ reply: { created: true, streamVersion: 1 } });
     });
   });
 

@@ -2,6 +2,7 @@ import { decodeEvent, eventContracts, type Actor, type NewEvent, type NpoEventDa
 import type { DecideContext } from '@npo/domain';
 import { WrongExpectedVersionError, type EventStore } from '@npo/event-store';
 import { ConcurrencyExhaustedError, IdempotencyKeyReusedError, UndecodableEventError } from './application-errors.js';
+import { InMemoryIdempotencyKeys, type IdempotencyKeys } from './idempotency-keys.js';
 import { KeyedMutex } from './keyed-mutex.js';
 
 export interface Decider<TCommand, TState> {
@@ -18,11 +19,14 @@ export interface CommandMeta {
   readonly idempotencyKey: string | null;
   /** Hash of method, path and body, so a reused key with another request is recognised. */
   readonly requestHash: string | null;
+  /** Whose keys these are: the token subject. A key names one request of this caller, on any stream. */
+  readonly keyScope: string;
 }
 
 export interface CommandReply {
-  /** True when this call appended events; false for a replay (Idempotency-Key) or a no-op repeat. */
+  /** True when the request appended events (the first time, for a replay); false for a no-op repeat. */
   readonly created: boolean;
+  /** True when this is the stored answer to an earlier request with the same Idempotency-Key. */
   readonly replayed: boolean;
   readonly eventIds: readonly string[];
   readonly streamVersion: number;
@@ -46,6 +50,8 @@ export interface ExecutorOptions {
   readonly maxAttempts?: number;
   /** Streams whose folded state is kept in memory. */
   readonly cacheSize?: number;
+  /** Idempotency-Keys across streams; share one between the executors of one API. Default: in memory. */
+  readonly keys?: IdempotencyKeys;
 }
 
 const replyKey = (actor: Actor, key: string): string => `${actor.role}:${actor.id}:${key}`;
@@ -73,6 +79,7 @@ export class StreamCommandExecutor<TCommand, TState> {
   private readonly cache = new Map<string, StreamSnapshot<TState>>();
   private readonly maxAttempts: number;
   private readonly cacheSize: number;
+  private readonly keys: IdempotencyKeys;
 
   constructor(
     private readonly store: EventStore,
@@ -81,9 +88,40 @@ export class StreamCommandExecutor<TCommand, TState> {
   ) {
     this.maxAttempts = options.maxAttempts ?? 5;
     this.cacheSize = options.cacheSize ?? 20_000;
+    this.keys = options.keys ?? new InMemoryIdempotencyKeys();
   }
 
+  /**
+   * Runs a command; with an Idempotency-Key, at most once per (caller, key). The key is claimed before
+   * the stream is touched and answered after, in a store of its own, so there is a crash window between
+   * the append and the answer. A retry in that window finds a claim without answer for the same request
+   * and goes on to the stream, whose event metadata holds the key too: it replays the appended events
+   * instead of appending again. Another request with that key meets the claim and is refused, crashed or
+   * not. A claim whose request recorded nothing is released, so a refused request can be corrected and
+   * sent with the same key; if the process stops before releasing, the key stays bound to that request.
+   */
   async execute(streamId: string, command: TCommand, meta: CommandMeta): Promise<CommandReply> {
+    const { idempotencyKey: key, requestHash: hash, keyScope: scope } = meta;
+    if (key === null || hash === null) return this.executeOnStream(streamId, command, meta);
+    const claim = await this.keys.claim(scope, key, hash, streamId);
+    if (claim !== null) {
+      if (claim.requestHash !== hash) throw new IdempotencyKeyReusedError(key);
+      if (claim.reply !== null) return { ...claim.reply, replayed: true };
+    }
+    let reply: CommandReply;
+    try {
+      reply = await this.executeOnStream(streamId, command, meta);
+    } catch (err) {
+      // Only the holder releases: a claim met here belongs to a request still running, or to one whose
+      // events may be in the store already.
+      if (claim === null) await this.keys.release(scope, key, hash);
+      throw err;
+    }
+    await this.keys.complete(scope, key, hash, { ...reply, replayed: false });
+    return reply;
+  }
+
+  private async executeOnStream(streamId: string, command: TCommand, meta: CommandMeta): Promise<CommandReply> {
     return this.mutex.run(streamId, async () => {
       // The first attempt trusts the cache. Anything another process appended since shows up as a
       // version conflict or, if the stale state made the decider refuse or decide nothing, as an
@@ -157,7 +195,7 @@ export class StreamCommandExecutor<TCommand, TState> {
     if (seen.requestHash !== null && meta.requestHash !== null && seen.requestHash !== meta.requestHash) {
       throw new IdempotencyKeyReusedError(meta.idempotencyKey);
     }
-    return { ...seen.reply, created: false, replayed: true };
+    return { ...seen.reply, replayed: true };
   }
 
   private envelope(event: NpoEventData, now: string, meta: CommandMeta): NewEvent {

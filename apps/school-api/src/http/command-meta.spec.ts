@@ -1,7 +1,7 @@
 import { HttpMappedError, RequestValidationError, type Principal } from '@npo/platform';
 import type { FastifyRequest } from 'fastify';
 import { describe, expect, it } from 'vitest';
-import { commandMetaOf, IdempotencyKeyRequiredError } from './command-meta.js';
+import { canonicalJson, commandMetaOf, IdempotencyKeyRequiredError, requestFingerprint } from './command-meta.js';
 
 const ocw: Principal = { role: 'ocw', sub: 'ocw' };
 
@@ -36,6 +36,28 @@ describe('commandMetaOf', () => {
     const meta = commandMetaOf(requestWith({ 'idempotency-key': 'alloc-1' }), ocw, { requireIdempotencyKey: true });
     expect(meta.idempotencyKey).toBe('alloc-1');
     expect(meta.requestHash).toEqual(expect.any(String));
+  });
+
+  it('fingerprints the body by its fields, not their order, at every depth', () => {
+    const a = { schoolYear: '2022-2023', findings: { rekenen: 'mild', taal: 'none' }, list: [{ x: 1, y: 2 }] };
+    const b = { list: [{ y: 2, x: 1 }], findings: { taal: 'none', rekenen: 'mild' }, schoolYear: '2022-2023' };
+    expect(canonicalJson(a)).toBe(canonicalJson(b));
+    expect(requestFingerprint('POST', '/v1/schools/16SW/scans', a)).toBe(requestFingerprint('POST', '/v1/schools/16SW/scans', b));
+  });
+
+  it('tells apart what differs: a value, array order, the path or the method', () => {
+    const body = { amountCents: 1, tags: ['a', 'b'] };
+    const print = requestFingerprint('POST', '/v1/schools/16SW/allocations', body);
+    expect(requestFingerprint('POST', '/v1/schools/16SW/allocations', { ...body, amountCents: 2 })).not.toBe(print);
+    expect(requestFingerprint('POST', '/v1/schools/16SW/allocations', { ...body, tags: ['b', 'a'] })).not.toBe(print);
+    expect(requestFingerprint('POST', '/v1/schools/17XX/allocations', body)).not.toBe(print);
+    expect(requestFingerprint('PUT', '/v1/schools/16SW/allocations', body)).not.toBe(print);
+    expect(canonicalJson(undefined)).toBe('null');
+  });
+
+  it('scopes keys by the token subject (with its role)', () => {
+    expect(commandMetaOf(requestWith({ 'idempotency-key': 'k' }), ocw).keyScope).toBe('ocw:ocw');
+    expect(commandMetaOf(requestWith({ 'idempotency-key': 'k' }), { role: 'school', sub: 'juf-ans', brin: '16SW' }).keyScope).toBe('school:juf-ans');
   });
 
   it('answers a malformed key as invalid (400), not as missing, even where the key is required', () => {

@@ -47,6 +47,28 @@ function idempotencyKeyOf(request: FastifyRequest): string | null {
   return key;
 }
 
+/**
+ * The body as canonical JSON: object keys sorted at every depth, array order kept. `{"a":1,"b":2}` and
+ * `{"b":2,"a":1}` are one request, so a retry whose client serialises fields in another order is still
+ * a retry. (Fingerprints stored before this were of the body as sent; a retry of such a request in
+ * another key order is refused as a reused key, which records nothing twice.)
+ */
+export function canonicalJson(value: unknown): string {
+  const sorted = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(sorted);
+    if (v === null || typeof v !== 'object') return v;
+    const entries = Object.keys(v)
+      .sort()
+      .map((k) => [k, sorted((v as Record<string, unknown>)[k])] as const);
+    return Object.fromEntries(entries);
+  };
+  return JSON.stringify(sorted(value ?? null));
+}
+
+/** The fingerprint a key is bound to: method, path (with query) and canonical body. */
+export const requestFingerprint = (method: string, url: string, body: unknown): string =>
+  hash('sha256', `${method} ${url}\n${canonicalJson(body)}`, 'base64url');
+
 export function commandMetaOf(request: FastifyRequest, principal: Principal, options: CommandMetaOptions = {}): CommandMeta {
   const idempotencyKey = idempotencyKeyOf(request);
   if (idempotencyKey === null && options.requireIdempotencyKey === true) throw new IdempotencyKeyRequiredError();
@@ -55,19 +77,18 @@ export function commandMetaOf(request: FastifyRequest, principal: Principal, opt
     correlationId: request.id,
     causationId: null,
     idempotencyKey,
-    requestHash:
-      idempotencyKey === null
-        ? null
-        : hash('sha256', `${request.method} ${request.url}\n${JSON.stringify(request.body ?? null)}`, 'base64url'),
+    requestHash: idempotencyKey === null ? null : requestFingerprint(request.method, request.url, request.body),
+    // The token's subject (with its role): the caller who must not reuse a key, on whatever stream.
+    keyScope: `${principal.role}:${principal.sub}`,
   };
 }
 
 /**
- * Sets the status (201 for a recorded or replayed command, 200 for a no-op repeat or an update of an
- * existing resource) and returns the body.
+ * Sets the status (201 for a recorded command, 200 for a no-op repeat or an update of an existing
+ * resource; a replay answers the status of the first response) and returns the body.
  */
 export function accepted(response: FastifyReply, reply: CommandReply, createsResource = true): ReturnType<typeof acceptedBody> {
-  response.status((reply.created || reply.replayed) && createsResource ? 201 : 200);
+  response.status(reply.created && createsResource ? 201 : 200);
   if (reply.replayed) response.header('idempotent-replayed', 'true');
   return acceptedBody(reply);
 }

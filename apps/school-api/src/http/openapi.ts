@@ -52,7 +52,7 @@ const errorResponses = (...statuses: number[]) => {
     409: 'The stream kept changing under concurrent writers; retry the request.',
     413: 'Body larger than the configured limit.',
     415: 'Body is not `application/json`.',
-    422: 'A domain rule is broken; `rule` names it. Also an Idempotency-Key reused for a different request.',
+    422: 'A domain rule is broken; `rule` names it. Also an Idempotency-Key this caller already used for a different request, on any route (`code`: `IDEMPOTENCY_KEY_REUSED`).',
     428: 'No Idempotency-Key (`code`: `IDEMPOTENCY_KEY_REQUIRED`); nothing was recorded. Send one unique per allocation and reuse it on retry.',
   };
   return Object.fromEntries(statuses.map((s) => [String(s), problem(text[s] ?? 'Error')]));

@@ -1,0 +1,57 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SqliteIdempotencyKeys } from './sqlite-idempotency-keys.js';
+import type { CommandReply } from './stream-command-executor.js';
+
+const reply: CommandReply = { created: true, replayed: false, eventIds: ['e-1'], streamVersion: 3, globalPosition: 41 };
+
+describe('SqliteIdempotencyKeys', () => {
+  let dir: string;
+  let path: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'npo-idempotency-keys-'));
+    path = join(dir, 'keys.sqlite');
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('claims a key once; later claims see the first request and, after a reopen, its answer', async () => {
+    const keys = new SqliteIdempotencyKeys(path);
+    expect(await keys.claim('ocw:a', 'k', 'h1', 'school-16SW')).toBeNull();
+    expect(await keys.claim('ocw:a', 'k', 'h2', 'school-17XX')).toEqual({ requestHash: 'h1', streamId: 'school-16SW', reply: null });
+    expect(await keys.claim('ocw:b', 'k', 'h2', 'school-17XX')).toBeNull();
+    await keys.complete('ocw:a', 'k', 'h1', reply);
+    await keys.close();
+
+    const reopened = new SqliteIdempotencyKeys(path);
+    expect(await reopened.claim('ocw:a', 'k', 'h1', 'school-16SW')).toEqual({ requestHash: 'h1', streamId: 'school-16SW', reply });
+    await reopened.close();
+  });
+
+  it('is shared by two connections (two API processes on one data dir)', async () => {
+    const one = new SqliteIdempotencyKeys(path);
+    const two = new SqliteIdempotencyKeys(path);
+    expect(await one.claim('ocw:a', 'k', 'h1', 's')).toBeNull();
+    expect(await two.claim('ocw:a', 'k', 'h2', 's')).toMatchObject({ requestHash: 'h1' });
+    await one.close();
+    await two.close();
+  });
+
+  it('releases only an unanswered claim, and only for its own request', async () => {
+    const keys = new SqliteIdempotencyKeys(path);
+    await keys.claim('ocw:a', 'free', 'h1', 's');
+    await keys.release('ocw:a', 'free', 'other');
+    expect(await keys.claim('ocw:a', 'free', 'h2', 's')).toMatchObject({ requestHash: 'h1' });
+    await keys.release('ocw:a', 'free', 'h1');
+    expect(await keys.claim('ocw:a', 'free', 'h2', 's')).toBeNull();
+
+    await keys.claim('ocw:a', 'done', 'h1', 's');
+    await keys.complete('ocw:a', 'done', 'h1', reply);
+    await keys.release('ocw:a', 'done', 'h1');
+    expect(await keys.claim('ocw:a', 'done', 'h1', 's')).toMatchObject({ reply });
+    await keys.close();
+  });
+});
