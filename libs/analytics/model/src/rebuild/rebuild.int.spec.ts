@@ -162,7 +162,7 @@ describe('rebuild', () => {
     expect((expected['quarantine'] as { event_id: string }[]).map((q) => q.event_id)).toContain('0b7f0a53-5a3c-4a7e-9a43-3c1f5e0d2b11');
     await live.close();
 
-    // commitEvery 1: a transaction per batch, each committing on one connection while the next fills the other.
+    // commitEvery 1: a transaction per batch; 5,000: one for the whole feed.
     for (const [maxBatchSize, commitEvery] of [[9, 1], [9, 40], [5_000, 5_000]] as const) {
       const rebuilt = await rebuildAnalytics({ dir: join(dir.path, `redelivered-${maxBatchSize}-${commitEvery}`), feed, maxBatchSize, commitEvery });
       expect(rebuilt.projection).toMatchObject({ duplicates: summary.duplicates, quarantined: summary.quarantined, applied: summary.applied });
