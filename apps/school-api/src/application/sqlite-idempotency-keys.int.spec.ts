@@ -40,6 +40,28 @@ describe('SqliteIdempotencyKeys', () => {
     await two.close();
   });
 
+  it('writes the calls of one turn in one transaction, in call order', async () => {
+    const keys = new SqliteIdempotencyKeys(path);
+    // All in one turn: the second claim of `k` must see the first, the release must free `r` before it is claimed again.
+    const [first, second, , , again] = await Promise.all([
+      keys.claim('ocw:a', 'k', 'h1', 's'),
+      keys.claim('ocw:a', 'k', 'h2', 's'),
+      keys.claim('ocw:a', 'r', 'h1', 's'),
+      keys.release('ocw:a', 'r', 'h1'),
+      keys.claim('ocw:a', 'r', 'h2', 's'),
+    ]);
+    expect(first).toBeNull();
+    expect(second).toMatchObject({ requestHash: 'h1' });
+    expect(again).toBeNull();
+    const many = await Promise.all(Array.from({ length: 500 }, (_, i) => keys.claim('ocw:a', `n${i}`, 'h', 's')));
+    expect(many.every((c) => c === null)).toBe(true);
+    await keys.close();
+    const reopened = new SqliteIdempotencyKeys(path);
+    expect(await reopened.claim('ocw:a', 'n499', 'other', 's')).toMatchObject({ requestHash: 'h' });
+    expect(await reopened.claim('ocw:a', 'r', 'other', 's')).toMatchObject({ requestHash: 'h2' });
+    await reopened.close();
+  });
+
   it('releases only an unanswered claim, and only for its own request', async () => {
     const keys = new SqliteIdempotencyKeys(path);
     await keys.claim('ocw:a', 'free', 'h1', 's');

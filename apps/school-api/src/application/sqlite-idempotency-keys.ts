@@ -5,6 +5,13 @@ import type { CommandReply } from './stream-command-executor.js';
 /** The file beside the event store in NPO_DATA_DIR; every API process on that dir shares it. */
 export const IDEMPOTENCY_KEYS_FILE = 'idempotency-keys.sqlite';
 
+/** One call waiting for the next write transaction. */
+interface Pending {
+  readonly run: () => unknown;
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (error: unknown) => void;
+}
+
 interface Row {
   readonly request_hash: string;
   readonly stream_id: string;
@@ -16,7 +23,8 @@ interface Row {
  * port, and KurrentDB has no such table), so the executor claims a key before it appends and stores the
  * reply after: see StreamCommandExecutor for why a crash in between never appends twice. WAL and a
  * busy timeout let several API processes on one data dir share the file; the primary key makes a claim
- * atomic between them.
+ * atomic between them. Calls made in one turn of the event loop share one transaction, in call order
+ * (group commit: under load each command paid ~65-100 µs of the service's thread for its two transactions).
  */
 export class SqliteIdempotencyKeys implements IdempotencyKeys {
   private readonly db: BetterSqlite3.Database;
@@ -24,6 +32,7 @@ export class SqliteIdempotencyKeys implements IdempotencyKeys {
   private readonly select: BetterSqlite3.Statement<[string, string], Row>;
   private readonly answer: BetterSqlite3.Statement<[string, string, string, string]>;
   private readonly remove: BetterSqlite3.Statement<[string, string, string]>;
+  private pending: Pending[] = [];
 
   constructor(path: string) {
     this.db = new BetterSqlite3(path);
@@ -46,23 +55,52 @@ export class SqliteIdempotencyKeys implements IdempotencyKeys {
     this.remove = this.db.prepare('DELETE FROM idempotency_keys WHERE scope = ? AND key = ? AND request_hash = ? AND reply IS NULL');
   }
 
-  async claim(scope: string, key: string, requestHash: string, streamId: string): Promise<KeyClaim | null> {
-    if (this.insert.run(scope, key, requestHash, streamId, new Date().toISOString()).changes === 1) return null;
-    const row = this.select.get(scope, key);
-    // Claims are deleted only unanswered by their own request; if that just happened, claim again.
-    if (row === undefined) return this.claim(scope, key, requestHash, streamId);
-    return { requestHash: row.request_hash, streamId: row.stream_id, reply: row.reply === null ? null : (JSON.parse(row.reply) as CommandReply) };
+  claim(scope: string, key: string, requestHash: string, streamId: string): Promise<KeyClaim | null> {
+    return this.enqueue(() => this.claimNow(scope, key, requestHash, streamId, new Date().toISOString()));
   }
 
-  async complete(scope: string, key: string, requestHash: string, reply: CommandReply): Promise<void> {
-    this.answer.run(JSON.stringify(reply), scope, key, requestHash);
+  complete(scope: string, key: string, requestHash: string, reply: CommandReply): Promise<void> {
+    return this.enqueue(() => void this.answer.run(JSON.stringify(reply), scope, key, requestHash));
   }
 
-  async release(scope: string, key: string, requestHash: string): Promise<void> {
-    this.remove.run(scope, key, requestHash);
+  release(scope: string, key: string, requestHash: string): Promise<void> {
+    return this.enqueue(() => void this.remove.run(scope, key, requestHash));
   }
 
   async close(): Promise<void> {
+    this.flush();
     if (this.db.open) this.db.close();
+  }
+
+  private claimNow(scope: string, key: string, requestHash: string, streamId: string, at: string): KeyClaim | null {
+    // Another process may delete the row between the two statements (an unanswered claim released by its
+    // own request): then the key is free again, and the loop claims it.
+    for (;;) {
+      if (this.insert.run(scope, key, requestHash, streamId, at).changes === 1) return null;
+      const row = this.select.get(scope, key);
+      if (row !== undefined) return { requestHash: row.request_hash, streamId: row.stream_id, reply: row.reply === null ? null : (JSON.parse(row.reply) as CommandReply) };
+    }
+  }
+
+  private enqueue<T>(run: () => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      if (this.pending.length === 0) setImmediate(() => this.flush());
+      this.pending.push({ run, resolve: resolve as (value: unknown) => void, reject });
+    });
+  }
+
+  /** Runs the waiting calls in one transaction; if it fails, each call fails (none of them was written). */
+  private flush(): void {
+    const batch = this.pending;
+    this.pending = [];
+    if (batch.length === 0) return;
+    let results: unknown[];
+    try {
+      results = this.db.transaction(() => batch.map((p) => p.run()))();
+    } catch (error) {
+      for (const p of batch) p.reject(error);
+      return;
+    }
+    batch.forEach((p, i) => p.resolve(results[i]));
   }
 }
