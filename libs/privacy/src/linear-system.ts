@@ -1,4 +1,5 @@
 import { type Cell, type CellKind, type Relation, type ReleaseInput } from './model.js';
+import { boundsFromPartner, presencePairs } from './presence.js';
 import { allRelations } from './validate.js';
 
 /** An earlier release of the same statistics: its input (true values) and which cells it suppressed. */
@@ -45,6 +46,8 @@ export interface LinearSystem {
   readonly components: readonly { readonly variables: readonly number[]; readonly rows: readonly number[] }[];
   /** Current variables equal (same id, same value) to a cell an earlier release published: suppressing them hides nothing. */
   readonly pinnedByHistory: ReadonlySet<number>;
+  /** [count, amount] current variables of each presence relation: not a row, but they are protected together. */
+  readonly presence: readonly (readonly [number, number])[];
 }
 
 function publicUpper(cell: Cell): number {
@@ -85,6 +88,9 @@ function relationRows(relation: Relation, col: (cellId: string) => number): Syst
         }
       }
     }
+    case 'presence':
+      // Not linear: it narrows public bounds instead (see presence.ts).
+      return [];
     default: {
       const unexpected: never = relation;
       throw new Error(`unknown relation ${JSON.stringify(unexpected)}`);
@@ -118,7 +124,26 @@ function linkedPriors(current: ReleaseInput, priors: readonly PriorRelease[]): S
   return included;
 }
 
-export function buildLinearSystem(input: ReleaseInput, priors: readonly PriorRelease[] = []): LinearSystem {
+/**
+ * Bounds the presence links give away in an earlier release: its pattern is fixed, so a suppressed cell
+ * beside a published partner is known to be 0 (partner 0) or positive.
+ */
+function priorPartnerBounds(release: ReleaseInput, suppressed: ReadonlySet<string>): Map<string, { lower: number; upper: number }> {
+  const values = new Map(release.tables.flatMap((t) => t.cells.map((c) => [c.id, c.value] as const)));
+  const bounds = new Map<string, { lower: number; upper: number }>();
+  for (const { count, amount } of presencePairs(release)) {
+    for (const [cell, partner] of [[count, amount], [amount, count]] as const) {
+      if (suppressed.has(cell) && !suppressed.has(partner)) bounds.set(cell, boundsFromPartner(values.get(partner) ?? 0));
+    }
+  }
+  return bounds;
+}
+
+/**
+ * `floors`: lower bounds of current cells beyond 0 that the public knows (see presence.ts); a cell's true
+ * value is never below its floor.
+ */
+export function buildLinearSystem(input: ReleaseInput, priors: readonly PriorRelease[] = [], floors: ReadonlyMap<string, number> = new Map()): LinearSystem {
   const variables: SystemVariable[] = [];
   const rows: SystemRow[] = [];
   const current = new Map<string, number>();
@@ -126,10 +151,12 @@ export function buildLinearSystem(input: ReleaseInput, priors: readonly PriorRel
 
   const addRelease = (release: ReleaseInput, suppressed: ReadonlySet<string> | null): void => {
     const local = new Map<string, number>();
+    const known = suppressed === null ? null : priorPartnerBounds(release, suppressed);
     // Sorted so the LP (and so the pattern) does not depend on the order the caller listed cells in.
     const cells = release.tables.flatMap((t) => t.cells).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     for (const cell of cells) {
       const index = variables.length;
+      const link = known === null ? { lower: floors.get(cell.id) ?? 0, upper: Number.POSITIVE_INFINITY } : known.get(cell.id);
       variables.push({
         index,
         cellId: cell.id,
@@ -137,8 +164,8 @@ export function buildLinearSystem(input: ReleaseInput, priors: readonly PriorRel
         current: suppressed === null,
         kind: cell.kind,
         value: cell.value,
-        lower: 0,
-        upper: publicUpper(cell),
+        lower: link?.lower ?? 0,
+        upper: Math.min(publicUpper(cell), link?.upper ?? Number.POSITIVE_INFINITY),
         publishedInPrior: suppressed !== null && !suppressed.has(cell.id),
       });
       local.set(cell.id, index);
@@ -183,7 +210,8 @@ export function buildLinearSystem(input: ReleaseInput, priors: readonly PriorRel
   }
 
   const { componentOf, components } = connectedComponents(variables.length, rows);
-  return { variables, rows, current, componentOf, components, pinnedByHistory };
+  const presence = presencePairs(input).map(({ count, amount }) => [current.get(count) ?? -1, current.get(amount) ?? -1] as const);
+  return { variables, rows, current, componentOf, components, pinnedByHistory, presence };
 }
 
 function rowKey(row: SystemRow): string {

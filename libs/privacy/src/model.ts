@@ -51,11 +51,14 @@ export type Cell = CountCell | AmountCell;
 export type CellKind = Cell['kind'];
 
 /**
- * A public linear relation between cells. All cells of one relation must be of one kind.
+ * A public relation between cells. All cells of a linear relation must be of one kind.
  * - `sum`: total = sum of parts (a partition: gemeenten of the nation, interventions of a budget).
  * - `union`: total counts the schools in any of the parts, parts may overlap (schools choosing any
  *   B-intervention vs. schools choosing B3): every part <= total <= sum of parts.
  * - `linear`: sum(coef * cell) op rhs, for anything else.
+ * - `presence`: the amount sums a positive contribution of each school the count counts and of no other
+ *   (every chosen intervention has a planned budget above 0), so amount > 0 exactly when count > 0. Not
+ *   linear, and it links the count and amount systems: see README "Counts beside amounts".
  */
 export type Relation =
   | { readonly kind: 'sum'; readonly total: string; readonly parts: readonly string[]; readonly id?: string }
@@ -66,7 +69,8 @@ export type Relation =
       readonly op: '=' | '<=' | '>=';
       readonly rhs: number;
       readonly id?: string;
-    };
+    }
+  | { readonly kind: 'presence'; readonly count: string; readonly amount: string; readonly id?: string };
 
 export interface Table {
   readonly id: string;

@@ -16,6 +16,7 @@ import {
   type SuppressionReason,
 } from './model.js';
 import { type DisclosureOverrides, type DisclosureParameters, resolveParameters } from './parameters.js';
+import { PresenceLinks, presenceFloors } from './presence.js';
 import { primaryReason } from './primary-rules.js';
 import { compareIds, type Pattern, SecondarySuppression } from './secondary-suppression.js';
 import { allRelations, cellsById, validateParameters, validateRelease } from './validate.js';
@@ -76,11 +77,13 @@ export interface ReleasePart {
  */
 export async function protectReleasePart(input: ReleaseInput, options: ProtectOptions, part: ReleasePartSelector): Promise<ReleasePart> {
   checkSelector(part);
-  const { params, system, history, cellOf } = prepare(input, options);
+  const { params, system, history, cells, cellOf } = prepare(input, options);
   const partOf = componentParts(system, part.count);
   const pattern: Pattern = { reasons: new Map(), suppressed: new Set() };
   const carriedOver = new Map<number, string>();
   const currentVariables = [...system.current.values()].filter((v) => partOf[system.componentOf[v] ?? -1] === part.index).sort((a, b) => a - b);
+  const byRule = (v: number): boolean => primaryReason(cellOf(v), params) !== null || history.carryOverFrom(cellOf(v)) !== null;
+  const links = new PresenceLinks(system, cells, params, (v) => pattern.suppressed.has(v));
   for (const v of currentVariables) {
     const cell = cellOf(v);
     const reason = primaryReason(cell, params);
@@ -89,16 +92,19 @@ export async function protectReleasePart(input: ReleaseInput, options: ProtectOp
     else if (carried !== null) {
       pattern.reasons.set(v, 'secondary');
       carriedOver.set(v, carried);
-    }
-    if (reason !== null || carried !== null) pattern.suppressed.add(v);
+    } else if (links.forced(v, byRule)) pattern.reasons.set(v, 'secondary');
+    if (pattern.reasons.has(v)) pattern.suppressed.add(v);
   }
 
-  const costOf = (v: number): number => complementCost(cellOf(v), params, history.wasEverSuppressed(cellOf(v)));
+  const ownCost = (v: number): number => complementCost(cellOf(v), params, history.wasEverSuppressed(cellOf(v)));
+  // A zero complement brings its partner along (presence.ts): it costs both.
+  const costOf = (v: number): number => ownCost(v) + (links.inZeroPair(v) ? ownCost(links.partnerOf(v) ?? v) : 0);
   const highs = options.highs ?? (await loadHighs());
   const solver = new IntervalSolver(highs, system, pattern.suppressed);
   try {
-    const engine = new SecondarySuppression(system, solver, pattern, costOf, params);
-    // Primary cells first (they drive the pattern), then carried-over ones; both in id order.
+    const engine = new SecondarySuppression(system, solver, pattern, costOf, params, links);
+    // Primary cells (and those their presence partner forces) first: they drive the pattern; then
+    // carried-over ones; both in id order.
     const primaries = currentVariables.filter((v) => pattern.suppressed.has(v) && !carriedOver.has(v));
     engine.explore();
     engine.run([...primaries, ...currentVariables.filter((v) => carriedOver.has(v))]);
@@ -186,7 +192,8 @@ export async function auditPattern(input: ReleaseInput, suppressed: readonly str
   const highs = options.highs ?? (await loadHighs());
   const solver = new IntervalSolver(highs, system, pattern.suppressed);
   try {
-    const engine = new SecondarySuppression(system, solver, pattern, () => Number.POSITIVE_INFINITY, params);
+    const links = new PresenceLinks(system, cells, params, (v) => pattern.suppressed.has(v));
+    const engine = new SecondarySuppression(system, solver, pattern, () => Number.POSITIVE_INFINITY, params, links);
     const entries = engine.audit(params.exactAuditIntervals);
     const ok = entries.every((e) => e.ok) && publishedSensitive.length === 0;
     return { ok, cells: entries, lpSolves: solver.solves, totalLpSolves: solver.solves, explorationLps: solver.sweeps, publishedSensitive };
@@ -206,8 +213,8 @@ function prepare(input: ReleaseInput, options: ProtectOptions) {
     const unknown = prior.suppressed.filter((id) => !known.has(id));
     if (unknown.length > 0) throw new InvalidReleaseInputError([`prior release ${prior.input.releaseId}: suppressed cells not in its tables: ${unknown.join(', ')}`]);
   }
-  const system = buildLinearSystem(input, priors);
   const cells = cellsById(input);
+  const system = buildLinearSystem(input, priors, presenceFloors(input, cells, params));
   const history = new ReleaseHistory(priors);
   const cellOf = (v: number): Cell => {
     const id = system.variables[v]?.cellId;

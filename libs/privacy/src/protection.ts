@@ -14,11 +14,14 @@ export interface ProtectionRequirement {
 /**
  * What the audit demands of a suppressed cell. Primary cells are sensitive and get a protection margin on
  * both sides of the true value, clipped to the public bounds; secondary cells are not sensitive in
- * themselves and only must not be recomputable exactly.
+ * themselves and only must not be recomputable exactly. With `reachZero` (an amount beside a count whose
+ * protection reaches 0, see presence.ts) the interval must also reach the public lower bound 0: an amount
+ * known to be positive tells that some school is counted.
  */
-export function protectionRequirement(variable: SystemVariable, reason: SuppressionReason, params: DisclosureParameters): ProtectionRequirement {
+export function protectionRequirement(variable: SystemVariable, reason: SuppressionReason, params: DisclosureParameters, reachZero = false): ProtectionRequirement {
   const { value, lower: publicLower, upper: publicUpper } = variable;
   const minWidth = Math.min(params.protection.minWidth, publicUpper - publicLower);
+  if (reachZero) return { ...protectionRequirement(variable, reason, params), lower: publicLower };
   if (reason === 'secondary') return { lower: value, upper: value, minWidth };
   const margin =
     variable.kind === 'count'

@@ -2,7 +2,8 @@ import { type IntervalSolver, type Sense } from './interval-solver.js';
 import { type LinearSystem } from './linear-system.js';
 import { type AuditEntry, type SuppressionReason } from './model.js';
 import { type DisclosureParameters } from './parameters.js';
-import { meetsRequirement, protectionRequirement, roundLower, roundUpper } from './protection.js';
+import { type PresenceLinks } from './presence.js';
+import { meetsRequirement, type ProtectionRequirement, protectionRequirement, roundLower, roundUpper } from './protection.js';
 
 /** The evolving suppression pattern of the current release, by variable index. */
 export interface Pattern {
@@ -29,6 +30,7 @@ export class SecondarySuppression {
     private readonly pattern: Pattern,
     private readonly costOf: (variable: number) => number,
     private readonly params: DisclosureParameters,
+    private readonly links: PresenceLinks,
   ) {}
 
   /** Protects every cell in `cells` (in order) and every complement this adds; returns the cells that cannot be protected. */
@@ -53,14 +55,13 @@ export class SecondarySuppression {
     for (const v of cells) {
       const variable = this.variable(v);
       const reason = this.reason(v);
-      const protectionRequired = protectionRequirement(variable, reason, this.params);
-      const reached = { lower: roundLower(this.solver.seen(v, 'min')), upper: roundUpper(this.solver.seen(v, 'max')) };
+      const protectionRequired = this.required(v);
+      const reached = this.withPartner(v, roundLower(this.solver.seen(v, 'min')), roundUpper(this.solver.seen(v, 'max')));
       if (!exact && meetsRequirement(reached.lower, reached.upper, protectionRequired)) {
         entries.push({ cellId: variable.cellId, reason, ...reached, exact: false, protectionRequired, ok: true });
         continue;
       }
-      const lower = roundLower(this.solver.extreme(v, 'min').value);
-      const upper = roundUpper(this.solver.extreme(v, 'max').value);
+      const { lower, upper } = this.withPartner(v, roundLower(this.solver.extreme(v, 'min').value), roundUpper(this.solver.extreme(v, 'max').value));
       entries.push({ cellId: variable.cellId, reason, lower, upper, exact: true, protectionRequired, ok: meetsRequirement(lower, upper, protectionRequired) });
     }
     return entries;
@@ -71,10 +72,26 @@ export class SecondarySuppression {
     this.solver.explore((v, sense) => this.pattern.suppressed.has(v) && this.unproven(v, sense));
   }
 
+  /**
+   * The interval narrowed by what a published presence partner tells (a zero pins the cell to 0, a positive
+   * one makes it positive). The LPs never see that; protectRelease makes it say nothing new, a pattern
+   * audited as given may not.
+   */
+  private withPartner(v: number, lower: number, upper: number): { lower: number; upper: number } {
+    const known = this.links.knownFromPartner(v);
+    if (known === null) return { lower, upper };
+    const narrowedLower = Math.max(lower, known.lower);
+    return { lower: narrowedLower, upper: Math.max(narrowedLower, Math.min(upper, known.upper)) };
+  }
+
+  private required(v: number): ProtectionRequirement {
+    return protectionRequirement(this.variable(v), this.reason(v), this.params, this.links.mustReachZero(v));
+  }
+
   /** Whether no feasible point seen so far takes the cell as far as its requirement asks on that side. */
   private unproven(v: number, sense: Sense): boolean {
     const variable = this.variable(v);
-    const required = protectionRequirement(variable, this.reason(v), this.params);
+    const required = this.required(v);
     const lower = roundLower(this.solver.seen(v, 'min'));
     const upper = roundUpper(this.solver.seen(v, 'max'));
     const narrow = upper - lower < required.minWidth;
@@ -83,7 +100,7 @@ export class SecondarySuppression {
 
   private protect(v: number): boolean {
     const variable = this.variable(v);
-    const required = protectionRequirement(variable, this.reason(v), this.params);
+    const required = this.required(v);
     const reachedUpper = this.push(v, 'max', required.upper);
     const reachedLower = this.push(v, 'min', required.lower);
     if (reachedUpper === null || reachedLower === null) return false;
@@ -141,6 +158,13 @@ export class SecondarySuppression {
   }
 
   private eligible(v: number): boolean {
+    if (!this.suppressible(v)) return false;
+    // A zero complement brings its partner along: that one must be suppressible too (or already suppressed).
+    const partner = this.links.inZeroPair(v) ? this.links.partnerOf(v) : undefined;
+    return partner === undefined || this.pattern.suppressed.has(partner) || this.suppressible(partner);
+  }
+
+  private suppressible(v: number): boolean {
     const variable = this.variable(v);
     return variable.current && !this.pattern.suppressed.has(v) && !this.system.pinnedByHistory.has(v) && Number.isFinite(this.costOf(v));
   }
@@ -181,6 +205,9 @@ export class SecondarySuppression {
     this.pattern.suppressed.add(v);
     this.solver.relax(v);
     this.queue.push(v);
+    // A published zero gives its zero partner away (presence.ts); the partner's component is in this part.
+    const partner = this.links.inZeroPair(v) ? this.links.partnerOf(v) : undefined;
+    if (partner !== undefined && !this.pattern.suppressed.has(partner)) this.suppress(partner);
   }
 
   private variable(v: number) {

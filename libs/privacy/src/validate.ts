@@ -23,6 +23,8 @@ export function relationCells(relation: Relation): string[] {
       return [relation.total, ...relation.parts];
     case 'linear':
       return relation.terms.map((t) => t.cell);
+    case 'presence':
+      return [relation.count, relation.amount];
     default: {
       const unexpected: never = relation;
       throw new Error(`unknown relation ${JSON.stringify(unexpected)}`);
@@ -39,6 +41,8 @@ export function describeRelation(relation: Relation): string {
       return `${relation.total} = union(${relation.parts.join(', ')})`;
     case 'linear':
       return `${relation.terms.map((t) => `${t.coef}*${t.cell}`).join(' + ')} ${relation.op} ${relation.rhs}`;
+    case 'presence':
+      return `${relation.amount} > 0 iff ${relation.count} > 0`;
     default: {
       const unexpected: never = relation;
       throw new Error(`unknown relation ${JSON.stringify(unexpected)}`);
@@ -77,6 +81,7 @@ function relationIssues(relation: Relation, cells: ReadonlyMap<string, Cell>): s
   const missing = ids.filter((id) => !cells.has(id));
   if (missing.length > 0) return [`relation ${name}: unknown cell(s) ${missing.join(', ')}`];
   if (new Set(ids).size !== ids.length) return [`relation ${name}: a cell appears twice`];
+  if (relation.kind === 'presence') return presenceIssues(name, cells.get(relation.count), cells.get(relation.amount));
   const kinds = new Set(ids.map((id) => cells.get(id)?.kind));
   if (kinds.size > 1) return [`relation ${name}: mixes counts and amounts`];
   const value = (id: string): number => cells.get(id)?.value ?? 0;
@@ -108,6 +113,27 @@ function relationIssues(relation: Relation, cells: ReadonlyMap<string, Cell>): s
   }
 }
 
+function presenceIssues(name: string, count: Cell | undefined, amount: Cell | undefined): string[] {
+  if (count?.kind !== 'count' || amount?.kind !== 'amount') return [`relation ${name}: needs a count and an amount`];
+  // The link is only public if it is the rule the data obey: each counted school, and only those, contributes.
+  const contributors = amount.contributions.filter((c) => c > 0).length;
+  return contributors === count.value ? [] : [`relation ${name} does not hold: ${contributors} schools contribute, the count is ${count.value}`];
+}
+
+/** A cell in two presence relations would need two partners; nothing builds that, so refuse it. */
+function presenceTwiceIssues(relations: readonly Relation[]): string[] {
+  const seen = new Set<string>();
+  const issues: string[] = [];
+  for (const r of relations) {
+    if (r.kind !== 'presence') continue;
+    for (const id of [r.count, r.amount]) {
+      if (seen.has(id)) issues.push(`cell ${id} is in more than one presence relation`);
+      seen.add(id);
+    }
+  }
+  return issues;
+}
+
 /** Throws InvalidReleaseInputError listing every problem, so the caller can fix its tables in one go. */
 export function validateRelease(input: ReleaseInput): void {
   const issues: string[] = [];
@@ -122,7 +148,9 @@ export function validateRelease(input: ReleaseInput): void {
       issues.push(...cellIssues(cell));
     }
   }
-  for (const relation of allRelations(input)) issues.push(...relationIssues(relation, cells));
+  const relations = allRelations(input);
+  for (const relation of relations) issues.push(...relationIssues(relation, cells));
+  issues.push(...presenceTwiceIssues(relations));
   if (issues.length > 0) throw new InvalidReleaseInputError(issues.map((i) => `${input.releaseId}: ${i}`));
 }
 

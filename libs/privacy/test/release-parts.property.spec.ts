@@ -23,10 +23,14 @@ function yearRelease(year: string, gemeenten: readonly (readonly { sector: Schoo
       choices: Object.fromEntries(codes.flatMap((c, k) => (s.chosen[k] === true ? [[c, s.budgets[k] ?? 1]] : []))),
     })),
   );
-  const built = buildRelease(schools, { releaseId: year, interventions: codes, amounts: true, categories: true, bySector: true });
+  const built = buildRelease(schools, { releaseId: year, interventions: codes, amounts: true, categories: true, bySector: true, presence: true });
   const id = (cell: string): string => `${year}|${cell}`;
   const rename = (r: Relation): Relation =>
-    r.kind === 'linear' ? { ...r, terms: r.terms.map((t) => ({ ...t, cell: id(t.cell) })) } : { ...r, total: id(r.total), parts: r.parts.map(id) };
+    r.kind === 'linear'
+      ? { ...r, terms: r.terms.map((t) => ({ ...t, cell: id(t.cell) })) }
+      : r.kind === 'presence'
+        ? { ...r, count: id(r.count), amount: id(r.amount) }
+        : { ...r, total: id(r.total), parts: r.parts.map(id) };
   return {
     releaseId: 'parts',
     tables: built.tables.map((t) => ({

@@ -43,14 +43,20 @@ function relationConstraints(relation: Relation, name: (id: string) => string): 
       ];
     case 'linear':
       return [`${relation.terms.map((t) => `${t.coef >= 0 ? '+' : '-'} ${Math.abs(t.coef)} ${name(t.cell)}`).join(' ')} ${relation.op} ${relation.rhs}`];
+    case 'presence':
+      // Not linear: `intervals` propagates it between the cells' intervals.
+      return [];
   }
 }
 
 export class Attacker {
   private readonly names = new Map<string, string>();
   private readonly constraints: string[] = [];
-  private readonly bounds: string[] = [];
+  /** Each variable's bounds: [v, v] when published. */
+  private readonly bounds = new Map<string, { lower: number; upper: number }>();
   private readonly generals: string[] = [];
+  /** Presence relations as [count, amount] variable names, with both cells suppressed or one of them. */
+  private readonly presence: (readonly [string, string])[] = [];
 
   constructor(knowledge: Knowledge) {
     for (const release of knowledge.releases) {
@@ -59,15 +65,15 @@ export class Attacker {
         for (const cell of table.cells) {
           const x = name(cell.id);
           this.generals.push(x);
-          if (!cell.suppressed) this.bounds.push(`${x} = ${cell.value}`);
-          else if (cell.kind === 'count') this.bounds.push(`0 <= ${x} <= ${cell.population ?? 1e9}`);
-          else {
-            const bound = knowledge.amountBounds?.[cell.id];
-            this.bounds.push(bound === undefined ? `${x} >= 0` : `0 <= ${x} <= ${bound}`);
-          }
+          if (!cell.suppressed) this.bounds.set(x, { lower: cell.value, upper: cell.value });
+          else if (cell.kind === 'count') this.bounds.set(x, { lower: 0, upper: cell.population ?? 1e9 });
+          else this.bounds.set(x, { lower: 0, upper: knowledge.amountBounds?.[cell.id] ?? Number.POSITIVE_INFINITY });
         }
       }
-      for (const relation of release.relations) this.constraints.push(...relationConstraints(relation, name));
+      for (const relation of release.relations) {
+        this.constraints.push(...relationConstraints(relation, name));
+        if (relation.kind === 'presence') this.presence.push([name(relation.count), name(relation.amount)]);
+      }
     }
     for (const [[ra, a], [rb, b]] of knowledge.assumeEqual ?? []) this.constraints.push(`${this.name(ra, a)} - ${this.name(rb, b)} = 0`);
   }
@@ -90,7 +96,7 @@ export class Attacker {
       ...this.constraints.map((c, i) => ` c${i}: ${c}`),
       ...(this.constraints.length === 0 ? [' c0: 0 x0 >= 0'] : []),
       'Bounds',
-      ...this.bounds.map((b) => ` ${b}`),
+      ...[...this.bounds].map(([x, { lower, upper }]) => (upper === Number.POSITIVE_INFINITY ? ` ${x} >= ${lower}` : ` ${lower} <= ${x} <= ${upper}`)),
       'General',
       ` ${this.generals.join(' ')}`,
       'End',
@@ -99,7 +105,47 @@ export class Attacker {
 
   /** The tightest interval the attacker can prove for one cell; Infinity when unbounded. */
   async interval(releaseId: string, cellId: string): Promise<AttackerInterval> {
-    const x = this.name(releaseId, cellId);
+    await this.propagatePresence();
+    return this.solve(this.name(releaseId, cellId), cellId);
+  }
+
+  private propagated = false;
+
+  /**
+   * Uses the presence relations the way attack scripts do, without big-M rows: bound both cells of each
+   * pair by integer programs, then an amount that cannot be 0 makes its count at least 1, a count or an
+   * amount that must be 0 pins its partner to 0 (and a count of at least 1 its amount to at least 1
+   * cent); repeat until nothing changes. Each step is a sound consequence, so the result is a valid
+   * attack (not necessarily the strongest one).
+   */
+  private async propagatePresence(): Promise<void> {
+    if (this.propagated) return;
+    this.propagated = true;
+    for (let changed = true; changed; ) {
+      changed = false;
+      for (const [n, a] of this.presence) {
+        if ([n, a].every((x) => this.bounds.get(x)?.lower === this.bounds.get(x)?.upper)) continue;
+        const count = await this.solve(n, n);
+        const amount = await this.solve(a, a);
+        const tighten = (x: string, lower: number, upper: number): void => {
+          const b = this.bounds.get(x) ?? { lower: 0, upper: Number.POSITIVE_INFINITY };
+          const next = { lower: Math.max(b.lower, lower), upper: Math.min(b.upper, upper) };
+          if (next.lower !== b.lower || next.upper !== b.upper) {
+            this.bounds.set(x, next);
+            changed = true;
+          }
+        };
+        if (amount.lower > 0) tighten(n, 1, Number.POSITIVE_INFINITY);
+        if (count.lower > 0) tighten(a, 1, Number.POSITIVE_INFINITY);
+        if (amount.upper === 0 || count.upper === 0) {
+          tighten(n, 0, 0);
+          tighten(a, 0, 0);
+        }
+      }
+    }
+  }
+
+  private async solve(x: string, cellId: string): Promise<AttackerInterval> {
     const solver = await highs();
     const bound = (sense: 'Minimize' | 'Maximize'): number => {
       const result = solver.solve(this.lp(x, sense), { output_flag: false });

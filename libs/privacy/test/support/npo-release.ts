@@ -22,6 +22,8 @@ export interface ReleaseShape {
   readonly amounts?: boolean;
   /** Include the category level (first letter of the code) as union (counts) / sum (amounts). */
   readonly categories?: boolean;
+  /** With amounts: a presence relation for each count and the amount of the same schools (every choice has a budget > 0). */
+  readonly presence?: boolean;
 }
 
 const category = (code: string): string => code.slice(0, 1);
@@ -47,6 +49,7 @@ export function buildRelease(schools: readonly School[], shape: ReleaseShape): R
           contributions: choosers.map((s) => s.choices[code] ?? 0),
           population,
         });
+        if (shape.presence === true) tableRelations.push({ kind: 'presence', count: `${unit}/${code}/n`, amount: `${unit}/${code}/eur` });
       }
     }
     if (shape.categories === true) {
@@ -59,6 +62,7 @@ export function buildRelease(schools: readonly School[], shape: ReleaseShape): R
           const contributions = choosers.map((s) => codes.reduce((a, c) => a + (s.choices[c] ?? 0), 0));
           cells.push({ id: `${unit}/${cat}/eur`, kind: 'amount', value: contributions.reduce((a, b) => a + b, 0), contributions, population });
           tableRelations.push({ kind: 'sum', total: `${unit}/${cat}/eur`, parts: codes.map((c) => `${unit}/${c}/eur`) });
+          if (shape.presence === true) tableRelations.push({ kind: 'presence', count: `${unit}/${cat}/n`, amount: `${unit}/${cat}/eur` });
         }
       }
       if (shape.amounts === true) {
