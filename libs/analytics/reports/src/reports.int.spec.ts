@@ -222,11 +222,17 @@ describe('reports on a fixture with independently computed numbers', () => {
       for (const r of relationKeys(view)) if (!r.includes('|rest:')) expect(wholeRelations.has(r), r).toBe(true);
       // No relation may name a cell the view does not hold: it would tie the view to figures it does not show.
       const ids = cellsOf(view);
-      for (const r of view.release.relations ?? []) for (const id of r.kind === 'linear' ? r.terms.map((t) => t.cell) : [r.total, ...r.parts]) expect(ids.has(id), id).toBe(true);
+      for (const r of view.release.relations ?? []) for (const id of r.kind === 'linear' ? r.terms.map((t) => t.cell) : r.kind === 'presence' ? [r.count, r.amount] : [r.total, ...r.parts]) expect(ids.has(id), id).toBe(true);
     }
     // The breakdowns partition the nation inside the national view; gemeenten do not appear in it.
     expect((national.release.relations ?? []).some((r) => r.kind === 'sum' && r.total === cellId(Y, 'NL', measure.plan) && r.parts.some((p) => p.includes('sector:')))).toBe(true);
     expect([...cellsOf(national).keys()].some((id) => id.includes('|GM'))).toBe(false);
+    // Every budget beside the count of the same schools (each choice has a budget above 0): a presence link.
+    const linked = new Map(national.release.tables.flatMap((t) => t.relations ?? []).flatMap((r) => (r.kind === 'presence' ? [[r.amount, r.count] as const] : [])));
+    const partnerOf = (eur: string): string => (eur.endsWith(`|${measure.budget}`) ? eur.replace(measure.budget, measure.plan) : eur.replace(/:eur$/, ':n'));
+    const budgets = [...cellsOf(national).keys()].filter((id) => /\|(int|cat):.+:eur$|\|budget:eur$/.test(id));
+    expect(budgets.length).toBeGreaterThan(0);
+    for (const eur of budgets) expect(linked.get(eur), eur).toBe(partnerOf(eur));
     expect(national.basis.years[Y]?.units.some((u) => u.kind === 'gemeente')).toBe(false);
 
     // Protected on its own, the view passes its audit and publishes true values only.

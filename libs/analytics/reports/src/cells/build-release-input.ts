@@ -119,6 +119,12 @@ function restOfNation(scope: ReportScope, year: string, all: readonly UnitMember
   return { unit: { id: unitId.rest(scope.gemeente), kind: 'rest', code: scope.gemeente, population: schools.length }, schools };
 }
 
+/**
+ * Every chosen intervention has a planned budget above 0 (the contract), so an amount sums a positive
+ * contribution of exactly the schools its count counts: public knowledge the disclosure control must use.
+ */
+const presence = (count: string, amount: string): Relation => ({ kind: 'presence', count, amount });
+
 /** Every cell of one unit in one year, and the relations inside it. */
 function unitTable(year: string, interventions: readonly string[], members: UnitMembers): Table {
   const { unit, schools } = members;
@@ -160,12 +166,13 @@ function unitTable(year: string, interventions: readonly string[], members: Unit
     const catN = count(measure.categoryCount(category), tally.categorySchools.get(category) ?? 0);
     const catEur = amount(measure.categoryAmount(category), tally.categoryCents.get(category));
     relations.push({ kind: 'union', total: catN, parts: counts }, { kind: 'sum', total: catEur, parts: amounts });
+    relations.push(...counts.map((n, i) => presence(n, amounts[i] as string)), presence(catN, catEur));
     categoryCounts.push(catN);
     categoryAmounts.push(catEur);
   }
   relations.push({ kind: 'union', total: plan, parts: categoryCounts });
   const budget = amount(measure.budget, tally.budget);
-  relations.push({ kind: 'sum', total: budget, parts: categoryAmounts });
+  relations.push({ kind: 'sum', total: budget, parts: categoryAmounts }, presence(plan, budget));
 
   const scanned = count(measure.scanned, tally.scanned);
   for (const domain of scanDomains) {
