@@ -37,7 +37,8 @@ export interface ReleaseScheduleOptions {
 
 /**
  * Makes the release a cadence owes, once: as of the last day of each month, on the first check after
- * that day has ended. A release of that as-of date made by anyone (ocw included) counts.
+ * that day has ended. A release of that as-of date or a later one, made by anyone (ocw, the demo), counts:
+ * releases do not go back in time, and the later one already holds the month's figures.
  */
 export class ReleaseSchedule {
   #timer: NodeJS.Timeout | undefined;
@@ -51,7 +52,7 @@ export class ReleaseSchedule {
     const asOf = dueAsOf(this.options.cadence, (this.options.clock ?? (() => new Date()))());
     // Checked here to skip waiting for the projector, and again in the service's queue, where no other
     // release of the date can be made in between.
-    if ((await this.options.store.list()).some((r) => r.asOf === asOf)) return null;
+    if ((await this.options.store.list()).some((r) => r.asOf >= asOf)) return null;
     await this.options.ready?.();
     const release = await this.options.service.createUnlessReleased({ asOf, createdBy: `schedule:${this.options.cadence}` });
     if (release !== null) this.options.onRelease?.(release);

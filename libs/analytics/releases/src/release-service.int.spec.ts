@@ -118,6 +118,15 @@ describe('releases', () => {
     expect(await racing.tick()).toBeNull();
     await byHand;
     expect((await raceStore.list()).map((r) => r.createdBy)).toEqual(['ocw:meanwhile']);
+    // A later day released first (the demo releases yesterday): the month's release is not owed any more,
+    // and a schedule that tried would be refused for going back in time.
+    const laterStore = new ReleaseStore(join(dir.path, 'later-releases'));
+    const later = new ReleaseService({ db, store: laterStore, codeVersion: 'test-1.0', clock: () => new Date('2022-09-03T12:00:00Z') });
+    await later.create({ asOf: '2022-09-02', createdBy: 'demo' });
+    const afterLater = new ReleaseSchedule({ cadence: 'monthly', service: later, store: laterStore, clock: () => new Date('2022-09-03T12:00:00Z') });
+    expect(await afterLater.tick()).toBeNull();
+    await expect(later.createUnlessReleased({ asOf: '2022-08-31', createdBy: 'schedule:monthly' })).resolves.toBeNull();
+    expect((await laterStore.list()).map((r) => r.asOf)).toEqual(['2022-09-02']);
   });
 
   it('closing waits for a release being written, and stores none that is still being computed', { timeout: 180_000 }, async () => {

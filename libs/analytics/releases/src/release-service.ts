@@ -168,11 +168,12 @@ export class ReleaseService {
   }
 
   /**
-   * A release of `request.asOf` unless one exists by the time it is this request's turn (a schedule, which
-   * must not release a date twice when ocw or the demo released it meanwhile); null when one did.
+   * A release of `request.asOf` unless one of that day or a later one exists by the time it is this
+   * request's turn (a schedule, which must not release a date twice, nor go back in time, when ocw or the
+   * demo released meanwhile); null when one did.
    */
   createUnlessReleased(request: CreateReleaseRequest): Promise<StoredRelease | null> {
-    const run = this.#queue.then(async () => ((await this.options.store.list()).some((r) => r.asOf === request.asOf) ? null : this.#create(request)));
+    const run = this.#queue.then(async () => ((await this.options.store.list()).some((r) => r.asOf >= request.asOf) ? null : this.#create(request)));
     this.#queue = run.catch(() => undefined);
     return run;
   }
