@@ -55,7 +55,10 @@ export class AuthGuard implements CanActivate {
     if (route.isPublic) {
       // Public means no token is needed, not that a broken one is ignored: a client whose token
       // expired or was mangled learns it here rather than on its next protected call.
-      if (request.headers.authorization === undefined || request.headers.authorization.trim() === '') return true;
+      const header = request.headers.authorization;
+      if (header === undefined || header.trim() === '') return true;
+      // Only our scheme is ours to judge: Basic credentials a proxy forwards to a health probe are not a token.
+      if (!/^bearer(\s|$)/i.test(header.trim())) return true;
       const token = bearerToken(request);
       if (isScrapeToken(token, this.config.metricsToken)) return true;
       request.principal = await this.tokens.verifyToken(token);
