@@ -16,6 +16,9 @@ const hasBody = (request: FastifyRequest): boolean => {
 
 const isJson = (mediaType: string): boolean => mediaType === 'application/json' || mediaType.endsWith('+json');
 
+/** Labels clients send for UTF-8, and ASCII, whose bytes read the same as UTF-8. */
+const UTF8_COMPATIBLE = new Set(['utf-8', 'utf8', 'us-ascii', 'ascii']);
+
 /** The charset parameter of a Content-Type, lower case and unquoted; undefined when absent. */
 function charsetOf(contentType: string): string | undefined {
   for (const parameter of contentType.split(';').slice(1)) {
@@ -51,7 +54,7 @@ export function checkBodyEncoding(request: FastifyRequest): void {
   if (contentType === undefined) return;
   const mediaType = (contentType.split(';')[0] ?? '').trim().toLowerCase();
   const charset = charsetOf(contentType);
-  if (isJson(mediaType) && charset !== undefined && charset !== 'utf-8') {
+  if (isJson(mediaType) && charset !== undefined && !UTF8_COMPATIBLE.has(charset)) {
     throw new UnsupportedBodyEncodingError('UNSUPPORTED_CHARSET', `charset ${JSON.stringify(charset)} is not accepted: JSON bodies are utf-8.`);
   }
 }

@@ -41,7 +41,10 @@ export function clientErrorHandler(logger: PlatformLogger) {
     const spec = clientErrorSpec(error);
     const correlationId = randomUUID();
     logger.debug({ correlationId, status: spec.status, code: error.code, reason: error.reason }, 'client error');
-    if (!socket.writable) {
+    // A response of an earlier request on this keep-alive connection is still being written: a second
+    // one would interleave with it (Node's own handler makes the same check).
+    const inFlight = (socket as Socket & { _httpMessage?: { headersSent?: boolean } | null })._httpMessage;
+    if (!socket.writable || (inFlight !== undefined && inFlight !== null && inFlight.headersSent === true)) {
       socket.destroy();
       return;
     }

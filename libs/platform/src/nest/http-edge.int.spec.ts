@@ -178,7 +178,7 @@ describe('415 for a body the JSON parser would misread', () => {
     expect(problem['code']).toBe('UNSUPPORTED_CHARSET');
   });
 
-  it.each(['application/json', 'application/json; charset=utf-8', 'application/json;charset=UTF-8', 'application/json; charset="utf-8"'])(
+  it.each(['application/json', 'application/json; charset=utf-8', 'application/json;charset=UTF-8', 'application/json; charset="utf-8"', 'application/json; charset=utf8', 'application/json; charset=us-ascii'])(
     'accepts %s, and Content-Encoding identity',
     async (contentType) => {
       const answer = await call('POST', '/v1/schools/16SW/scans', { body: json, headers: { 'content-type': contentType, 'content-encoding': 'identity' } });
