@@ -31,11 +31,12 @@ const good: Record<keyof typeof apiBodySchemas, Record<string, unknown>> = {
 };
 
 // Text that looks empty or carries bytes no person typed: zero-width and format characters only,
-// control characters (NUL, ESC, line breaks), and UTF-16 halves without their partner.
-const unreadable = ['\u200B', ' \u200B\u00A0\u2060\uFEFF ', '\u3000', 'De\u0000Linde', 'De\u001BLinde', 'De\nLinde', 'De\u0085Linde', 'De \uD800Linde', 'Linde\uDC00'];
+// control characters (NUL, ESC, NEL), and UTF-16 halves without their partner. A name is one line too.
+const unreadable = ['\u200B', ' \u200B\u00A0\u2060\uFEFF ', '\u3000', 'De\u0000Linde', 'De\u001BLinde', 'De\u0085Linde', 'De \uD800Linde', 'Linde\uDC00'];
+const unreadableName = [...unreadable, 'De\nLinde', 'De\tLinde'];
 
 const bad: Record<keyof typeof apiBodySchemas, Record<string, unknown[]>> = {
-  RegisterSchoolBody: { name: ['', ...unreadable], sector: ['hbo'], gemeente: ['363'], pupils: [-3], achterstandsscore: [-1] },
+  RegisterSchoolBody: { name: ['', ...unreadableName], sector: ['hbo'], gemeente: ['363'], pupils: [-3], achterstandsscore: [-1] },
   ScanBody: { schoolYear: ['2021/2022'], completedOn: ['yesterday'], findings: [{}] },
   InterventionBody: {
     schoolYear: ['2022-2024'],
@@ -74,6 +75,13 @@ describe.each(Object.keys(apiBodySchemas) as (keyof typeof apiBodySchemas)[])('%
 });
 
 describe('free text', () => {
+  it('takes a reason or basis over several lines (pasted from a letter), not a name', () => {
+    const text = 'Besloten in de MR-vergadering:\r\n\tzie verslag van 12 mei.\nGeen bezwaar.';
+    expect(apiBodySchemas.WithdrawalBody.safeParse({ ...good.WithdrawalBody, reason: text }).error).toBeUndefined();
+    expect(apiBodySchemas.AllocationBody.safeParse({ ...good.AllocationBody, basis: text }).error).toBeUndefined();
+    expect(apiBodySchemas.RegisterSchoolBody.safeParse({ ...good.RegisterSchoolBody, name: text }).error?.issues[0]?.path[0]).toBe('name');
+  });
+
   it.each(['Basisschool \u00C9\u00E9n \u2013 \uD83C\uDF08 Regenboog', "'t Kofschip", 'École\u00A0Internationale'])('accepts %j (accents, emoji pairs, nbsp inside)', (name) => {
     expect(apiBodySchemas.RegisterSchoolBody.safeParse({ ...good.RegisterSchoolBody, name }).error).toBeUndefined();
   });

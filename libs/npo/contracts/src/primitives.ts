@@ -73,19 +73,23 @@ export const targetDomainsSchema = z
 /*
  * Free text as people type it. Request bodies refuse text that shows nothing once whitespace and
  * invisible format characters (zero-width space, word joiner, BOM: \p{Cf}) are set aside, control
- * characters (NUL, ESC, line breaks; names and reasons are single-line labels in reports and CSV), and
- * a UTF-16 half without its partner, which no encoder turns into valid UTF-8 downstream. Event schemas
- * keep the old, lenient rules: events stored before this check must still be read.
+ * characters (NUL, ESC; in a name also line breaks and tabs, as a name is a one-line label in reports and
+ * CSV, while a reason or basis may run over lines, as text pasted from a letter does), and a UTF-16 half
+ * without its partner, which no encoder turns into valid UTF-8 downstream. Event schemas keep the old,
+ * lenient rules: events stored before this check must still be read.
  */
 const invisible = /[\p{White_Space}\p{Cf}]/gu;
 const control = /\p{Cc}/u;
+const controlBesidesLineBreaks = /[^\P{Cc}\t\n\r]/u;
 const loneSurrogate = /\p{Cs}/u; // with the u flag only an unpaired half matches
 
-function typedText(text: string, ctx: z.core.$RefinementCtx<string>): void {
+function checkText(text: string, ctx: z.core.$RefinementCtx<string>, controls: RegExp): void {
   if (text.replace(invisible, '') === '') ctx.addIssue({ code: 'custom', message: 'must contain visible characters' });
-  if (control.test(text)) ctx.addIssue({ code: 'custom', message: 'must not contain control characters' });
+  if (controls.test(text)) ctx.addIssue({ code: 'custom', message: 'must not contain control characters' });
   if (loneSurrogate.test(text)) ctx.addIssue({ code: 'custom', message: 'must not contain unpaired UTF-16 surrogates' });
 }
+const typedName = (text: string, ctx: z.core.$RefinementCtx<string>): void => checkText(text, ctx, control);
+const typedText = (text: string, ctx: z.core.$RefinementCtx<string>): void => checkText(text, ctx, controlBesidesLineBreaks);
 
 export const measuredEffectSchema = z.object({
   /** Hedges g (or comparable standardised mean difference). */
@@ -107,5 +111,5 @@ export const achterstandsscoreSchema = z.number().nonnegative().max(1_000_000);
 export const freeTextSchema = z.string().trim().min(1).max(500);
 
 /** Request-side names and free text: as the event schemas, and typed text (see `typedText`). */
-export const schoolNameBodySchema = schoolNameSchema.superRefine(typedText);
+export const schoolNameBodySchema = schoolNameSchema.superRefine(typedName);
 export const freeTextBodySchema = freeTextSchema.superRefine(typedText);
