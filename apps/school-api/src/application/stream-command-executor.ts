@@ -114,7 +114,9 @@ export class StreamCommandExecutor<TCommand, TState> {
     } catch (err) {
       // Only the holder releases: a claim met here belongs to a request still running, or to one whose
       // events may be in the store already.
-      if (claim === null) await this.keys.release(scope, key, hash);
+      // A release that fails leaves the key bound to this request (a corrected one then gets 422 until the
+      // claim is freed by hand); the caller still learns why its request failed, not that the release did.
+      if (claim === null) await this.keys.release(scope, key, hash).catch(() => undefined);
       throw err;
     }
     await this.keys.complete(scope, key, hash, { ...reply, replayed: false });

@@ -29,6 +29,8 @@ export class ThreadedConsumer implements MessageConsumer {
   private worker: Worker | undefined;
   private assigned: readonly TopicPartitions[] = [];
   private readonly stale = new Set<number>();
+  /** Batches the handler has and has not settled yet. */
+  private readonly inHand = new Set<number>();
   private readonly heartbeats = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
   private nextHeartbeat = 1;
   private stopping: Promise<void> | undefined;
@@ -80,14 +82,21 @@ export class ThreadedConsumer implements MessageConsumer {
           } catch (error) {
             handled = Promise.reject(error);
           }
-          handled.then(
-            () => send({ kind: 'batch-done', id }),
-            (error: unknown) => send({ kind: 'batch-done', id, error: carryError(error) }),
-          ).finally(() => this.stale.delete(id));
+          this.inHand.add(id);
+          handled
+            .then(
+              () => send({ kind: 'batch-done', id }),
+              (error: unknown) => send({ kind: 'batch-done', id, error: carryError(error) }),
+            )
+            .finally(() => {
+              this.inHand.delete(id);
+              this.stale.delete(id);
+            });
           return;
         }
         case 'stale':
-          this.stale.add(message.id);
+          // Only for a batch still in hand: one answered already would stay in the set for good.
+          if (this.inHand.has(message.id)) this.stale.add(message.id);
           return;
         case 'offsets': {
           const { id } = message;
