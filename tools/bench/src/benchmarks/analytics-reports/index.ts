@@ -50,8 +50,15 @@ const DAY_MS = 86_400_000;
  */
 export const adHocDay = (i: number): string => new Date(Date.parse(`${RELEASE_AS_OF}T00:00:00Z`) - (i + 1) * DAY_MS).toISOString().slice(0, 10);
 
+/**
+ * Bumped when the disclosure control changes what release 1 holds: release 2 is protected against it, and
+ * a release 1 of an older engine can get release 2 refused (2: counts linked to their amounts).
+ */
+const RELEASE_ENGINE = 2;
+
 /** Where the reports fixture lives: the national store plus the service's projection and release 1. */
-export const reportsFixtureDir = (): string => join(fixtureCacheRoot(), `analytics-reports-${reportsScale()}-seed${FIXTURE_SEED}-schema${SCHEMA_VERSION}`);
+export const reportsFixtureDir = (): string =>
+  join(fixtureCacheRoot(), `analytics-reports-${reportsScale()}-seed${FIXTURE_SEED}-schema${SCHEMA_VERSION}-releases${RELEASE_ENGINE}`);
 
 /** The data dir with the projection and release 1, built once (the service projects the store, then releases). */
 export async function ensureReportsFixture(): Promise<string> {
