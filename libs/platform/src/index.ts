@@ -27,3 +27,4 @@ export * from './nest/problem.filter.js';
 export * from './nest/zod-validation.pipe.js';
 export * from './nest/platform.module.js';
 export * from './nest/create-nest-app.js';
+export * from './nest/idempotency-key.js';

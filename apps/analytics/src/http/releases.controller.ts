@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Req, Res } from '@nestjs/common';
 import { lastEndedDay, type ReleaseMetadata } from '@npo/analytics-releases';
-import { NotFoundError, Public, RequestValidationError, Roles, TokenService, ZodBody, ZodValidationPipe } from '@npo/platform';
+import { canonicalJson, idempotencyKeyOf, NotFoundError, Public, Roles, TokenService, ZodBody, ZodValidationPipe } from '@npo/platform';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AnalyticsRuntime } from '../analytics-runtime.js';
 import { ANALYTICS_RUNTIME } from '../tokens.js';
@@ -8,26 +8,6 @@ import { type CreateReleaseBody, createReleaseBodySchema, releaseNumberSchema } 
 import { isTrustedRole, optionalPrincipal } from './request-principal.js';
 
 const numberPipe = new ZodValidationPipe(releaseNumberSchema);
-
-const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
-// As the school API accepts them.
-const acceptableKey = /^[\x21-\x7E]{1,200}$/;
-
-function idempotencyKeyOf(request: FastifyRequest): string | undefined {
-  const raw = request.headers[IDEMPOTENCY_KEY_HEADER];
-  if (raw === undefined) return undefined;
-  const key = Array.isArray(raw) ? raw[0] : raw;
-  if (key === undefined || !acceptableKey.test(key)) {
-    throw new RequestValidationError([{ in: 'header', pointer: '/Idempotency-Key', code: 'invalid_format', message: 'Idempotency-Key must be 1-200 printable ASCII characters' }]);
-  }
-  return key;
-}
-
-/** The body as JSON with every object's keys sorted: a retry that orders its fields otherwise is the same request. */
-const canonical = (value: unknown): string =>
-  JSON.stringify(value ?? null, (_key, v: unknown) =>
-    v !== null && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
-  );
 
 @Controller('v1/releases')
 export class ReleasesController {
@@ -81,9 +61,9 @@ export class ReleasesController {
       createdBy: principal === undefined ? 'unknown' : `${principal.role}:${principal.sub}`,
       ...(body.parameters === undefined ? {} : { parameters: body.parameters }),
     };
-    if (key === undefined) return (await this.runtime.releaseService.create(asked)).metadata;
+    if (key === null) return (await this.runtime.releaseService.create(asked)).metadata;
     // The body as sent, not the resolved date: a retry on the next day still means the same release.
-    const { release, replayed } = await this.runtime.releaseService.createOnce(asked, { key, request: canonical(body) });
+    const { release, replayed } = await this.runtime.releaseService.createOnce(asked, { key, request: canonicalJson(body) });
     if (replayed) response.header('idempotent-replayed', 'true');
     return release.metadata;
   }

@@ -1,7 +1,7 @@
-import { HttpMappedError, RequestValidationError, type Principal } from '@npo/platform';
+import { canonicalJson, HttpMappedError, RequestValidationError, type Principal } from '@npo/platform';
 import type { FastifyRequest } from 'fastify';
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, commandMetaOf, IdempotencyKeyRequiredError, requestFingerprint } from './command-meta.js';
+import { commandMetaOf, IdempotencyKeyRequiredError, requestFingerprint } from './command-meta.js';
 
 const ocw: Principal = { role: 'ocw', sub: 'ocw' };
 

@@ -1,10 +1,7 @@
 import { hash } from 'node:crypto';
-import { HttpMappedError, RequestValidationError, type Principal } from '@npo/platform';
+import { canonicalJson, HttpMappedError, idempotencyKeyOf, type Principal } from '@npo/platform';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { CommandMeta, CommandReply } from '../application/stream-command-executor.js';
-
-export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
-const acceptableKey = /^[\x21-\x7E]{1,200}$/;
 
 /** The actor id in event metadata: the BRIN or gemeente code for scoped roles, else the subject. */
 const actorId = (p: Principal): string => (p.role === 'school' ? p.brin : p.role === 'gemeente' ? p.gemeente : p.sub);
@@ -35,37 +32,11 @@ export interface CommandMetaOptions {
   readonly requireIdempotencyKey?: boolean;
 }
 
-function idempotencyKeyOf(request: FastifyRequest): string | null {
-  const raw = request.headers[IDEMPOTENCY_KEY_HEADER];
-  if (raw === undefined) return null;
-  const key = Array.isArray(raw) ? raw[0] : raw;
-  if (key === undefined || !acceptableKey.test(key)) {
-    throw new RequestValidationError([
-      { in: 'header', pointer: '/Idempotency-Key', code: 'invalid_format', message: 'Idempotency-Key must be 1-200 printable ASCII characters' },
-    ]);
-  }
-  return key;
-}
-
 /**
- * The body as canonical JSON: object keys sorted at every depth, array order kept. `{"a":1,"b":2}` and
- * `{"b":2,"a":1}` are one request, so a retry whose client serialises fields in another order is still
- * a retry. (Fingerprints stored before this were of the body as sent; a retry of such a request in
- * another key order is refused as a reused key, which records nothing twice.)
+ * The fingerprint a key is bound to: method, path (with query) and canonical body. (Fingerprints stored
+ * before the body was canonical were of the body as sent; a retry of such a request in another key order
+ * is refused as a reused key, which records nothing twice.)
  */
-export function canonicalJson(value: unknown): string {
-  const sorted = (v: unknown): unknown => {
-    if (Array.isArray(v)) return v.map(sorted);
-    if (v === null || typeof v !== 'object') return v;
-    const entries = Object.keys(v)
-      .sort()
-      .map((k) => [k, sorted((v as Record<string, unknown>)[k])] as const);
-    return Object.fromEntries(entries);
-  };
-  return JSON.stringify(sorted(value ?? null));
-}
-
-/** The fingerprint a key is bound to: method, path (with query) and canonical body. */
 export const requestFingerprint = (method: string, url: string, body: unknown): string =>
   hash('sha256', `${method} ${url}\n${canonicalJson(body)}`, 'base64url');
 
