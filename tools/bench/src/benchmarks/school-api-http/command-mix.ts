@@ -19,6 +19,8 @@ export interface LoadResult {
   readonly errors: number;
   readonly timeouts: number;
   readonly latencyMs: LatencyPercentiles;
+  /** From the first request to the last answer: autocannon itself only stops at its next one-second tick. */
+  readonly elapsedMs: number;
 }
 
 /**
@@ -30,7 +32,7 @@ export interface LoadResult {
 /** Commands sent so far per connection slot, per target. */
 const progress = new WeakMap<HttpTarget, number[]>();
 
-function commandMix(target: HttpTarget, connections: number, runId: string): (client: autocannon.Client) => void {
+function commandMix(target: HttpTarget, connections: number, runId: string, answered: () => void): (client: autocannon.Client) => void {
   // Where each connection's cycle stands carries over from one load to the next on the same target (a
   // warm-up, then the timed run), so no school gets a command its state refuses. autocannon builds one
   // request per request it sends and gives each connection a fixed share of `amount`.
@@ -41,6 +43,7 @@ function commandMix(target: HttpTarget, connections: number, runId: string): (cl
   return (client) => {
     const id = clients++ % connections;
     const owned = Array.from({ length: SCHOOLS_PER_CONNECTION }, (_, i) => target.schools[id + connections * i]!);
+    client.on('response', answered);
     client.setRequests([
       {
         method: 'POST',
@@ -84,13 +87,17 @@ function commandMix(target: HttpTarget, connections: number, runId: string): (cl
 /** Sends `amount` commands of the mix over `connections` keep-alive connections and summarises what autocannon saw. */
 export async function loadCommandMix(target: HttpTarget, { connections, amount, runId }: LoadOptions): Promise<LoadResult> {
   if (target.schools.length < connections * SCHOOLS_PER_CONNECTION) throw new Error(`the mix needs ${connections * SCHOOLS_PER_CONNECTION} schools, the target has ${target.schools.length}`);
+  const started = performance.now();
+  let lastAnswer = started;
   const result = await autocannon({
     url: target.url,
     connections,
     pipelining: 1,
     timeout: 10,
     amount,
-    setupClient: commandMix(target, connections, runId),
+    setupClient: commandMix(target, connections, runId, () => {
+      lastAnswer = performance.now();
+    }),
   });
   return {
     ok: result['2xx'],
@@ -98,5 +105,6 @@ export async function loadCommandMix(target: HttpTarget, { connections, amount, 
     errors: result.errors,
     timeouts: result.timeouts,
     latencyMs: { p50: result.latency.p50, p99: result.latency.p99 },
+    elapsedMs: lastAnswer - started,
   };
 }

@@ -57,6 +57,7 @@ export function httpContender(
           return {
             operations: m.ok,
             errors,
+            elapsedMs: m.elapsedMs,
             latencyMs: m.latencyMs,
             ...(errors > 0 ? { firstError: `${m.non2xx} non-2xx answers, ${m.errors} errors (${m.timeouts} time-outs)` } : {}),
           };
