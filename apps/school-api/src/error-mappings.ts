@@ -1,7 +1,7 @@
 import { DomainRuleViolation } from '@npo/domain';
 import { DuplicateEventIdError, EventStoreUnavailableError } from '@npo/event-store';
 import { mapError, problems, type AnyErrorMapping } from '@npo/platform';
-import { ConcurrencyExhaustedError, IdempotencyKeyReusedError, UndecodableEventError, UnknownSubjectError } from './application/application-errors.js';
+import { ConcurrencyExhaustedError, IdempotencyKeyReusedError, IdempotencyKeysUnavailableError, UndecodableEventError, UnknownSubjectError } from './application/application-errors.js';
 
 /** Typed errors of the domain, the application and the store, mapped to problem details at the edge. */
 export const schoolApiErrorMappings: readonly AnyErrorMapping[] = [
@@ -27,6 +27,12 @@ export const schoolApiErrorMappings: readonly AnyErrorMapping[] = [
     detail:
       `The recorded history of ${e.streamId} cannot be read by this version of the service (event ${e.eventId} at position ${e.streamPosition}); ` +
       'the request changed nothing. Quote the correlationId when reporting it.',
+  })),
+  mapError(IdempotencyKeysUnavailableError, () => ({
+    status: 503,
+    kind: 'service-unavailable',
+    detail: 'The Idempotency-Key store is unavailable; nothing was recorded. Retry later.',
+    headers: { 'Retry-After': '1' },
   })),
   mapError(EventStoreUnavailableError, () => ({
     status: 503,

@@ -32,7 +32,7 @@ export async function startSchoolApi(config: PlatformConfig, options: StartSchoo
   const store = options.store ?? (await openConfiguredEventStore(config));
   const ownsKeys = options.idempotencyKeys === undefined;
   if (ownsKeys) await mkdir(config.dataDir, { recursive: true });
-  const keys = options.idempotencyKeys ?? new SqliteIdempotencyKeys(join(config.dataDir, IDEMPOTENCY_KEYS_FILE));
+  const keys = options.idempotencyKeys ?? (await SqliteIdempotencyKeys.open(join(config.dataDir, IDEMPOTENCY_KEYS_FILE)));
   const module = SchoolApiModule.forRoot({ store, clock: options.clock ?? (() => new Date()), newId: uuidv7, keys });
   const tokens = options.tokens ?? new VerifiedTokenCache(await loadOrCreateSigningKey(signingKeyDir(config.dataDir)));
   let running: RunningNestApp;

@@ -48,3 +48,16 @@ export class UndecodableEventError extends Error {
     this.name = 'UndecodableEventError';
   }
 }
+
+/** The Idempotency-Key store cannot be read or written (its thread stopped, its file is locked). Maps to 503. */
+export class IdempotencyKeysUnavailableError extends Error {
+  readonly code = 'idempotency-keys-unavailable' as const;
+  constructor(
+    message: string,
+    /** The underlying error's code (e.g. SQLITE_BUSY), for the log. */
+    readonly causeCode?: string,
+  ) {
+    super(message);
+    this.name = 'IdempotencyKeysUnavailableError';
+  }
+}

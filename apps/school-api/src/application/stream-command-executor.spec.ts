@@ -344,7 +344,7 @@ describe('StreamCommandExecutor', () => {
       expect(await executor.execute(STREAM, choose('B3'), meta(school, { key: 'k', hash: 'right' }))).toMatchObject({ created: true });
     });
 
-    it('a crash between the append and storing the answer: the retry replays from the stream, another request is refused', async () => {
+    it('an answer that could not be stored (crash, failed write): the retry replays from the stream, another request is refused', async () => {
       const keys = new InMemoryIdempotencyKeys();
       const crashing: IdempotencyKeys = {
         claim: (...args) => keys.claim(...args),
@@ -354,7 +354,8 @@ describe('StreamCommandExecutor', () => {
       };
       await executorOn(store).execute(STREAM, register(), meta(ocw));
       const key = { key: 'alloc-crash', hash: 'h' };
-      await expect(executorOn(store, { keys: crashing }).execute(STREAM, allocate(500_00), meta(ocw, key))).rejects.toThrow('process killed');
+      // The answer could not be stored, but the events are: the caller learns they are, not a 503.
+      expect(await executorOn(store, { keys: crashing }).execute(STREAM, allocate(500_00), meta(ocw, key))).toMatchObject({ created: true, replayed: false, streamVersion: 1 });
 
       const restarted = executorOn(store, { keys });
       const retry = await restarted.execute(STREAM, allocate(500_00), meta(ocw, key));

@@ -119,7 +119,9 @@ export class StreamCommandExecutor<TCommand, TState> {
       if (claim === null) await this.keys.release(scope, key, hash).catch(() => undefined);
       throw err;
     }
-    await this.keys.complete(scope, key, hash, { ...reply, replayed: false });
+    // The events are recorded whatever happens to the answer: a retry that finds the claim unanswered
+    // replays them from the stream's metadata, so a failed write here must not turn this reply into a 503.
+    await this.keys.complete(scope, key, hash, { ...reply, replayed: false }).catch(() => undefined);
     return reply;
   }
 
