@@ -50,6 +50,7 @@ export const platformProblemKinds = {
   'too-many-requests': { status: 429, title: 'Too many requests' },
   'request-header-fields-too-large': { status: 431, title: 'Request header fields too large' },
   'internal-error': { status: 500, title: 'Internal server error' },
+  'not-implemented': { status: 501, title: 'Not implemented' },
   'service-unavailable': { status: 503, title: 'Service unavailable' },
 } as const satisfies Record<string, { status: number; title: string }>;
 export type PlatformProblemKind = keyof typeof platformProblemKinds;

@@ -10,7 +10,12 @@ interface ConnectionError extends Error {
   code?: string;
   /** llhttp's reason, e.g. "Content-Length can't be present with Transfer-Encoding": fixed text, safe to echo. */
   reason?: string;
+  /** The bytes the parser had when it gave up: a Buffer from Node (Fastify's type says otherwise). */
+  rawPacket?: unknown;
 }
+
+// A well-formed request line whose method llhttp does not know: RFC 9110 (9.1) asks for 501, not 400.
+const requestLineWithUnknownMethod = /^([!#$%&'*+\-.^_`|~0-9A-Za-z]{1,32}) \S+ HTTP\/1\.[01]\r?$/;
 
 // Errors of the connection itself: the peer is gone or going, nobody would read an answer.
 const connectionGone = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'ERR_STREAM_DESTROYED']);
@@ -24,6 +29,13 @@ function clientErrorSpec(error: ConnectionError): ProblemSpec {
     };
   }
   if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') return { status: 408, kind: 'request-timeout', detail: 'The request did not arrive in time.' };
+  if (error.code === 'HPE_INVALID_METHOD' && Buffer.isBuffer(error.rawPacket)) {
+    const firstLine = error.rawPacket.subarray(0, 512).toString('latin1').split('\n', 1)[0] ?? '';
+    const method = requestLineWithUnknownMethod.exec(firstLine)?.[1];
+    if (method !== undefined) {
+      return { status: 501, kind: 'not-implemented', detail: `The method ${method} is not implemented by this service.` };
+    }
+  }
   const reason = typeof error.reason === 'string' && /^[\x20-\x7e]{1,200}$/.test(error.reason) ? `: ${error.reason}` : '';
   return problems.malformed(`The request is not valid HTTP/1.1${reason}.`);
 }

@@ -118,13 +118,24 @@ describe('errors of the HTTP parser, before any route', () => {
 
   it.each([
     ['Transfer-Encoding together with Content-Length', 'POST /v1/schools/16SW/scans HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n'],
-    ['an unknown method', 'FROB /v1/schools/16SW/scans HTTP/1.1\r\nHost: x\r\n\r\n'],
     ['a request line that is not HTTP', 'hello there\r\n\r\n'],
     ['a header line without a colon', 'GET /v1/schools/16SW/scans HTTP/1.1\r\nHost: x\r\nno colon here\r\n\r\n'],
   ])('400 for %s', async (_what, request) => {
     const answer = await raw(request);
     rawProblem(answer, 400, 'malformed-request');
     expect(Number(answer.headers['content-length'])).toBe(Buffer.byteLength(answer.body));
+  });
+
+  it('501 for a well-formed request with a method the server does not know (RFC 9110, 9.1)', async () => {
+    const answer = await raw('FROB /v1/schools/16SW/scans HTTP/1.1\r\nHost: x\r\n\r\n');
+    const problem = rawProblem(answer, 501, 'not-implemented');
+    expect(String(problem['detail'])).toContain('FROB');
+    expect(answer.headers['connection']).toBe('close');
+  });
+
+  it('400 for an unknown method on a line that is not a request line', async () => {
+    rawProblem(await raw('FROB\x01 /x HTTP/1.1\r\nHost: x\r\n\r\n'), 400, 'malformed-request');
+    rawProblem(await raw('\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03 TLS hello\r\n\r\n'), 400, 'malformed-request');
   });
 
   it('400 for a URL the router cannot decode', async () => {
