@@ -2,14 +2,15 @@ import type { FastifyRequest } from 'fastify';
 import { RequestValidationError } from '../errors/http-mapped-error.js';
 
 export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
-const acceptableKey = /^[\x21-\x7E]{1,200}$/;
+/** What an Idempotency-Key may be: 1-200 printable ASCII characters (API documents take their pattern from here). */
+export const idempotencyKeyPattern = /^[\x21-\x7E]{1,200}$/;
 
 /** The request's Idempotency-Key, null without one; a malformed key is a 400 at the header. */
 export function idempotencyKeyOf(request: FastifyRequest): string | null {
   const raw = request.headers[IDEMPOTENCY_KEY_HEADER];
   if (raw === undefined) return null;
   const key = Array.isArray(raw) ? raw[0] : raw;
-  if (key === undefined || !acceptableKey.test(key)) {
+  if (key === undefined || !idempotencyKeyPattern.test(key)) {
     throw new RequestValidationError([
       { in: 'header', pointer: '/Idempotency-Key', code: 'invalid_format', message: 'Idempotency-Key must be 1-200 printable ASCII characters' },
     ]);
