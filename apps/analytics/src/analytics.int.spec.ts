@@ -102,6 +102,19 @@ describe('analytics service over HTTP', () => {
     expect((await get('/v1/reports/national?release=1')).status).toBe(200);
   });
 
+  it('serves its OpenAPI 3.1 document and the interactive docs without a token', async () => {
+    const answer = await get('/openapi.json');
+    expect(answer.status).toBe(200);
+    const doc = (await answer.json()) as { openapi: string; paths: Record<string, unknown> };
+    expect(doc.openapi).toBe('3.1.0');
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/v1/reports/national', '/v1/reports/national.csv', '/v1/reports/gemeenten/{code}', '/v1/reports/gemeenten/{code}.csv', '/v1/reports/evidence', '/v1/reports/evidence.csv']),
+    );
+    const docs = await get('/docs');
+    expect(docs.status).toBe(200);
+    expect(docs.headers.get('content-type')).toMatch(/^text\/html/);
+  });
+
   it('gives a gemeente its own report only; ocw any', async () => {
     const own = await token({ role: 'gemeente', gemeente: 'GM0363' });
     expect((await get('/v1/reports/gemeenten/GM0363')).status).toBe(401);

@@ -5,6 +5,7 @@ import { registerAnalyticsMetrics } from './analytics-metrics.js';
 import { AnalyticsModule } from './analytics.module.js';
 import { AnalyticsRuntime, type AnalyticsRuntimeOptions } from './analytics-runtime.js';
 import { analyticsErrorMappings } from './error-mappings.js';
+import { serveOpenApiDocs } from './http/serve-openapi.js';
 
 /**
  * NPO_DEMO=1: once the projector has caught up, make release 1 as of yesterday (the last day that has
@@ -41,12 +42,13 @@ export async function startAnalytics(config: PlatformConfig, options: StartAnaly
       name: 'analytics',
       port: options.port ?? config.analyticsPort,
       errorMappings: analyticsErrorMappings,
-      beforeListen: (_app, context) => {
+      beforeListen: (app, context) => {
         context.readiness.register('analytics-store', async () => {
           await runtime.db.read((conn) => conn.run('SELECT 1'));
         });
         context.readiness.register('projector', () => runtime.projection.status.lastError === null);
         registerAnalyticsMetrics(context.metrics.registry, runtime);
+        serveOpenApiDocs(app);
       },
     });
     if (config.demo) void releaseDemo(runtime, logger);
