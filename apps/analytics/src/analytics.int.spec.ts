@@ -138,6 +138,15 @@ describe('analytics service over HTTP', () => {
     const doc = (await adHoc.json()) as { release: null; asOf: string };
     expect(doc).toMatchObject({ release: null, asOf: '2021-06-30' });
     expect((await get('/v1/reports/national?asOf=2021-06-30&release=1', await token({ role: 'admin' }))).status).toBe(400);
+    // Basic credentials (a proxy's) are no token of ours: anonymous, as the guard treats them on public routes.
+    const basic = { headers: { authorization: 'Basic dXNlcjpwYXNz' } };
+    const asOfWithBasic = await fetch(`${app.url}/v1/reports/national?asOf=2021-06-30`, basic);
+    expect(asOfWithBasic.status).toBe(401);
+    expect(((await asOfWithBasic.json()) as { code?: string }).code).toBe('AD_HOC_NEEDS_TOKEN');
+    const releaseWithBasic = await fetch(`${app.url}/v1/releases/1`, basic);
+    expect(releaseWithBasic.status).toBe(200);
+    expect(JSON.stringify(await releaseWithBasic.json())).not.toContain('"suppressed"');
+    expect(JSON.stringify(await (await get('/v1/releases/1', await token({ role: 'ocw' }))).json())).toContain('"suppressed"');
   }, 120_000);
 
   it('answers 503 with Retry-After when more ad-hoc reports are asked for at once than it computes or queues', async () => {

@@ -59,8 +59,8 @@ function reportErrors(view: ReportView) {
       view === 'gemeente'
         ? problem('Missing, expired or invalid bearer token.')
         : problem(
-            'A bearer token that is sent but invalid or expired; `asOf` without a token (`code` `AD_HOC_NEEDS_TOKEN`) or with an ' +
-              'Authorization header that is not `Bearer <token>` (`MALFORMED_AUTHORIZATION`).',
+            'A bearer token that is sent but invalid or expired; `asOf` without a bearer token (`code` `AD_HOC_NEEDS_TOKEN`; ' +
+              'an Authorization header of another scheme counts as none).',
           ),
     '403':
       view === 'gemeente'
@@ -153,7 +153,7 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
             responses: {
               '200': json('The release metadata, `schoolYears` and `disclosure` (`parameters`, `audit`; `suppressed` for ocw/admin).'),
               '400': problem('A release number that is not decimal digits (`errors`).'),
-              '401': problem('A bearer token that is sent but invalid or expired, or an Authorization header that is not `Bearer <token>`.'),
+              '401': problem('A bearer token that is sent but invalid or expired (another scheme counts as no token).'),
               '404': problem('No release with that number (`code` `RELEASE_NOT_FOUND`).'),
             },
           },

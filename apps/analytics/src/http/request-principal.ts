@@ -1,13 +1,17 @@
 import { bearerTokenIn, ForbiddenError, type Principal, TokenService, UnauthorizedError } from '@npo/platform';
 import type { FastifyRequest } from 'fastify';
 
-/** The caller on a public route, if it sent a token (the guard verifies none there); a bad token is still a 401. */
+/**
+ * The caller on a public route, if it sent a bearer token; a bad one is still a 401. Other schemes are
+ * not ours to judge (a proxy may forward Basic credentials), as in the platform's guard: the caller is
+ * anonymous then.
+ */
 export async function optionalPrincipal(request: FastifyRequest, tokens: TokenService): Promise<Principal | undefined> {
   if (request.principal !== undefined) return request.principal;
   const header = request.headers.authorization;
   if (header === undefined) return undefined;
   const token = bearerTokenIn(header);
-  if (token === null) throw new UnauthorizedError('The authorization header must be "Bearer <token>".', 'MALFORMED_AUTHORIZATION');
+  if (token === null) return undefined;
   return tokens.verifyToken(token);
 }
 
