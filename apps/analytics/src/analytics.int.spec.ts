@@ -91,6 +91,9 @@ describe('analytics service over HTTP', () => {
     expect((await csv.text()).split('\r\n')[0]).toContain('rapport;schooljaar;peildatum');
     expect((await get('/v1/reports/evidence')).status).toBe(200);
     expect((await get('/v1/reports/evidence.csv')).status).toBe(200);
+    // The evidence view shows every school year: a schoolYear would change nothing, so it is refused.
+    expect((await get('/v1/reports/evidence?schoolYear=2021-2022')).status).toBe(400);
+    expect((await get('/v1/reports/evidence?release=1')).status).toBe(200);
     expect((await get('/v1/reports/national?schoolYear=2030-2031')).status).toBe(404);
     expect((await get('/v1/reports/national?schoolYear=2021')).status).toBe(400);
     // Numbers and parameters as written, nothing guessed: release 1 is `1`, an unknown parameter is refused.

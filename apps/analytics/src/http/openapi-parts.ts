@@ -1,7 +1,7 @@
 import { gemeenteCodeSchema, problemDetailsSchema } from '@npo/contracts';
 import { idempotencyKeyPattern } from '@npo/platform';
 import { z } from 'zod';
-import { createReleaseBodySchema, releaseNumberSchema, reportQuerySchema } from './query.js';
+import { createReleaseBodySchema, evidenceQuerySchema, releaseNumberSchema, reportQuerySchema } from './query.js';
 
 /*
  * The pieces of the analytics OpenAPI document that come from the zod schemas the controllers validate
@@ -25,12 +25,10 @@ type ReportQueryName = keyof z.input<typeof reportQuerySchema>;
 export type ReportView = 'national' | 'gemeente' | 'evidence';
 
 const queryExamples: Record<ReportQueryName, string> = { schoolYear: '2021-2022', asOf: '2022-07-31', release: '1' };
-const queryDescription = (name: ReportQueryName, view: ReportView): string => {
+const queryDescription = (name: ReportQueryName): string => {
   switch (name) {
     case 'schoolYear':
-      return view === 'evidence'
-        ? 'Accepted and validated, but without effect: the evidence report shows every school year side by side.'
-        : 'The school year to show; default the latest one with data in the release (404 if it has none for this year).';
+      return 'The school year to show; default the latest one with data in the release (404 if it has none for this year).';
     case 'asOf':
       return (
         'Ad hoc: the report as of the end of this day (Dutch time), computed on request and not stored (`release: null`). ' +
@@ -46,11 +44,12 @@ const queryDescription = (name: ReportQueryName, view: ReportView): string => {
  * else is accepted (`format=csv` is a 400; the CSV form is the `.csv` path).
  */
 export function reportQueryParameters(view: ReportView): object[] {
-  const { properties } = jsonSchemaOf(reportQuerySchema) as { properties: Record<string, object> };
+  // The evidence report spans every school year: its schema has no schoolYear.
+  const { properties } = jsonSchemaOf(view === 'evidence' ? evidenceQuerySchema : reportQuerySchema) as { properties: Record<string, object> };
   return Object.entries(properties).map(([name, schema]) => {
     if (!(name in queryExamples)) throw new Error(`report query parameter ${name} has no documentation`);
     const known = name as ReportQueryName;
-    return { name, in: 'query', required: false, description: queryDescription(known, view), schema, example: queryExamples[known] };
+    return { name, in: 'query', required: false, description: queryDescription(known), schema, example: queryExamples[known] };
   });
 }
 

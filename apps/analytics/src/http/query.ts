@@ -19,6 +19,9 @@ export const reportQuerySchema = z
   .strict();
 export type ReportQuery = z.infer<typeof reportQuerySchema>;
 
+/** The evidence view shows every school year side by side: a `schoolYear` would change nothing, so it is refused. */
+export const evidenceQuerySchema = reportQuerySchema.omit({ schoolYear: true });
+
 const percent = z.number().gt(0).lte(100);
 /*
  * Upper bounds far beyond any meaningful setting (the Netherlands has ~9,000 schools; NPO's whole budget is

@@ -5,10 +5,11 @@ import { ForbiddenError, MalformedRequestError, NotFoundError, Public, Roles, To
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ReportSource, type SourcedReport } from '../report-source.js';
 import { REPORT_SOURCE } from '../tokens.js';
-import { type ReportQuery, reportQuerySchema } from './query.js';
+import { evidenceQuerySchema, type ReportQuery, reportQuerySchema } from './query.js';
 import { requireAdHocRole } from './request-principal.js';
 
 const queryPipe = new ZodValidationPipe(reportQuerySchema);
+const evidenceQueryPipe = new ZodValidationPipe(evidenceQuerySchema);
 const gemeentePipe = new ZodValidationPipe(gemeenteCodeSchema);
 
 @Controller('v1/reports')
@@ -55,14 +56,14 @@ export class ReportsController {
 
   @Get('evidence')
   @Public()
-  async evidence(@Query(queryPipe) query: ReportQuery, @Req() request: FastifyRequest): Promise<ReportDocument> {
+  async evidence(@Query(evidenceQueryPipe) query: ReportQuery, @Req() request: FastifyRequest): Promise<ReportDocument> {
     const { report, release } = await this.#source(query, request, { view: 'evidence' });
     return evidenceReport(report, release);
   }
 
   @Get('evidence.csv')
   @Public()
-  async evidenceCsv(@Query(queryPipe) query: ReportQuery, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
+  async evidenceCsv(@Query(evidenceQueryPipe) query: ReportQuery, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
     return csv(reply, await this.evidence(query, request), 'npo-evidentie');
   }
 
