@@ -98,7 +98,8 @@ const analytics = `http://127.0.0.1:${services[1].port}`;
 process.stdout.write(`
 NPO evidence platform (embedded mode) — data in ${env.NPO_DATA_DIR}
   School API   ${api}        docs ${api}/docs   OpenAPI ${api}/openapi.json
-  Analytics    ${analytics}   national report ${analytics}/v1/reports/national (.csv)   evidence ${analytics}/v1/reports/evidence
+  Analytics    ${analytics}   docs ${analytics}/docs   OpenAPI ${analytics}/openapi.json
+               national report ${analytics}/v1/reports/national (.csv)   evidence ${analytics}/v1/reports/evidence
 Demo tokens (12 h; more with: npm run token -- --role school --brin 16SW):
 ${Object.entries(demo)
   .map(([who, t]) => `  ${who.padEnd(16)} ${t}`)
