@@ -1,4 +1,5 @@
 import type { EventMetadata, NewEvent, RecordedEvent } from '@npo/contracts';
+import { realpathSync } from 'node:fs';
 import BetterSqlite3, { type Database } from 'better-sqlite3';
 import { AppendNotifier } from '../append-notifier.js';
 import { EventStoreError, EventStoreUnavailableError } from '../errors.js';
@@ -67,7 +68,8 @@ class SqliteEventStore implements EventStore {
 
   constructor(db: Database, options: SqliteEventStoreOptions) {
     this.#db = db;
-    this.#walSync = new WalSync(`${db.name}-wal`, options.syncWal ?? fsyncOffThread);
+    // Through a symlink SQLite puts the WAL beside the target, so that is where to flush it.
+    this.#walSync = new WalSync(realpathSync(db.name), options.syncWal ?? fsyncOffThread);
     this.#sql = prepareStatements(db);
     this.#clock = options.clock ?? (() => new Date());
     this.#pollIntervalMs = options.pollIntervalMs ?? 100;

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { fstatSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { newEvents, rejectionOf } from '../contract/contract-helpers.js';
 import { EventStoreUnavailableError } from '../errors.js';
 import { openSqliteEventStore } from './sqlite-event-store.js';
-import { fsyncOffThread, type SyncFile } from './wal-sync.js';
+import { fsyncOffThread, type SyncFile, WalSync } from './wal-sync.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'npo-wal-sync-'));
 let files = 0;
@@ -103,6 +103,31 @@ describe('SQLite event store: nothing is acknowledged or read before its fsync',
     expect(held.issued()).toBe(1);
     await reader.close();
     await writer.close();
+  });
+
+  it('flushes the WAL beside the real file when the store is opened through a symlink', async () => {
+    const real = freshPath();
+    await (await openSqliteEventStore({ path: real })).close();
+    const link = join(dir, `link-${files}.sqlite`);
+    symlinkSync(real, link);
+    const synced: number[] = [];
+    const store = await openSqliteEventStore({ path: link, syncWal: (fd) => (synced.push(fstatSync(fd).ino), fsyncOffThread(fd)) });
+    await store.append('school-16SW', newEvents(1), { expectedVersion: 'no_stream' });
+    expect(synced).toEqual([statSync(`${real}-wal`).ino]);
+    expect(await store.readStream('school-16SW')).toHaveLength(1);
+    await store.close();
+  });
+
+  it('flushes the database file itself when there is no WAL: everything is in it then', async () => {
+    const path = join(dir, 'no-wal.sqlite');
+    writeFileSync(path, 'stands in for a checkpointed database');
+    const synced: number[] = [];
+    const sync = new WalSync(path, (fd) => (synced.push(fstatSync(fd).ino), fsyncOffThread(fd)));
+    await sync.through(5);
+    expect(synced).toEqual([statSync(path).ino]);
+    await sync.through(5); // durable now: no second flush
+    expect(synced).toHaveLength(1);
+    sync.close();
   });
 
   it('refuses every append and read after a failed fsync: the file state is unknown', async () => {

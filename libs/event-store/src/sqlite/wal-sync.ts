@@ -23,17 +23,19 @@ interface RunningSync {
  * before that moment, so an fsync issued afterwards covers it.
  */
 export class WalSync {
-  readonly #walPath: string;
+  readonly #databasePath: string;
   readonly #syncFile: SyncFile;
   #fd: number | undefined;
+  #databaseFd: number | undefined;
   #known = -1;
   #durable = -1;
   #running: RunningSync | undefined;
   #next: Promise<void> | undefined;
   #failure: Error | undefined;
 
-  constructor(walPath: string, syncFile: SyncFile = fsyncOffThread) {
-    this.#walPath = walPath;
+  /** `databasePath`: the database file itself, symlinks resolved (SQLite keeps the WAL beside the target). */
+  constructor(databasePath: string, syncFile: SyncFile = fsyncOffThread) {
+    this.#databasePath = databasePath;
     this.#syncFile = syncFile;
   }
 
@@ -66,8 +68,9 @@ export class WalSync {
   }
 
   close(): void {
-    if (this.#fd !== undefined) close(this.#fd, () => undefined);
+    for (const fd of [this.#fd, this.#databaseFd]) if (fd !== undefined) close(fd, () => undefined);
     this.#fd = undefined;
+    this.#databaseFd = undefined;
   }
 
   #start(): Promise<void> {
@@ -76,10 +79,7 @@ export class WalSync {
     const target = this.#known;
     let done: Promise<void>;
     try {
-      // Opened on first use: SQLite creates the WAL file with the first transaction, and keeps the same
-      // file (truncated or rewound, never replaced) while any connection, ours included, is open.
-      this.#fd ??= openSync(this.#walPath, 'r');
-      done = this.#syncFile(this.#fd);
+      done = this.#syncFile(this.#fileToSync());
     } catch (error) {
       done = Promise.reject(error as Error);
     }
@@ -99,5 +99,22 @@ export class WalSync {
     };
     this.#running = running;
     return running.done;
+  }
+
+  /**
+   * The WAL, opened on first use: SQLite keeps the same file (truncated or rewound, never replaced) while
+   * any connection, ours included, is open. Without one, every commit is in the database file (the last
+   * connection checkpointed and removed it), so that file is what to flush.
+   */
+  #fileToSync(): number {
+    if (this.#fd !== undefined) return this.#fd;
+    try {
+      this.#fd = openSync(`${this.#databasePath}-wal`, 'r');
+      return this.#fd;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      this.#databaseFd ??= openSync(this.#databasePath, 'r');
+      return this.#databaseFd;
+    }
   }
 }
