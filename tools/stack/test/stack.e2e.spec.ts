@@ -67,7 +67,8 @@ async function gemeenteFigures(): Promise<Record<string, ReportValue | null> | n
   const { status, body } = await getJson<ReportDoc>(`http://127.0.0.1:${ports.analytics}/v1/reports/gemeenten/${GEMEENTE}?asOf=${asOf}&schoolYear=${SCHOOL_YEAR}`);
   if (status !== 200) return null;
   const overview = body.tables.find((t) => t.id === 'overzicht');
-  return Object.fromEntries((overview?.rows ?? []).map((r) => [r.key, r.values['gemeente-waarde'] ?? null]));
+  // Counts stand in the `waarde` column, euro amounts in `bedrag`.
+  return Object.fromEntries((overview?.rows ?? []).map((r) => [r.key, r.values['gemeente-waarde'] ?? r.values['gemeente-bedrag'] ?? null]));
 }
 
 async function relayCheckpoint(): Promise<number | null> {

@@ -139,7 +139,8 @@ describe('reports on a fixture with independently computed numbers', () => {
         // Consent holds while no withdrawal has changed the plan since.
         const approved = withPlan.filter((s) => s.approvedOn !== null && s.approvedOn <= asOf && !(s.withdrawn !== null && asOf >= '2021-09-15'));
         expect(valueIn(input, id(measure.approved)), `${label} approved`).toBe(approved.length);
-        const inTime = withPlan.filter((s) => s.approvedOn !== null && s.approvedOn <= asOf && s.approvedOn <= '2021-07-10');
+        // Consent by the deadline is a subset of consent now: a withdrawal after it undoes both.
+        const inTime = approved.filter((s) => s.approvedOn! <= '2021-07-10');
         expect(valueIn(input, id(measure.approvedInTime)), `${label} in time`).toBe(inTime.length);
         const funds = asOf >= '2021-08-15' ? members.reduce((a, s) => a + s.fundsCents, 0) : 0;
         expect(valueIn(input, id(measure.funds)), `${label} funds`).toBe(funds);
@@ -191,7 +192,15 @@ describe('reports on a fixture with independently computed numbers', () => {
     expect(national.value).toBe(world.filter((s) => activeCodes(s, '2022-07-31').includes('B3')).length);
     const overview = doc.tables.find((t) => t.id === 'overzicht');
     expect((overview?.rows.find((r) => r.key === 'schools')?.values['gemeente-waarde'] as ReportValue).value).toBe(ams.length);
-    expect((overview?.rows.find((r) => r.key === 'gemeenteFunds')?.values['gemeente-waarde'] as ReportValue).value).toBe(250_000_000);
+    // Amounts stand in a column of unit cents, counts in one of unit count (the CSV's `eenheid` follows).
+    const fundsRow = overview?.rows.find((r) => r.key === 'gemeenteFunds');
+    expect((fundsRow?.values['gemeente-bedrag'] as ReportValue).value).toBe(250_000_000);
+    expect(fundsRow?.values['gemeente-waarde']).toBeNull();
+    expect(overview?.rows.find((r) => r.key === 'budget')?.values['gemeente-waarde']).toBeNull();
+    expect(Object.fromEntries((overview?.columns ?? []).map((c) => [c.id, c.unit]))).toMatchObject({ 'gemeente-waarde': 'count', 'gemeente-bedrag': 'cents', 'nederland-bedrag': 'cents' });
+    // A gemeente that was allocated nothing that year shows 0, as the national sum beside it counts it.
+    const other = gemeenteReport(protectedLate.published, 'GM0599', Y, null).tables.find((t) => t.id === 'overzicht');
+    expect(other?.rows.find((r) => r.key === 'gemeenteFunds')?.values['gemeente-bedrag']).toEqual({ value: 0 });
   });
 
   it('computes an ad-hoc view from its own tables only, with the figures and relations of the whole report', async () => {

@@ -50,20 +50,31 @@ function overviewValues(v: Values, year: string, unit: UnitInfo, gemeenteFunds: 
 }
 
 const overviewKeys = ['schools', 'submitted', 'plan', 'approved', 'approvedInTime', 'scanned', 'budget', 'funds', 'gemeenteFunds'] as const;
+// Euro amounts get a column of their own: one column holding schools and cents would give a CSV reader
+// `eenheid` count for an amount.
+const overviewAmounts: ReadonlySet<string> = new Set(['budget', 'funds', 'gemeenteFunds']);
 
 function overviewTable(v: Values, y: YearBasis, units: readonly { prefix: string; label: string; unit: UnitInfo; gemeenteFunds: number | null }[]): ReportTable {
   const values = units.map((u) => ({ ...u, o: overviewValues(v, y.schoolYear, u.unit, u.gemeenteFunds) }));
-  const columns = units.flatMap((u) => [col(`${u.prefix}waarde`, `${u.label}: aantal of bedrag`, 'count'), col(`${u.prefix}aandeel`, `${u.label}: aandeel`, 'share')]);
-  const rows: ReportRow[] = overviewKeys.map((key) => ({
-    key,
-    label: key === 'approvedInTime' ? `${measureLabels.approvedInTime} (${y.mrDeadline})` : measureLabels[key],
-    values: Object.fromEntries(
-      values.flatMap((u): [string, ReportValue | null][] => [
-        [`${u.prefix}waarde`, u.o[key]?.value ?? null],
-        [`${u.prefix}aandeel`, u.o[key]?.share ?? null],
-      ]),
-    ),
-  }));
+  const columns = units.flatMap((u) => [
+    col(`${u.prefix}waarde`, `${u.label}: aantal`, 'count'),
+    col(`${u.prefix}bedrag`, `${u.label}: bedrag`, 'cents'),
+    col(`${u.prefix}aandeel`, `${u.label}: aandeel`, 'share'),
+  ]);
+  const rows: ReportRow[] = overviewKeys.map((key) => {
+    const isAmount = overviewAmounts.has(key);
+    return {
+      key,
+      label: key === 'approvedInTime' ? `${measureLabels.approvedInTime} (${y.mrDeadline})` : measureLabels[key],
+      values: Object.fromEntries(
+        values.flatMap((u): [string, ReportValue | null][] => [
+          [`${u.prefix}waarde`, isAmount ? null : (u.o[key]?.value ?? null)],
+          [`${u.prefix}bedrag`, isAmount ? (u.o[key]?.value ?? null) : null],
+          [`${u.prefix}aandeel`, u.o[key]?.share ?? null],
+        ]),
+      ),
+    };
+  });
   return { id: 'overzicht', title: `Overzicht schooljaar ${y.schoolYear}`, rowHeader: 'Onderwerp', columns, rows };
 }
 
@@ -228,7 +239,8 @@ export function gemeenteReport(report: PublishedReport, gemeente: string, school
   if (unit === undefined) throw new ReportNotFoundError(`no school in gemeente ${gemeente} as of ${report.asOf}`);
   const nl = nationalUnit(y);
   const units = [
-    { prefix: 'gemeente-', label: unit.name ?? gemeente, unit, gemeenteFunds: y.gemeenteAllocations[gemeente] ?? null },
+    // No allocation to the gemeente that year is an allocation of 0, as the national sum beside it counts it.
+    { prefix: 'gemeente-', label: unit.name ?? gemeente, unit, gemeenteFunds: y.gemeenteAllocations[gemeente] ?? 0 },
     { prefix: 'nederland-', label: 'Nederland', unit: nl, gemeenteFunds: sumValues(y.gemeenteAllocations) },
   ];
   return {
