@@ -153,7 +153,7 @@ function unitTable(year: string, interventions: readonly string[], members: Unit
   relations.push(
     { kind: 'linear', terms: [{ cell: plan, coef: 1 }, { cell: submitted, coef: -1 }], op: '<=', rhs: 0 },
     { kind: 'linear', terms: [{ cell: approved, coef: 1 }, { cell: plan, coef: -1 }], op: '<=', rhs: 0 },
-    { kind: 'linear', terms: [{ cell: inTime, coef: 1 }, { cell: plan, coef: -1 }], op: '<=', rhs: 0 },
+    { kind: 'linear', terms: [{ cell: inTime, coef: 1 }, { cell: approved, coef: -1 }], op: '<=', rhs: 0 },
   );
 
   const categoryCounts: string[] = [];

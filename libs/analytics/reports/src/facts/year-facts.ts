@@ -151,7 +151,10 @@ async function readYearFacts(conn: DuckDBConnection, schoolYears: readonly strin
         scan: scanOf.get(at) ?? null,
         submitted: submittedSet.has(at),
         approved: hasPlan && approvedSet.has(at),
-        approvedByDeadline: hasPlan && inTimeSet.has(at),
+        // Of the schools whose plan has consent now, those that had an approval by the deadline: a subset
+        // of `approved`, so a school whose latest decision is a rejection, or whose changed plan awaits
+        // consent, is not counted as having consent by the deadline.
+        approvedByDeadline: hasPlan && approvedSet.has(at) && inTimeSet.has(at),
         allocatedCents: allocatedOf.get(at) ?? 0,
       };
     }),

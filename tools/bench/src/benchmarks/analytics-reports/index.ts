@@ -52,9 +52,10 @@ export const adHocDay = (i: number): string => new Date(Date.parse(`${RELEASE_AS
 
 /**
  * Bumped when the disclosure control changes what release 1 holds: release 2 is protected against it, and
- * a release 1 of an older engine can get release 2 refused (2: counts linked to their amounts).
+ * a release 1 of an older engine can get release 2 refused (2: counts linked to their amounts; 3: consent
+ * by the deadline counted among the schools with consent).
  */
-const RELEASE_ENGINE = 2;
+const RELEASE_ENGINE = 3;
 
 /** Where the reports fixture lives: the national store plus the service's projection and release 1. */
 export const reportsFixtureDir = (): string =>
