@@ -350,6 +350,8 @@ describe('reports on a fixture with independently computed numbers', () => {
     expect((row?.values['ervaren-effect'] as ReportValue).value).toBe(4);
     // No evaluation of C2 exists: nothing is claimed about it.
     expect(doc.tables[0]?.rows.find((r) => r.key === 'C2')?.values['effectgrootte']).toBeNull();
+    // An empty months cell is explained, with the convention's bands as the domain records them.
+    expect(doc.notes.join(' ')).toContain('+1 maand = g 0,06-0,09 tot +8 maanden = g 0,62-0,69');
   });
 
   it('renders CSV for a Dutch spreadsheet: BOM, semicolons, decimal comma, suppressed cells empty with a reason', () => {

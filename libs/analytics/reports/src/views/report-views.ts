@@ -6,6 +6,7 @@ import {
   menukaartCategoryCodes,
   menukaartEditions,
   menukaartEntry,
+  effectSizeBands,
   monthsForEffectSize,
   type MenukaartEdition,
 } from '@npo/domain';
@@ -339,9 +340,21 @@ export function evidenceReport(report: PublishedReport, release: ReleaseReferenc
       ...standardNotes(report),
       'Internationale cijfers: EEF Teaching and Learning Toolkit (Nederlandse editie NRO); maanden extra voortgang, bewijskracht en kosten op een schaal van 1-5.',
       'Gepoold effect: DerSimonian-Laird random-effects over de gemeten effecten van scholen (variantie 4/n + g²/2n, twee even grote groepen aangenomen); alleen getoond als het aantal scholen met een meting gepubliceerd mag worden.',
+      monthsNote(),
     ],
     tables: [{ id: 'evidentie', title: 'Evidentie per interventie', rowHeader: 'Interventie', columns, rows }],
   };
+}
+
+/** Why `maanden-nl` can be empty without being withheld: the convention has no band for that effect. */
+function monthsNote(): string {
+  const dutch = (g: number): string => g.toFixed(2).replace('.', ',');
+  const first = effectSizeBands[0]!;
+  const last = effectSizeBands[effectSizeBands.length - 1]!;
+  return (
+    `Nederlands effect in maanden: volgens de EEF-omrekening (+${first.months} maand = g ${dutch(first.min)}-${dutch(first.max)} tot ` +
+    `+${last.months} maanden = g ${dutch(last.min)}-${dutch(last.max)}); leeg waar het gepoolde effect buiten die banden valt.`
+  );
 }
 
 const round = (x: number | null | undefined, decimals: number): number | null => (x === null || x === undefined ? null : Number(x.toFixed(decimals)));
