@@ -1,6 +1,6 @@
 import { AnalyticsClosedError } from '@npo/analytics-model';
 import { ReportNotFoundError } from '@npo/analytics-reports';
-import { NothingToReleaseError, ReleaseBeforeLatestError, ReleaseKeyReusedError, ReleaseRequestError, ReleaseServiceBusyError, ReleaseServiceClosedError, ReleaseStoreError } from '@npo/analytics-releases';
+import { NothingToReleaseError, ReleaseBeforeLatestError, ReleaseKeyReusedError, ReleaseQueueFullError, ReleaseRequestError, ReleaseServiceBusyError, ReleaseServiceClosedError, ReleaseStoreError } from '@npo/analytics-releases';
 import { mapError, problems, type AnyErrorMapping } from '@npo/platform';
 import { InvalidParametersError, InvalidReleaseInputError, ReleaseRefusedError } from '@npo/privacy';
 
@@ -26,4 +26,10 @@ export const analyticsErrorMappings: readonly AnyErrorMapping[] = [
   mapError(ReleaseServiceClosedError, (e) => problems.unavailable(e.message)),
   // Ad-hoc reports take seconds (demo) to minutes (national) each; the bounded queue is full.
   mapError(ReleaseServiceBusyError, (e) => ({ ...problems.unavailable(e.message), extensions: { pending: e.pending }, headers: { 'Retry-After': '30' } })),
+  // Releases are made one at a time; the bounded queue of release requests is full.
+  mapError(ReleaseQueueFullError, (e) => ({
+    ...problems.unavailable(e.message),
+    extensions: { code: e.code, pending: e.pending },
+    headers: { 'Retry-After': '60' },
+  })),
 ];

@@ -138,7 +138,10 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
                   'an Idempotency-Key this caller used with another body (`idempotency-key-reused`, `release`), or an audit that cannot ' +
                   'protect the release (`release-refused`, `cells`).',
               ),
-              '503': problem('The service is closing.'),
+              '503': problem(
+                'Four release requests are being computed or waiting already (`code` `release-queue-full`, `pending`; `Retry-After: 60`), or the service is closing.',
+                retryAfterHeader,
+              ),
             },
           },
         ),

@@ -13,6 +13,7 @@ import {
   ReleaseKeyReusedError,
   ReleaseRequestError,
   ReleaseService,
+  ReleaseQueueFullError,
   ReleaseServiceBusyError,
   ReleaseServiceClosedError,
 } from './release-service.js';
@@ -217,7 +218,7 @@ describe('releases', () => {
     await computing;
   });
 
-  it('computes or queues at most maxPendingAdHoc ad-hoc reports, refuses the others, and frees the places when they end', { timeout: 180_000 }, async () => {
+  it('computes or queues at most maxPendingAdHoc ad-hoc reports and maxPendingReleases release requests, refuses the others, and frees the places when they end', { timeout: 180_000 }, async () => {
     const bounded = new ReleaseService({ db, store, codeVersion: 'test-1.0', clock: () => new Date('2022-09-01T12:00:00Z'), maxPendingAdHoc: 2 });
     const days = ['2022-03-01', '2022-03-02', '2022-03-03', '2022-03-04', '2022-03-05'];
     const outcomes = await Promise.allSettled(days.map((day) => bounded.adHoc(day, { view: 'national' })));
@@ -225,6 +226,17 @@ describe('releases', () => {
     expect(made).toEqual(['2022-03-01', '2022-03-02']);
     for (const o of outcomes.slice(2)) expect(o.status === 'rejected' ? o.reason : undefined).toBeInstanceOf(ReleaseServiceBusyError);
     await expect(bounded.adHoc('2022-03-06', { view: 'national' })).resolves.toMatchObject({ published: { asOf: '2022-03-06' } });
+
+    // Release requests are bounded too: one computing, the rest refused at once, the place freed after.
+    const queued = new ReleaseService({ db, store: new ReleaseStore(join(dir.path, 'queued-releases')), codeVersion: 'test-1.0', clock: () => new Date('2022-09-01T12:00:00Z'), maxPendingReleases: 1 });
+    const requests = await Promise.allSettled([
+      queued.create({ asOf: '2022-08-31', createdBy: 'ocw:a' }),
+      queued.create({ asOf: '2022-08-31', createdBy: 'ocw:b' }),
+      queued.createOnce({ asOf: '2022-08-31', createdBy: 'ocw:c' }, { key: 'k', request: '{}' }),
+    ]);
+    expect(requests.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'rejected']);
+    for (const r of requests.slice(1)) expect(r.status === 'rejected' ? r.reason : undefined).toBeInstanceOf(ReleaseQueueFullError);
+    await expect(queued.create({ asOf: '2022-08-31', createdBy: 'ocw:d' })).resolves.toMatchObject({ metadata: { number: 2 } });
 
     // A failing computation gives its place back too.
     const failing = new ReleaseService({ db, store, codeVersion: 'test-1.0', clock: () => new Date('2022-09-01T12:00:00Z'), maxPendingAdHoc: 1, parameters: { minFrequency: 0 } });

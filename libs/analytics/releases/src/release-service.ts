@@ -33,11 +33,17 @@ export interface ReleaseServiceOptions {
   readonly protectionThreads?: number;
   /** Ad-hoc reports computing or waiting at once; one more is refused (ReleaseServiceBusyError). Default 3. */
   readonly maxPendingAdHoc?: number;
+  /**
+   * Release requests (create, createOnce) computing or waiting at once; one more is refused
+   * (ReleaseQueueFullError). Each takes seconds to minutes of the one protection thread. Default 4.
+   */
+  readonly maxPendingReleases?: number;
   /** Told when the ad-hoc views' worker thread fails (the next view starts another). */
   readonly onViewWorkerError?: (error: Error) => void;
 }
 
 export const DEFAULT_MAX_PENDING_AD_HOC = 3;
+export const DEFAULT_MAX_PENDING_RELEASES = 4;
 
 /** A client's key for one release request (the Idempotency-Key header) and what it asked for. */
 export interface ReleaseIdempotency {
@@ -92,6 +98,20 @@ export class ReleaseServiceBusyError extends Error {
   }
 }
 
+/**
+ * Too many release requests are being computed or waiting: releases are made one at a time, and each
+ * takes the protection thread for seconds (a national year: minutes), so an unbounded queue would let a
+ * client's retries line up hours of work. Nothing was made for this request: ask again later (with the
+ * same Idempotency-Key, a retry gets the release once it is made).
+ */
+export class ReleaseQueueFullError extends Error {
+  readonly code = 'release-queue-full' as const;
+  constructor(readonly pending: number) {
+    super(`${pending} release request(s) are being computed or waiting; retry later`);
+    this.name = 'ReleaseQueueFullError';
+  }
+}
+
 /** The service closed while a release was being made; nothing of it was stored. Ask again once it runs. */
 export class ReleaseServiceClosedError extends Error {
   readonly code = 'release-service-closed' as const;
@@ -119,6 +139,7 @@ const isoDate = /^\d{4}-\d{2}-\d{2}$/;
 export class ReleaseService {
   #queue: Promise<unknown> = Promise.resolve();
   #pendingAdHoc = 0;
+  #pendingReleases = 0;
   readonly #views: WarmProtector;
   /**
    * What each earlier release published of its statistics, read once per process: releases never change,
@@ -138,9 +159,7 @@ export class ReleaseService {
   async create(request: CreateReleaseRequest): Promise<StoredRelease> {
     // Checks that need no turn: a request that cannot be made does not wait behind a release being computed.
     this.#checkRequest(request);
-    const run = this.#queue.then(() => this.#create(request));
-    this.#queue = run.catch(() => undefined);
-    return run;
+    return this.#enqueueRequest(() => this.#create(request));
   }
 
   /**
@@ -155,7 +174,7 @@ export class ReleaseService {
       fingerprint: sha256(idempotency.request),
     };
     // In the queue, so a retry sent while the first is still computing finds it made.
-    const run = this.#queue.then(async () => {
+    return this.#enqueueRequest(async () => {
       const earlier = await this.#releaseWithKey(record.keyHash);
       if (earlier === undefined) return { release: await this.#create(request, record), replayed: false };
       if (earlier.fingerprint !== record.fingerprint) throw new ReleaseKeyReusedError(earlier.number);
@@ -163,6 +182,14 @@ export class ReleaseService {
       if (release === undefined) throw new Error(`release ${earlier.number} disappeared`);
       return { release, replayed: true };
     });
+  }
+
+  /** A client's release request into the one queue, if it has room (the schedule's are not counted). */
+  #enqueueRequest<T>(work: () => Promise<T>): Promise<T> {
+    const pending = this.#pendingReleases;
+    if (pending >= (this.options.maxPendingReleases ?? DEFAULT_MAX_PENDING_RELEASES)) return Promise.reject(new ReleaseQueueFullError(pending));
+    this.#pendingReleases++;
+    const run = this.#queue.then(work).finally(() => this.#pendingReleases--);
     this.#queue = run.catch(() => undefined);
     return run;
   }
