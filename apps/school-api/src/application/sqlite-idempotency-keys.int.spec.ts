@@ -1,5 +1,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import type { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { IdempotencyKeysUnavailableError } from './application-errors.js';
@@ -67,6 +68,14 @@ describe('SqliteIdempotencyKeys', () => {
     const error = await SqliteIdempotencyKeys.open(join(dir, 'missing', 'keys.sqlite')).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(IdempotencyKeysUnavailableError);
     expect((error as Error).message).toMatch(/Cannot open database because the directory does not exist/);
+  });
+
+  it('fails every call once its thread is gone, and still closes', async () => {
+    const keys = await SqliteIdempotencyKeys.open(path);
+    // A crash of the thread, from outside: the class offers no way to kill it, on purpose.
+    await (keys as unknown as { worker: Worker }).worker.terminate();
+    await expect(keys.claim('ocw:a', 'k', 'h', 's')).rejects.toBeInstanceOf(IdempotencyKeysUnavailableError);
+    await expect(keys.close()).resolves.toBeUndefined();
   });
 
   it('refuses calls after close instead of hanging', async () => {

@@ -44,10 +44,13 @@ export class SqliteIdempotencyKeys implements IdempotencyKeys {
   private seq = 0;
   private failure: Error | undefined;
   private closing: Promise<void> | undefined;
+  /** Resolves when the thread has exited, for whatever reason (close, crash, terminate). */
+  private readonly exited: Promise<void>;
 
   private constructor(private readonly worker: Worker) {
     worker.on('message', (reply: ThreadReply) => this.receive(reply));
     worker.on('error', (error) => this.fail(new IdempotencyKeysUnavailableError(`the key store thread failed: ${error.message}`)));
+    this.exited = new Promise((resolve) => worker.once('exit', () => resolve()));
     worker.on('exit', (code) => this.fail(new IdempotencyKeysUnavailableError(`the key store thread stopped (exit code ${code})`)));
     // Idle, the thread must not keep a finished process alive; with calls in flight it must (see flush).
     worker.unref();
@@ -93,13 +96,13 @@ export class SqliteIdempotencyKeys implements IdempotencyKeys {
   close(): Promise<void> {
     this.closing ??= (async () => {
       this.flush();
-      const exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
       this.worker.ref();
       const request: ThreadRequest = { kind: 'close' };
       // The thread answers the batches sent before the close first: messages arrive in order.
       if (this.failure === undefined) this.worker.postMessage(request);
       else await this.worker.terminate();
-      await exited;
+      // A thread that died before (and failed every call then) has exited already: nothing to wait for.
+      await this.exited;
     })();
     return this.closing;
   }
