@@ -189,7 +189,12 @@ export class ReleaseService {
     const pending = this.#pendingReleases;
     if (pending >= (this.options.maxPendingReleases ?? DEFAULT_MAX_PENDING_RELEASES)) return Promise.reject(new ReleaseQueueFullError(pending));
     this.#pendingReleases++;
-    const run = this.#queue.then(work).finally(() => this.#pendingReleases--);
+    return this.#enqueue(work).finally(() => this.#pendingReleases--);
+  }
+
+  /** Releases are made one at a time: `work` runs after everything queued before it, failed or not. */
+  #enqueue<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.#queue.then(work);
     this.#queue = run.catch(() => undefined);
     return run;
   }
@@ -200,9 +205,7 @@ export class ReleaseService {
    * demo released meanwhile); null when one did.
    */
   createUnlessReleased(request: CreateReleaseRequest): Promise<StoredRelease | null> {
-    const run = this.#queue.then(async () => ((await this.options.store.list()).some((r) => r.asOf >= request.asOf) ? null : this.#create(request)));
-    this.#queue = run.catch(() => undefined);
-    return run;
+    return this.#enqueue(async () => ((await this.options.store.list()).some((r) => r.asOf >= request.asOf) ? null : this.#create(request)));
   }
 
   /**

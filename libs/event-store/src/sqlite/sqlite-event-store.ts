@@ -140,8 +140,9 @@ class SqliteEventStore implements EventStore {
    * cut could still take back.
    */
   async #durable(events: readonly RecordedEvent[]): Promise<readonly RecordedEvent[]> {
+    // Both reads return ascending positions: the last one is the highest.
     const last = events.at(-1);
-    if (last !== undefined) await this.#synced(Math.max(last.globalPosition, events[0]!.globalPosition));
+    if (last !== undefined) await this.#synced(last.globalPosition);
     return events;
   }
 
