@@ -67,6 +67,7 @@ export class AnalyticsRuntime {
         codeVersion: codeVersion(),
         protectionThreads: config.releaseThreads,
         ...(config.adHocMaxPending === undefined ? {} : { maxPendingAdHoc: config.adHocMaxPending }),
+        ...(config.releaseMaxPending === undefined ? {} : { maxPendingReleases: config.releaseMaxPending }),
         ...(options.clock ? { clock: options.clock } : {}),
         onViewWorkerError: (error) => options.logger?.error({ err: error }, 'the ad-hoc views worker failed; the next view starts another'),
       });

@@ -260,3 +260,38 @@ describe('analytics service with NPO_AD_HOC_MAX_PENDING', () => {
     }
   }, 120_000);
 });
+
+describe('analytics service with NPO_RELEASE_MAX_PENDING', () => {
+  it('queues as many release requests as the variable says, and refuses the rest with 503 release-queue-full', async () => {
+    const dir = tempDir('analytics-release-limit');
+    const store = await openSqliteEventStore({ path: join(dir.path, 'events.sqlite') });
+    await appendSteps(store, generateHistory(30, 5));
+    const app = await startAnalytics(loadConfig({ NPO_DATA_DIR: dir.path, NPO_LOG_LEVEL: 'silent', NPO_RELEASE_MAX_PENDING: '1' }), { port: 0, shutdownHooks: false, store });
+    try {
+      await app.runtime.caughtUp();
+      const ocw = await (await TokenService.fromDataDir(dir.path)).issueToken({ role: 'ocw' });
+      const answers = await Promise.all(
+        ['2022-07-31', '2022-08-31', '2022-09-30'].map((asOf) =>
+          fetch(`${app.url}/v1/releases`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${ocw}` },
+            body: JSON.stringify({ asOf }),
+          }),
+        ),
+      );
+      // One is taken; the others are refused unless it ended before they arrived (or, arriving after a later
+      // date was released, go back in time: 422).
+      const statuses = answers.map((a) => a.status);
+      expect(statuses.filter((s) => s === 201).length).toBeGreaterThanOrEqual(1);
+      expect(statuses.filter((s) => s === 503).length).toBeGreaterThanOrEqual(1);
+      expect(statuses.every((s) => s === 201 || s === 503 || s === 422)).toBe(true);
+      const refused = answers.find((a) => a.status === 503);
+      expect(refused?.headers.get('retry-after')).toBe('60');
+      expect(await refused?.json()).toMatchObject({ status: 503, code: 'release-queue-full', pending: 1 });
+    } finally {
+      await app.close();
+      await store.close();
+      dir.remove();
+    }
+  }, 120_000);
+});

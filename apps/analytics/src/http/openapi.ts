@@ -139,7 +139,7 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
                   'protect the release (`release-refused`, `cells`).',
               ),
               '503': problem(
-                'Four release requests are being computed or waiting already (`code` `release-queue-full`, `pending`; `Retry-After: 60`), or the service is closing.',
+                'As many release requests as the service queues (`NPO_RELEASE_MAX_PENDING`, default 4) are being computed or waiting already (`code` `release-queue-full`, `pending`; `Retry-After: 60`), or the service is closing.',
                 retryAfterHeader,
               ),
             },

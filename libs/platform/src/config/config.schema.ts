@@ -21,6 +21,8 @@ export const MAX_BODY_LIMIT_BYTES = 64 * 1024 * 1024;
 export const MAX_RELEASE_THREADS = 16;
 /** Each waiting ad-hoc report holds a request open for minutes at national scale: more is a queue nobody waits for. */
 export const MAX_AD_HOC_PENDING = 100;
+/** Each queued release holds the protection threads for seconds to minutes: a longer queue is hours of work nobody waits for. */
+export const MAX_RELEASE_PENDING = 100;
 /**
  * A national release is minutes of LP work split over its connected components (8 large ones: school
  * years times counts and amounts); more threads than cores only adds memory (each thread holds its own
@@ -102,6 +104,8 @@ export const platformEnvSchema = z
     NPO_RELEASE_THREADS: wholeNumberUpTo('threads', MAX_RELEASE_THREADS).transform((n) => n ?? defaultReleaseThreads()),
     // Unset: the release service's own default (3).
     NPO_AD_HOC_MAX_PENDING: wholeNumberUpTo('reports', MAX_AD_HOC_PENDING),
+    // Unset: the release service's own default (4).
+    NPO_RELEASE_MAX_PENDING: wholeNumberUpTo('releases', MAX_RELEASE_PENDING),
     // A credential: long enough that guessing it is hopeless, and one token68-like word for a Bearer header.
     NPO_RELEASE_SCHEDULE: text(z.enum(releaseSchedules, { error: `must be one of: ${releaseSchedules.join(', ')}` }).optional()).transform((s) => s ?? 'off'),
     NPO_METRICS_TOKEN: text(
@@ -144,6 +148,7 @@ export const platformEnvSchema = z
     bodyLimit: env.NPO_BODY_LIMIT,
     releaseThreads: env.NPO_RELEASE_THREADS,
     adHocMaxPending: env.NPO_AD_HOC_MAX_PENDING,
+    releaseMaxPending: env.NPO_RELEASE_MAX_PENDING,
     metricsToken: env.NPO_METRICS_TOKEN,
     releaseSchedule: env.NPO_RELEASE_SCHEDULE,
   }));
@@ -163,6 +168,7 @@ export const platformEnvVariables = [
   'NPO_BODY_LIMIT',
   'NPO_RELEASE_THREADS',
   'NPO_AD_HOC_MAX_PENDING',
+  'NPO_RELEASE_MAX_PENDING',
   'NPO_METRICS_TOKEN',
   'NPO_RELEASE_SCHEDULE',
 ] as const;

@@ -28,6 +28,7 @@ describe('loadConfig', () => {
       bodyLimit: 65536,
       releaseThreads: Math.min(4, availableParallelism()),
       adHocMaxPending: undefined,
+      releaseMaxPending: undefined,
       metricsToken: undefined,
       releaseSchedule: 'off',
     });
@@ -49,6 +50,7 @@ describe('loadConfig', () => {
         NPO_BODY_LIMIT: '1024',
         NPO_RELEASE_THREADS: '3',
         NPO_AD_HOC_MAX_PENDING: '7',
+        NPO_RELEASE_MAX_PENDING: '2',
         NPO_METRICS_TOKEN: 'f'.repeat(64),
         NPO_RELEASE_SCHEDULE: 'monthly',
       },
@@ -66,6 +68,7 @@ describe('loadConfig', () => {
       bodyLimit: 1024,
       releaseThreads: 3,
       adHocMaxPending: 7,
+      releaseMaxPending: 2,
       metricsToken: 'f'.repeat(64),
       releaseSchedule: 'monthly',
     });
