@@ -141,6 +141,7 @@ describe('concurrent commands on one school', () => {
       readAll: (...args) => sqlite.readAll(...args),
       headPosition: () => sqlite.headPosition(),
       subscribeToAll: (...args) => sqlite.subscribeToAll(...args),
+      subscribeToAllSerialized: (...args) => sqlite.subscribeToAllSerialized(...args),
       close: () => sqlite.close(),
     };
     const ours = await start({ store: contended });

@@ -36,6 +36,21 @@ export interface SubscribeOptions {
   readonly signal?: AbortSignal;
 }
 
+/**
+ * An event of the global log with its envelope already serialized, for a reader that hands the envelope
+ * on as text (the relay's Kafka value): an adapter that keeps the payload as JSON builds it without
+ * parsing and re-serializing it.
+ */
+export interface SerializedEvent {
+  readonly id: string;
+  readonly type: string;
+  readonly schemaVersion: number;
+  readonly streamId: string;
+  readonly globalPosition: number;
+  /** The RecordedEvent as JSON: JSON.parse(json) equals what readAll returns for this event. */
+  readonly json: string;
+}
+
 export interface EventStore {
   /**
    * Appends atomically. Re-sending a batch whose event ids were already appended to the same stream
@@ -54,5 +69,7 @@ export interface EventStore {
    * skipping or repeating one, waiting for new appends once caught up.
    */
   subscribeToAll(options?: SubscribeOptions): AsyncIterable<readonly RecordedEvent[]>;
+  /** subscribeToAll with every event as its envelope's JSON text: the same events, batches and guarantees. */
+  subscribeToAllSerialized(options?: SubscribeOptions): AsyncIterable<readonly SerializedEvent[]>;
   close(): Promise<void>;
 }

@@ -3,11 +3,11 @@ import type { AppendNotifier } from './append-notifier.js';
 import type { SubscribeOptions } from './event-store.port.js';
 import { normaliseSubscribe } from './validation.js';
 
-export interface SubscriptionSource {
+export interface SubscriptionSource<T extends { readonly globalPosition: number } = RecordedEvent> {
   readonly notifier: AppendNotifier;
   isClosed(): boolean;
   /** Up to `max` events with globalPosition > `after`, in order, from one consistent snapshot. */
-  readPage(after: number, max: number): readonly RecordedEvent[] | Promise<readonly RecordedEvent[]>;
+  readPage(after: number, max: number): readonly T[] | Promise<readonly T[]>;
   /** Re-read at least this often even without a notification (writers in other processes). */
   readonly pollIntervalMs?: number;
 }
@@ -17,10 +17,13 @@ export interface SubscriptionSource {
  * delivered event, and a page is a prefix of the committed log because positions are assigned in commit
  * order; so nothing is skipped or delivered twice.
  */
-export function subscribeToAll(source: SubscriptionSource, options: SubscribeOptions | undefined): AsyncIterable<readonly RecordedEvent[]> {
+export function subscribeToAll<T extends { readonly globalPosition: number } = RecordedEvent>(
+  source: SubscriptionSource<T>,
+  options: SubscribeOptions | undefined,
+): AsyncIterable<readonly T[]> {
   const { after: start, maxBatchSize } = normaliseSubscribe(options);
   const signal = options?.signal;
-  async function* run(): AsyncGenerator<readonly RecordedEvent[], void, undefined> {
+  async function* run(): AsyncGenerator<readonly T[], void, undefined> {
     let after = start;
     const stopped = (): boolean => source.isClosed() || signal?.aborted === true;
     while (!stopped()) {

@@ -4,7 +4,7 @@ export type { BatchContext, BatchHandler, ConsumerOptions, ExternalOffsetStore, 
 export type { PartitionDescription, PartitionOffsets, TopicAdmin, TopicDescription, TopicSpec } from './port/admin.js';
 export type { KafkaConnection, LogLevel, Messaging, MessagingLogger } from './port/messaging.js';
 export { EnvelopeDecodeError, MessagingError, MessagingStateError, PublisherBrokenError, StoredOffsetOutOfRangeError, TopicMismatchError, type EnvelopeDecodeReason } from './errors.js';
-export { decodeEnvelope, encodeEnvelope, envelopeHeaders, type DecodedEnvelope } from './codec/envelope-codec.js';
+export { decodeEnvelope, encodeEnvelope, encodeEnvelopeJson, envelopeHeaders, type DecodedEnvelope, type EnvelopeRouting } from './codec/envelope-codec.js';
 export { lagOf, type PartitionLag } from './lag.js';
 export { kafkaConnectionFromEnv } from './env.js';
 export { createKafkaMessaging } from './kafkajs/kafka-messaging.js';

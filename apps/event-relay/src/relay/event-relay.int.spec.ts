@@ -63,6 +63,9 @@ describe.skipIf(skipReason !== null)('event relay against a real broker', () => 
     expect(undecodable).toBe(0);
     expect(events.map((e) => e.id).sort()).toEqual(stored.map((e) => e.id).sort());
     expect(new Set(events.map((e) => e.id)).size).toBe(events.length);
+    // The value is the store's own serialization of the envelope: every field as readAll returns it.
+    const byId = (a: { id: string }, b: { id: string }) => a.id.localeCompare(b.id);
+    expect([...events].sort(byId)).toEqual([...stored].sort(byId));
 
     for (const message of messages) {
       const event = events.find((e) => e.id === message.headers[envelopeHeaders.eventId]);

@@ -1,6 +1,5 @@
-import type { RecordedEvent } from '@npo/contracts';
-import type { EventStore } from '@npo/event-store';
-import { encodeEnvelope, PartitionedPublisher, type Messaging, type ProducerOptions } from '@npo/messaging';
+import type { EventStore, SerializedEvent } from '@npo/event-store';
+import { encodeEnvelopeJson, PartitionedPublisher, type Messaging, type ProducerOptions } from '@npo/messaging';
 import type { CheckpointFile } from '../checkpoint/checkpoint-file.js';
 import type { RelayMetrics } from '../metrics/relay-metrics.js';
 
@@ -210,7 +209,7 @@ export class EventRelay {
           delay = initialDelay;
         };
         stage = 'read';
-        const pages = this.options.store.subscribeToAll({ after: position, maxBatchSize: this.options.batchSize, signal })[Symbol.asyncIterator]();
+        const pages = this.options.store.subscribeToAllSerialized({ after: position, maxBatchSize: this.options.batchSize, signal })[Symbol.asyncIterator]();
         try {
           let next = pages.next();
           next.catch(() => undefined); // surfaced when awaited; not unhandled if a send fails first
@@ -297,9 +296,10 @@ export class EventRelay {
     }
   }
 
-  async #publish(publisher: PartitionedPublisher, page: readonly RecordedEvent[]): Promise<void> {
+  async #publish(publisher: PartitionedPublisher, page: readonly SerializedEvent[]): Promise<void> {
     const started = performance.now();
-    await publisher.publish(page.map(encodeEnvelope));
+    // The store's JSON as the value: parsing the payloads and serializing the envelope again cost the relay ~20% of its thread.
+    await publisher.publish(page.map((event) => encodeEnvelopeJson(event, event.json)));
     this.options.metrics?.published(page.length, (performance.now() - started) / 1000);
   }
 

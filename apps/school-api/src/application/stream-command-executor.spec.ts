@@ -76,6 +76,7 @@ function withAppend(store: EventStore, append: EventStore['append']): EventStore
     readAll: (...args) => store.readAll(...args),
     headPosition: () => store.headPosition(),
     subscribeToAll: (...args) => store.subscribeToAll(...args),
+    subscribeToAllSerialized: (...args) => store.subscribeToAllSerialized(...args),
     close: () => store.close(),
   };
 }

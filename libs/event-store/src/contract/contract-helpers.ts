@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { NewEvent, RecordedEvent } from '@npo/contracts';
-import type { EventStore, SubscribeOptions } from '../event-store.port.js';
+import type { EventStore, SerializedEvent, SubscribeOptions } from '../event-store.port.js';
 
 /** A valid event with a fresh id; `data` defaults to something with nesting and non-ASCII text. */
 export function newEvent(overrides: Partial<NewEvent> = {}): NewEvent {
@@ -40,6 +40,29 @@ export async function collectUntil(
   const batches: (readonly RecordedEvent[])[] = [];
   try {
     for await (const batch of store.subscribeToAll({ ...options, signal: controller.signal })) {
+      batches.push(batch);
+      events.push(...batch);
+      if (enough(events)) break;
+    }
+  } finally {
+    clearTimeout(timer);
+  }
+  return { events, batches, timedOut: controller.signal.aborted };
+}
+
+/** collectUntil for subscribeToAllSerialized. */
+export async function collectSerializedUntil(
+  store: EventStore,
+  options: Omit<SubscribeOptions, 'signal'>,
+  enough: (events: readonly SerializedEvent[]) => boolean,
+  timeoutMs = 15_000,
+): Promise<{ readonly events: SerializedEvent[]; readonly batches: (readonly SerializedEvent[])[]; readonly timedOut: boolean }> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), timeoutMs);
+  const events: SerializedEvent[] = [];
+  const batches: (readonly SerializedEvent[])[] = [];
+  try {
+    for await (const batch of store.subscribeToAllSerialized({ ...options, signal: controller.signal })) {
       batches.push(batch);
       events.push(...batch);
       if (enough(events)) break;

@@ -11,6 +11,7 @@ import {
 import type { AppendResult, EventStore, ExpectedVersion } from '../event-store.port.js';
 import {
   asWritten,
+  collectSerializedUntil,
   collectUntil,
   delay,
   isStrictlyIncreasing,
@@ -422,6 +423,49 @@ export function eventStoreContract(name: string, factory: EventStoreFactory): vo
         const error = await rejectionOf(store.append(uniqueStream('closed'), newEvents(1), { expectedVersion: 'any' }));
         expect(error).toBeInstanceOf(EventStoreUnavailableError);
         expect(error).toMatchObject({ code: 'EVENT_STORE_UNAVAILABLE' });
+      });
+    });
+
+    describe('subscribeToAllSerialized', () => {
+      // What JSON text can hold and a store might rewrite on the way: escapes, control characters, a lone
+      // surrogate, numbers at the edges of a double, empty containers.
+      const awkward = (i: number) => ({
+        i,
+        text: `"quoted" \\ back\nslash \u0000\u001f é 𝄞 \ud800 </script>`,
+        numbers: [0.1, 1e21, 5e-324, -0, Number.MAX_SAFE_INTEGER, -2.5e-7],
+        empty: { list: [], object: {} },
+        nothing: null,
+        flags: [true, false],
+      });
+
+      it('delivers the events of subscribeToAll as JSON, in batches of at most maxBatchSize, from the start or a checkpoint', async () => {
+        const start = await store.headPosition();
+        const result = await store.append(uniqueStream('serialized'), newEvents(23, awkward), { expectedVersion: 'no_stream' });
+        const stored = await store.readAll({ after: start });
+
+        const fromStart = await collectSerializedUntil(store, { after: start, maxBatchSize: 7 }, (seen) => seen.length >= 23);
+        expect(fromStart.timedOut).toBe(false);
+        expect(fromStart.batches.every((b) => b.length >= 1 && b.length <= 7)).toBe(true);
+        expect(fromStart.events.map((e) => JSON.parse(e.json) as unknown)).toEqual(stored);
+        expect(fromStart.events.map(({ id, type, schemaVersion, streamId, globalPosition }) => ({ id, type, schemaVersion, streamId, globalPosition }))).toEqual(
+          stored.map(({ id, type, schemaVersion, streamId, globalPosition }) => ({ id, type, schemaVersion, streamId, globalPosition })),
+        );
+
+        const checkpoint = result.events[9]!.globalPosition;
+        const fromCheckpoint = await collectSerializedUntil(store, { after: checkpoint }, (seen) => seen.length >= 13);
+        expect(fromCheckpoint.events.map((e) => e.id)).toEqual(result.events.slice(10).map((e) => e.id));
+      });
+
+      it('delivers appends made after it caught up', async () => {
+        const head = await store.headPosition();
+        const streamId = uniqueStream('serialized-live');
+        const collecting = collectSerializedUntil(store, { after: head }, (seen) => seen.length >= 3);
+        await delay(50);
+        const appended = await store.append(streamId, newEvents(3), { expectedVersion: 'no_stream' });
+        const { events, timedOut } = await collecting;
+        expect(timedOut).toBe(false);
+        expect(events.map((e) => (JSON.parse(e.json) as { id: string; streamId: string }).id)).toEqual(appended.events.map((e) => e.id));
+        expect(events.every((e) => e.streamId === streamId)).toBe(true);
       });
     });
 

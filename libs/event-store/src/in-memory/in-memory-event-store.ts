@@ -1,7 +1,8 @@
 import type { EventMetadata, NewEvent, RecordedEvent } from '@npo/contracts';
 import { AppendNotifier } from '../append-notifier.js';
 import { EventStoreUnavailableError } from '../errors.js';
-import type { AppendResult, EventStore, ExpectedVersion, ReadAllOptions, ReadStreamOptions, SubscribeOptions } from '../event-store.port.js';
+import type { AppendResult, EventStore, ExpectedVersion, ReadAllOptions, ReadStreamOptions, SerializedEvent, SubscribeOptions } from '../event-store.port.js';
+import { serializedPages } from '../serialized.js';
 import { assertExpectedVersion } from '../expected-version.js';
 import { resolveStoredIds } from '../idempotency.js';
 import { subscribeToAll } from '../subscription.js';
@@ -80,6 +81,10 @@ class InMemoryEventStore implements EventStore {
   async headPosition(): Promise<number> {
     this.#assertOpen();
     return this.#log.length - 1;
+  }
+
+  subscribeToAllSerialized(options?: SubscribeOptions): AsyncIterable<readonly SerializedEvent[]> {
+    return serializedPages(this.subscribeToAll(options));
   }
 
   subscribeToAll(options?: SubscribeOptions): AsyncIterable<readonly RecordedEvent[]> {

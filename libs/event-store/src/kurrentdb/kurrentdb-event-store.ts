@@ -12,7 +12,8 @@ import {
   type RecordedEvent as KurrentRecordedEvent,
 } from '@kurrent/kurrentdb-client';
 import { EventStoreUnavailableError, InvalidArgumentError, WrongExpectedVersionError, type ActualVersion } from '../errors.js';
-import type { AppendResult, EventStore, ExpectedVersion, ReadAllOptions, ReadStreamOptions, SubscribeOptions } from '../event-store.port.js';
+import type { AppendResult, EventStore, ExpectedVersion, ReadAllOptions, ReadStreamOptions, SerializedEvent, SubscribeOptions } from '../event-store.port.js';
+import { serializedPages } from '../serialized.js';
 import { resolveStoredIds, type StoredPosition } from '../idempotency.js';
 import { normaliseReadAll, normaliseReadStream, prepareAppend } from '../validation.js';
 import { normaliseReconnectPolicy, type ReconnectPolicy } from './backoff.js';
@@ -154,6 +155,10 @@ class KurrentDbEventStore implements EventStore {
     } catch (error) {
       throw toEventStoreError(error, { operation: 'read the head of $all' });
     }
+  }
+
+  subscribeToAllSerialized(options?: SubscribeOptions): AsyncIterable<readonly SerializedEvent[]> {
+    return serializedPages(this.subscribeToAll(options));
   }
 
   subscribeToAll(options?: SubscribeOptions): AsyncIterable<readonly RecordedEvent[]> {

@@ -3,13 +3,13 @@ import { realpathSync } from 'node:fs';
 import BetterSqlite3, { type Database } from 'better-sqlite3';
 import { AppendNotifier } from '../append-notifier.js';
 import { EventStoreError, EventStoreUnavailableError } from '../errors.js';
-import type { AppendResult, EventStore, ExpectedVersion, ReadAllOptions, ReadStreamOptions, SubscribeOptions } from '../event-store.port.js';
+import type { AppendResult, EventStore, ExpectedVersion, ReadAllOptions, ReadStreamOptions, SerializedEvent, SubscribeOptions } from '../event-store.port.js';
 import { assertExpectedVersion } from '../expected-version.js';
 import { resolveStoredIds } from '../idempotency.js';
 import { subscribeToAll } from '../subscription.js';
 import { normaliseReadAll, normaliseReadStream, prepareAppend, type PreparedEvent } from '../validation.js';
 import { migrate } from './migrations.js';
-import { prepareStatements, type RawEventRow, type Statements } from './sqlite-statements.js';
+import { prepareStatements, type RawEventRow, type SerializedEventRow, type Statements } from './sqlite-statements.js';
 import { fsyncOffThread, type SyncFile, WalSync } from './wal-sync.js';
 
 export interface SqliteEventStoreOptions {
@@ -123,6 +123,18 @@ class SqliteEventStore implements EventStore {
     );
   }
 
+  subscribeToAllSerialized(options?: SubscribeOptions): AsyncIterable<readonly SerializedEvent[]> {
+    return subscribeToAll(
+      {
+        notifier: this.#notifier,
+        isClosed: () => this.#closed,
+        readPage: (after, max) => this.#durable(this.#guard(() => this.#sql.readAllSerialized.all(after, toLimit(max)).map(toSerialized))),
+        pollIntervalMs: this.#pollIntervalMs,
+      },
+      options,
+    );
+  }
+
   async close(): Promise<void> {
     if (this.#closed) return;
     // Appends already accepted into the queue are written, not dropped, and answered once durable.
@@ -139,7 +151,7 @@ class SqliteEventStore implements EventStore {
    * another process's): it waits for that, so nothing is handed on (to Kafka, to a decision) that a power
    * cut could still take back.
    */
-  async #durable(events: readonly RecordedEvent[]): Promise<readonly RecordedEvent[]> {
+  async #durable<T extends { readonly globalPosition: number }>(events: readonly T[]): Promise<readonly T[]> {
     // Both reads return ascending positions: the last one is the highest.
     const last = events.at(-1);
     if (last !== undefined) await this.#synced(last.globalPosition);
@@ -317,6 +329,15 @@ const toRecorded = ([globalPosition, streamId, streamPosition, id, type, schemaV
   recordedAt,
   data: JSON.parse(data) as unknown,
   metadata: JSON.parse(metadata) as EventMetadata,
+});
+
+const toSerialized = ([globalPosition, streamId, id, type, schemaVersion, json]: SerializedEventRow): SerializedEvent => ({
+  id,
+  type,
+  schemaVersion,
+  streamId,
+  globalPosition,
+  json,
 });
 
 /**

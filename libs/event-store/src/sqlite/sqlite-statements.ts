@@ -14,6 +14,9 @@ export type RawEventRow = readonly [
   recordedAt: string,
 ];
 
+/** A stored event with its envelope serialized by SQLite: routing fields, then the JSON text. */
+export type SerializedEventRow = readonly [globalPosition: number, streamId: string, eventId: string, type: string, schemaVersion: number, json: string];
+
 export interface IdLocation {
   readonly streamId: string;
   readonly streamPosition: number;
@@ -36,6 +39,7 @@ export interface Statements {
   readonly deleteFrom: Statement<[number]>;
   readonly readStream: Statement<[string, number, number], RawEventRow>;
   readonly readAll: Statement<[number, number], RawEventRow>;
+  readonly readAllSerialized: Statement<[number, number], SerializedEventRow>;
 }
 
 /** Prepared once per connection: preparing is far more expensive than running. */
@@ -60,6 +64,17 @@ export function prepareStatements(db: Database): Statements {
       .raw(true),
     readAll: db
       .prepare<[number, number], RawEventRow>(`SELECT ${columns} FROM events WHERE global_position > ? ORDER BY global_position LIMIT ?`)
+      .raw(true),
+    // The envelope built in SQLite, with the payload's stored JSON spliced in (json() checks it): half the
+    // time of parsing both payloads in JavaScript and serializing the envelope again.
+    readAllSerialized: db
+      .prepare<[number, number], SerializedEventRow>(
+        `SELECT global_position, stream_id, event_id, type, schema_version,
+                json_object('id', event_id, 'type', type, 'schemaVersion', schema_version, 'streamId', stream_id,
+                            'streamPosition', stream_position, 'globalPosition', global_position, 'occurredAt', occurred_at,
+                            'recordedAt', recorded_at, 'data', json(data), 'metadata', json(metadata))
+         FROM events WHERE global_position > ? ORDER BY global_position LIMIT ?`,
+      )
       .raw(true),
   };
 }

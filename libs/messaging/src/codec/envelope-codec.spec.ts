@@ -1,7 +1,7 @@
 import type { RecordedEvent } from '@npo/contracts';
 import { describe, expect, it } from 'vitest';
 import type { ReceivedMessage } from '../port/message.js';
-import { decodeEnvelope, encodeEnvelope, envelopeHeaders } from './envelope-codec.js';
+import { decodeEnvelope, encodeEnvelope, encodeEnvelopeJson, envelopeHeaders } from './envelope-codec.js';
 
 const event: RecordedEvent = {
   id: '0193b8e4-7c1a-7b3e-9f00-1234567890ab',
@@ -43,6 +43,18 @@ describe('encodeEnvelope', () => {
       'schema-version': '2',
       'global-position': '1042',
     });
+  });
+});
+
+describe('encodeEnvelopeJson', () => {
+  it('sends the given serialization as the value, with the key and headers of encodeEnvelope', () => {
+    // Another key order, as a store that builds the JSON itself may write it.
+    const { data, metadata, ...rest } = event;
+    const json = JSON.stringify({ data, metadata, ...rest });
+    const m = encodeEnvelopeJson(event, json);
+    expect(m.value).toBe(json);
+    expect({ key: m.key, headers: m.headers }).toEqual({ key: encodeEnvelope(event).key, headers: encodeEnvelope(event).headers });
+    expect(decodeEnvelope({ key: Buffer.from(m.key ?? ''), value: Buffer.from(m.value), headers: m.headers ?? {} })).toEqual({ ok: true, event });
   });
 });
 

@@ -10,10 +10,16 @@ export const envelopeHeaders = {
   globalPosition: 'global-position',
 } as const;
 
-export function encodeEnvelope(event: RecordedEvent): OutgoingMessage {
+/** The envelope fields a message's key and headers copy. */
+export type EnvelopeRouting = Pick<RecordedEvent, 'id' | 'type' | 'schemaVersion' | 'streamId' | 'globalPosition'>;
+
+export const encodeEnvelope = (event: RecordedEvent): OutgoingMessage => encodeEnvelopeJson(event, JSON.stringify(event));
+
+/** For an envelope already serialized (the store's serialized subscription): `json` must be the envelope of `event`. */
+export function encodeEnvelopeJson(event: EnvelopeRouting, json: string): OutgoingMessage {
   return {
     key: event.streamId,
-    value: JSON.stringify(event),
+    value: json,
     headers: {
       [envelopeHeaders.eventId]: event.id,
       [envelopeHeaders.eventType]: event.type,
