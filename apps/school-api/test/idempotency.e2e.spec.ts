@@ -149,6 +149,29 @@ describe('Idempotency-Key', () => {
     expect((await http.post(`/v1/schools/${OTHER}/allocations`, { token: otherOcw, json: allocationBody(5_00), idempotencyKey: key })).status).toBe(201);
   });
 
+  it('two callers acting for one school (two token subjects) each have their own keys, also on the school\'s stream', async () => {
+    const teacherA = await t.token({ role: 'school', brin: BRIN, sub: 'teacher-a' });
+    const teacherB = await t.token({ role: 'school', brin: BRIN, sub: 'teacher-b' });
+    const key = 'plan-step-1';
+    const a = await http.post(`/v1/schools/${BRIN}/interventions`, { token: teacherA, json: interventionBody('C1'), idempotencyKey: key });
+    expect(a.status).toBe(201);
+    // Another request under a key only teacher A used: teacher B's own, recorded (it was a 422 key-reused).
+    const b = await http.post(`/v1/schools/${BRIN}/interventions`, { token: teacherB, json: interventionBody('C2'), idempotencyKey: key });
+    expect(b.status).toBe(201);
+    expect(b.headers.get('idempotent-replayed')).toBeNull();
+    expect((await withKey(key)).map((e) => (e.data as { code: string }).code)).toEqual(['C1', 'C2']);
+    // After a restart (keys read back from the events): each one's retry replays its own answer.
+    await t.close();
+    t = await startTestApi({ dataDir });
+    http = clientOf(t.url);
+    const retryB = await http.post(`/v1/schools/${BRIN}/interventions`, { token: teacherB, json: interventionBody('C2'), idempotencyKey: key });
+    expect(retryB.status).toBe(201);
+    expect(retryB.body).toEqual(b.body);
+    const retryA = await http.post(`/v1/schools/${BRIN}/interventions`, { token: teacherA, json: interventionBody('C1'), idempotencyKey: key });
+    expect(retryA.body).toEqual(a.body);
+    expect(await withKey(key)).toHaveLength(2);
+  });
+
   it('concurrent retries with one key record one event; every caller gets the same answer', async () => {
     const key = 'burst-1';
     const answers = await Promise.all(

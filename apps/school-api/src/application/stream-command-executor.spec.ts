@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { schoolStreamId, type Actor } from '@npo/contracts';
 import { DomainRuleViolation, schoolDecider, type SchoolCommand, type SchoolState } from '@npo/domain';
 import type { EventStore } from '@npo/event-store';
@@ -111,7 +112,14 @@ describe('StreamCommandExecutor', () => {
     expect(reply).toEqual({ created: true, replayed: false, eventIds: [stored!.id], streamVersion: 0, globalPosition: stored!.globalPosition });
     expect(stored!.type).toBe('npo.SchoolRegistered');
     expect(stored!.occurredAt).toBe(clock().toISOString());
-    expect(stored!.metadata).toEqual({ correlationId: m.correlationId, causationId: null, actor: ocw, idempotencyKey: 'k-1', requestHash: 'h-1' });
+    expect(stored!.metadata).toEqual({
+      correlationId: m.correlationId,
+      causationId: null,
+      actor: ocw,
+      idempotencyKey: 'k-1',
+      requestHash: 'h-1',
+      keyScope: createHash('sha256').update(m.keyScope).digest('base64url'),
+    });
   });
 
   it('a refusal on a stream that did not move is passed on and records nothing', async () => {
@@ -335,6 +343,40 @@ describe('StreamCommandExecutor', () => {
       const admin: Actor = { role: 'ocw', id: 'ocw-2' };
       await executor.execute(STREAM, allocate(100_00), meta(ocw, { key: 'k', hash: 'a' }));
       expect(await executor.execute(STREAM, allocate(200_00), meta(admin, { key: 'k', hash: 'b' }))).toMatchObject({ created: true, replayed: false });
+    });
+
+    it('callers acting for one actor keep their keys apart, in the key table and in the stream alike', async () => {
+      const executor = executorOn(store);
+      await executor.execute(STREAM, register(), meta(ocw));
+      const as = (subject: string, key: string, hash: string): CommandMeta => ({ ...meta(ocw, { key, hash }), keyScope: `ocw:${subject}` });
+      // The same key with another request, and with the same request: each caller's own, both recorded.
+      await executor.execute(STREAM, allocate(100_00), as('clerk-a', 'k', 'a'));
+      expect(await executor.execute(STREAM, allocate(200_00), as('clerk-b', 'k', 'b'))).toMatchObject({ created: true, replayed: false });
+      await executor.execute(STREAM, allocate(300_00), as('clerk-a', 'same', 'alloc-300'));
+      expect(await executor.execute(STREAM, allocate(300_00), as('clerk-b', 'same', 'alloc-300'))).toMatchObject({ created: true, replayed: false });
+      expect(await types(store)).toEqual(['npo.SchoolRegistered', ...Array<string>(4).fill('npo.FundsAllocated')]);
+
+      // The key table lost (a power cut takes its last writes): each caller's retry replays its own events from the stream.
+      const restarted = executorOn(store, { keys: new InMemoryIdempotencyKeys() });
+      expect(await restarted.execute(STREAM, allocate(200_00), as('clerk-b', 'k', 'b'))).toMatchObject({ replayed: true, streamVersion: 2 });
+      expect(await restarted.execute(STREAM, allocate(300_00), as('clerk-a', 'same', 'alloc-300'))).toMatchObject({ replayed: true, streamVersion: 3 });
+      expect(await restarted.execute(STREAM, allocate(300_00), as('clerk-b', 'same', 'alloc-300'))).toMatchObject({ replayed: true, streamVersion: 4 });
+      expect((await store.readStream(STREAM)).length).toBe(5);
+      // The metadata tells the callers apart without naming them.
+      const scopes = (await store.readStream(STREAM)).slice(1).map((e) => e.metadata.keyScope);
+      expect(new Set(scopes).size).toBe(2);
+      expect(scopes.every((s) => typeof s === 'string' && !s.includes('clerk'))).toBe(true);
+    });
+
+    it('a key on an event recorded before the metadata kept its scope is the actor\'s: replayed, or refused for another request', async () => {
+      await executorOn(store).execute(STREAM, register(), meta(ocw));
+      const old = { correlationId: 'c', causationId: null, actor: ocw, idempotencyKey: 'old-key', requestHash: 'h' };
+      await store.append(STREAM, [{ id: uuidv7(), type: 'npo.FundsAllocated', schemaVersion: 1, occurredAt: '2024-01-01T00:00:00.000Z', data: allocate(100_00).data, metadata: old }], {
+        expectedVersion: 0,
+      });
+      const executor = executorOn(store);
+      expect(await executor.execute(STREAM, allocate(100_00), meta(ocw, { key: 'old-key', hash: 'h' }))).toMatchObject({ replayed: true, streamVersion: 1 });
+      expect(await executor.execute(STREAM, allocate(1), meta(ocw, { key: 'old-key', hash: 'other' })).catch((e: unknown) => e)).toBeInstanceOf(IdempotencyKeyReusedError);
     });
 
     it('a refused request frees its key for the corrected request', async () => {

@@ -1,4 +1,5 @@
-import { decodeEvent, eventContracts, type Actor, type NewEvent, type NpoEventData, type RecordedEvent } from '@npo/contracts';
+import { hash as digest } from 'node:crypto';
+import { decodeEvent, eventContracts, type Actor, type EventMetadata, type NewEvent, type NpoEventData, type RecordedEvent } from '@npo/contracts';
 import type { DecideContext } from '@npo/domain';
 import { WrongExpectedVersionError, type EventStore } from '@npo/event-store';
 import { ConcurrencyExhaustedError, IdempotencyKeyReusedError, UndecodableEventError } from './application-errors.js';
@@ -39,7 +40,7 @@ export interface StreamSnapshot<TState> {
   readonly version: number;
   readonly lastEventId: string | null;
   readonly lastGlobalPosition: number;
-  /** Replies to idempotent requests seen in this stream, by `role:actorId:key`. */
+  /** Replies to idempotent requests seen in this stream, by the key's scope and the key (see replyKeyOf). */
   readonly replies: ReadonlyMap<string, { readonly requestHash: string | null; readonly reply: CommandReply }>;
 }
 
@@ -54,7 +55,16 @@ export interface ExecutorOptions {
   readonly keys?: IdempotencyKeys;
 }
 
-const replyKey = (actor: Actor, key: string): string => `${actor.role}:${actor.id}:${key}`;
+/** What the events' metadata keeps of a key's scope (the token subject may name a person). */
+const keyScopeTag = (keyScope: string): string => digest('sha256', keyScope, 'base64url');
+
+/** Events recorded before their metadata kept the key's scope: their keys are the actor's. */
+const actorReplyKey = (actor: Actor, key: string): string => `actor:${actor.role}:${actor.id}:${key}`;
+
+const scopedReplyKey = (tag: string, key: string): string => `scope:${tag}:${key}`;
+
+const replyKeyOf = (metadata: EventMetadata, key: string): string =>
+  metadata.keyScope === undefined || metadata.keyScope === null ? actorReplyKey(metadata.actor, key) : scopedReplyKey(metadata.keyScope, key);
 
 /**
  * A stored event as the current version of its contract: older versions go through the contracts'
@@ -126,6 +136,7 @@ export class StreamCommandExecutor<TCommand, TState> {
   }
 
   private async executeOnStream(streamId: string, command: TCommand, meta: CommandMeta): Promise<CommandReply> {
+    const tag = meta.idempotencyKey === null ? null : keyScopeTag(meta.keyScope);
     return this.mutex.run(streamId, async () => {
       // The first attempt trusts the cache. Anything another process appended since shows up as a
       // version conflict or, if the stale state made the decider refuse or decide nothing, as an
@@ -133,7 +144,7 @@ export class StreamCommandExecutor<TCommand, TState> {
       let caughtUp = false;
       for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
         const snapshot = await this.snapshot(streamId, caughtUp);
-        const replayed = this.replayOf(snapshot, meta);
+        const replayed = this.replayOf(snapshot, meta, tag);
         if (replayed) return replayed;
 
         const now = this.options.clock().toISOString();
@@ -163,7 +174,7 @@ export class StreamCommandExecutor<TCommand, TState> {
             globalPosition: snapshot.lastGlobalPosition,
           };
         }
-        const events = decided.map((e) => this.envelope(e, now, meta));
+        const events = decided.map((e) => this.envelope(e, now, meta, tag));
         try {
           const result = await this.store.append(streamId, events, {
             expectedVersion: snapshot.version < 0 ? 'no_stream' : snapshot.version,
@@ -175,7 +186,7 @@ export class StreamCommandExecutor<TCommand, TState> {
             streamVersion: result.nextExpectedVersion,
             globalPosition: result.lastGlobalPosition,
           };
-          this.remember(streamId, this.advance(snapshot, decided, reply, meta));
+          this.remember(streamId, this.advance(snapshot, decided, reply, meta, tag));
           return reply;
         } catch (err) {
           if (!(err instanceof WrongExpectedVersionError)) throw err;
@@ -192,17 +203,20 @@ export class StreamCommandExecutor<TCommand, TState> {
     return this.mutex.run(streamId, () => this.snapshot(streamId, true));
   }
 
-  private replayOf(snapshot: StreamSnapshot<TState>, meta: CommandMeta): CommandReply | undefined {
-    if (meta.idempotencyKey === null) return undefined;
-    const seen = snapshot.replies.get(replyKey(meta.actor, meta.idempotencyKey));
+  private replayOf(snapshot: StreamSnapshot<TState>, meta: CommandMeta, tag: string | null): CommandReply | undefined {
+    if (meta.idempotencyKey === null || tag === null) return undefined;
+    const key = meta.idempotencyKey;
+    // An older event's reply is the actor's: whoever acts for it now may be its sender, and answering a
+    // false 422 is better than recording the request twice.
+    const seen = snapshot.replies.get(scopedReplyKey(tag, key)) ?? snapshot.replies.get(actorReplyKey(meta.actor, key));
     if (!seen) return undefined;
     if (seen.requestHash !== null && meta.requestHash !== null && seen.requestHash !== meta.requestHash) {
-      throw new IdempotencyKeyReusedError(meta.idempotencyKey);
+      throw new IdempotencyKeyReusedError(key);
     }
     return { ...seen.reply, replayed: true };
   }
 
-  private envelope(event: NpoEventData, now: string, meta: CommandMeta): NewEvent {
+  private envelope(event: NpoEventData, now: string, meta: CommandMeta, tag: string | null): NewEvent {
     return {
       id: this.options.newId(),
       type: event.type,
@@ -215,6 +229,7 @@ export class StreamCommandExecutor<TCommand, TState> {
         actor: meta.actor,
         idempotencyKey: meta.idempotencyKey,
         requestHash: meta.requestHash,
+        ...(tag === null ? {} : { keyScope: tag }),
       },
     };
   }
@@ -241,9 +256,9 @@ export class StreamCommandExecutor<TCommand, TState> {
     const byRequest = new Map<string, RecordedEvent[]>();
     for (const e of recorded) {
       state = this.decider.evolve(state, currentVersionOf(e));
-      const { idempotencyKey, actor } = e.metadata;
+      const { idempotencyKey } = e.metadata;
       if (idempotencyKey !== null) {
-        const k = replyKey(actor, idempotencyKey);
+        const k = replyKeyOf(e.metadata, idempotencyKey);
         byRequest.set(k, [...(byRequest.get(k) ?? []), e]);
       }
     }
@@ -271,15 +286,21 @@ export class StreamCommandExecutor<TCommand, TState> {
   }
 
   /** Folds the events just appended: the decider's own output, already of the current version. */
-  private advance(from: StreamSnapshot<TState>, decided: readonly NpoEventData[], reply: CommandReply, meta: CommandMeta): StreamSnapshot<TState> {
+  private advance(
+    from: StreamSnapshot<TState>,
+    decided: readonly NpoEventData[],
+    reply: CommandReply,
+    meta: CommandMeta,
+    tag: string | null,
+  ): StreamSnapshot<TState> {
     let state = from.state;
     for (const e of decided) state = this.decider.evolve(state, e);
     // Extended in place, not copied: copying made every command cost O(idempotent commands so far in
     // the stream). Safe because the stream's mutex admits one command at a time and `from` (the cached
     // snapshot) is replaced by the result, so nobody reads the map as it was.
     const replies = from.replies as Map<string, { readonly requestHash: string | null; readonly reply: CommandReply }>;
-    if (meta.idempotencyKey !== null) {
-      replies.set(replyKey(meta.actor, meta.idempotencyKey), { requestHash: meta.requestHash, reply });
+    if (meta.idempotencyKey !== null && tag !== null) {
+      replies.set(scopedReplyKey(tag, meta.idempotencyKey), { requestHash: meta.requestHash, reply });
     }
     return {
       state,

@@ -17,6 +17,12 @@ export const metadataSchema = z.object({
   idempotencyKey: z.string().min(1).max(200).nullable(),
   /** Hash of the request that carried the idempotency key: a reused key with another request is refused. */
   requestHash: z.string().max(200).nullable().optional(),
+  /**
+   * Whose key it is: a hash of the caller's role and token subject (not the subject itself, which may name
+   * a person). Several callers may act for one school; each one's keys are its own. Absent on events
+   * recorded before it was kept, whose keys belong to the actor.
+   */
+  keyScope: z.string().max(200).nullable().optional(),
 });
 export type EventMetadata = z.infer<typeof metadataSchema>;
 
