@@ -1,4 +1,8 @@
+import { isUtf8 } from 'node:buffer';
 import { type FastifyRequest } from 'fastify';
+
+/** How a Fastify body parser answers (fastify's own type is not exported from its entry point). */
+type ParserDone = (error: Error | null, body?: unknown) => void;
 import { HttpMappedError } from '../errors/http-mapped-error.js';
 import { problems } from '../errors/problem.js';
 
@@ -58,3 +62,43 @@ export function checkBodyEncoding(request: FastifyRequest): void {
     throw new UnsupportedBodyEncodingError('UNSUPPORTED_CHARSET', `charset ${JSON.stringify(charset)} is not accepted: JSON bodies are utf-8.`);
   }
 }
+
+/** 400 for a JSON body that cannot be read as it is: bytes that are not UTF-8, or keys that would reach prototypes. */
+export class MalformedBodyError extends HttpMappedError {
+  constructor(code: 'BODY_NOT_UTF8' | 'BODY_PROTOTYPE_KEY', detail: string) {
+    super(code, problems.malformed(detail));
+  }
+}
+
+/**
+ * Fastify's JSON parser, fed the raw bytes instead of Fastify's string. That string is decoded with
+ * replacement: a Latin-1 "café" became "caf\uFFFD" and was recorded for good in an immutable event. And
+ * a body refused for a `__proto__` or `constructor.prototype` key is said to be that, not "not valid JSON".
+ */
+type CallbackParser<Body> = (request: FastifyRequest, body: Body, done: ParserDone) => void;
+
+export function strictJsonParser(parseJson: CallbackParser<string>): CallbackParser<Buffer> {
+  return (request, body, done) => {
+    if (!isUtf8(body)) {
+      done(new MalformedBodyError('BODY_NOT_UTF8', 'The request body is not valid UTF-8 (JSON must be; RFC 8259 8.1). Nothing was recorded.'), undefined);
+      return;
+    }
+    const text = body.toString('utf8');
+    parseJson(request, text, (error, value) => {
+      if (error !== null && isPlainJson(text)) {
+        done(new MalformedBodyError('BODY_PROTOTYPE_KEY', 'The request body has a "__proto__" or "constructor.prototype" key, which is refused.'), undefined);
+        return;
+      }
+      done(error, value);
+    });
+  };
+}
+
+const isPlainJson = (text: string): boolean => {
+  try {
+    JSON.parse(text);
+    return text.trim() !== '';
+  } catch {
+    return false;
+  }
+};

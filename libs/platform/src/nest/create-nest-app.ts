@@ -9,7 +9,7 @@ import { ReadinessChecks } from '../health/readiness.js';
 import { createLogger, PinoNestLogger, type PlatformLogger } from '../logging/logger.js';
 import { RequestLogController } from '../logging/request-log-controller.js';
 import { PlatformMetrics } from '../metrics/platform-metrics.js';
-import { checkBodyEncoding } from './body-encoding.js';
+import { checkBodyEncoding, strictJsonParser } from './body-encoding.js';
 import { clientErrorHandler, frameworkErrorHandler } from './client-errors.js';
 import { type PlatformContext, PlatformModule } from './platform.module.js';
 import { CORRELATION_ID_HEADER, correlationIdFor } from './request-context.js';
@@ -81,6 +81,10 @@ export async function createNestApp(appModule: Type | DynamicModule, config: Pla
   // JSON is the only body format the APIs speak; Fastify's text/plain default would let a mislabelled
   // body reach a handler as a string instead of being refused with 415.
   fastify.removeContentTypeParser(['text/plain']);
+  // Fastify's own (secure-json-parse, prototype keys refused), called back synchronously.
+  const parseJson = fastify.getDefaultJsonParser('error', 'error') as Parameters<typeof strictJsonParser>[0];
+  fastify.removeContentTypeParser(['application/json']);
+  fastify.addContentTypeParser('application/json', { parseAs: 'buffer' }, strictJsonParser(parseJson));
   fastify.addHook('onRequest', (request, reply, done) => {
     reply.header(CORRELATION_ID_HEADER, request.id);
     done();
