@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { maxHeaderSize, STATUS_CODES } from 'node:http';
+import { maxHeaderSize, type ServerResponse, STATUS_CODES } from 'node:http';
 import { type Socket } from 'node:net';
 import { type FastifyReply, type FastifyRequest } from 'fastify';
 import { PROBLEM_CONTENT_TYPE, problemDetails, type ProblemSpec, problems } from '../errors/problem.js';
@@ -53,11 +53,19 @@ export function clientErrorHandler(logger: PlatformLogger) {
     const spec = clientErrorSpec(error);
     const correlationId = randomUUID();
     logger.debug({ correlationId, status: spec.status, code: error.code, reason: error.reason }, 'client error');
-    // A response of an earlier request on this keep-alive connection is still being written: a second
-    // one would interleave with it (Node's own handler makes the same check).
-    const inFlight = (socket as Socket & { _httpMessage?: { headersSent?: boolean } | null })._httpMessage;
-    if (!socket.writable || (inFlight !== undefined && inFlight !== null && inFlight.headersSent === true)) {
+    if (!socket.writable) {
       socket.destroy();
+      return;
+    }
+    // Bytes after a complete request (in the same packet, or pipelined) that do not parse: that request
+    // is being answered. An answer to the garbage written now would reach the client first, as the answer
+    // to its request (a 501 naming the earlier request's method, for a command that was in fact
+    // recorded), and the real answer would be lost. The real one goes out, then the connection closes.
+    const inFlight = (socket as Socket & { _httpMessage?: ServerResponse | null })._httpMessage;
+    if (inFlight !== undefined && inFlight !== null && !inFlight.writableFinished) {
+      if (!inFlight.headersSent) inFlight.shouldKeepAlive = false;
+      inFlight.once('finish', () => socket.destroySoon());
+      inFlight.once('close', () => socket.destroySoon());
       return;
     }
     const body = JSON.stringify(problemDetails(spec, { correlationId }));

@@ -138,6 +138,17 @@ describe('errors of the HTTP parser, before any route', () => {
     rawProblem(await raw('\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03 TLS hello\r\n\r\n'), 400, 'malformed-request');
   });
 
+  it('bytes after a complete request that do not parse: the request gets its own answer, then the connection closes', async () => {
+    const body = JSON.stringify({ schoolYear: '2024-2025' });
+    const answer = await raw(
+      `POST /v1/schools/16SW/scans HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}"x":1}`,
+    );
+    expect(answer.status).toBe(201);
+    expect(answer.headers['connection']).toBe('close');
+    // One answer only: nothing for the garbage ahead of it or after it.
+    expect(JSON.parse(answer.body)).toEqual({ brin: '16SW', body: { schoolYear: '2024-2025' } });
+  });
+
   it('400 for a URL the router cannot decode', async () => {
     expectProblem(await call('GET', '/v1/schools/%zz/scans'), 400, 'malformed-request');
   });
@@ -171,7 +182,7 @@ describe('405 for a method the route does not have', () => {
   });
 });
 
-describe('415 for a body the JSON parser would misread', () => {
+describe('a body the JSON parser would misread: 415 for its labels, 400 for its bytes', () => {
   const json = JSON.stringify({ ok: true });
 
   it.each(['gzip', 'deflate', 'br', 'GZIP'])('Content-Encoding %s', async (coding) => {
@@ -197,6 +208,31 @@ describe('415 for a body the JSON parser would misread', () => {
       expect(JSON.parse(answer.body)).toEqual({ brin: '16SW', body: { ok: true } });
     },
   );
+
+  it('400 for bytes that are not UTF-8, whatever the charset says, instead of replacing them', async () => {
+    const latin1 = Buffer.concat([Buffer.from('{"name":"caf'), Buffer.from([0xe9]), Buffer.from(' school"}')]);
+    for (const contentType of ['application/json', 'application/json; charset=utf-8']) {
+      const problem = expectProblem(await call('POST', '/v1/schools/16SW/scans', { body: latin1, headers: { 'content-type': contentType } }), 400, 'malformed-request');
+      expect(problem['code']).toBe('BODY_NOT_UTF8');
+    }
+    // Valid UTF-8 with a byte order mark, and characters of every length, pass unchanged.
+    const text = 'café ✓ 𝄞';
+    const answer = await call('POST', '/v1/schools/16SW/scans', {
+      body: Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(JSON.stringify({ name: text }))]),
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(answer.status).toBe(201);
+    expect(JSON.parse(answer.body)).toEqual({ brin: '16SW', body: { name: text } });
+  });
+
+  it('400 naming the key for a __proto__ or constructor.prototype key, and "not valid JSON" only for what is not', async () => {
+    for (const body of ['{"__proto__":{"x":1}}', '{"constructor":{"prototype":{}}}']) {
+      const problem = expectProblem(await call('POST', '/v1/schools/16SW/scans', { body, headers: { 'content-type': 'application/json' } }), 400, 'malformed-request');
+      expect(problem).toMatchObject({ code: 'BODY_PROTOTYPE_KEY' });
+    }
+    const broken = expectProblem(await call('POST', '/v1/schools/16SW/scans', { body: '{"a":', headers: { 'content-type': 'application/json' } }), 400, 'malformed-request');
+    expect(broken['detail']).toBe('The request body is not valid JSON.');
+  });
 
   it('ignores a Content-Encoding on a request without a body', async () => {
     expect((await call('GET', '/v1/schools/16SW/scans', { headers: { 'content-encoding': 'gzip' } })).status).toBe(200);
