@@ -65,14 +65,17 @@ export function prepareStatements(db: Database): Statements {
     readAll: db
       .prepare<[number, number], RawEventRow>(`SELECT ${columns} FROM events WHERE global_position > ? ORDER BY global_position LIMIT ?`)
       .raw(true),
-    // The envelope built in SQLite, with the payload's stored JSON spliced in (json() checks it): half the
-    // time of parsing both payloads in JavaScript and serializing the envelope again.
+    // The envelope built in SQLite around the payloads' stored JSON, which this adapter wrote with
+    // JSON.stringify and nothing else writes: 40% of the time of parsing both payloads in JavaScript and
+    // serializing the envelope again (json_object with json() around the payloads, which parses them
+    // once more, took 50%). Text columns are quoted by json_quote.
     readAllSerialized: db
       .prepare<[number, number], SerializedEventRow>(
         `SELECT global_position, stream_id, event_id, type, schema_version,
-                json_object('id', event_id, 'type', type, 'schemaVersion', schema_version, 'streamId', stream_id,
-                            'streamPosition', stream_position, 'globalPosition', global_position, 'occurredAt', occurred_at,
-                            'recordedAt', recorded_at, 'data', json(data), 'metadata', json(metadata))
+                '{"id":' || json_quote(event_id) || ',"type":' || json_quote(type) || ',"schemaVersion":' || schema_version ||
+                ',"streamId":' || json_quote(stream_id) || ',"streamPosition":' || stream_position ||
+                ',"globalPosition":' || global_position || ',"occurredAt":' || json_quote(occurred_at) ||
+                ',"recordedAt":' || json_quote(recorded_at) || ',"data":' || data || ',"metadata":' || metadata || '}'
          FROM events WHERE global_position > ? ORDER BY global_position LIMIT ?`,
       )
       .raw(true),
