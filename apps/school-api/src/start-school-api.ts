@@ -1,14 +1,13 @@
 import 'reflect-metadata';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { openConfiguredEventStore, type EventStore } from '@npo/event-store';
 import { createNestApp, loadOrCreateSigningKey, signingKeyDir, type CreateNestAppOptions, type PlatformConfig, type RunningNestApp } from '@npo/platform';
 import { v7 as uuidv7 } from 'uuid';
 import type { IdempotencyKeys } from './application/idempotency-keys.js';
 import { IDEMPOTENCY_KEYS_FILE, SqliteIdempotencyKeys } from './application/sqlite-idempotency-keys.js';
 import { schoolApiErrorMappings } from './error-mappings.js';
-import { buildOpenApiDocument } from './http/openapi.js';
+import { serveOpenApiDocs } from './http/openapi.js';
 import { VerifiedTokenCache } from './http/verified-token-cache.js';
 import { SchoolApiModule } from './school-api.module.js';
 
@@ -46,8 +45,7 @@ export async function startSchoolApi(config: PlatformConfig, options: StartSchoo
         context.readiness.register('event-store', async () => {
           await store.headPosition();
         });
-        const document = buildOpenApiDocument(SCHOOL_API_VERSION) as unknown as OpenAPIObject;
-        SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'openapi.json', yamlDocumentUrl: 'openapi.yaml', customSiteTitle: 'NPO school API' });
+        serveOpenApiDocs(app, SCHOOL_API_VERSION);
       },
     });
   } catch (err) {

@@ -13,6 +13,11 @@ import {
   schoolPlanViewSchema,
   withdrawalBodySchema,
 } from '@npo/contracts';
+import { ExternalContextCreator } from '@nestjs/core';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import { Public } from '@npo/platform';
+import type { onRequestAsyncHookHandler } from 'fastify';
 import { z } from 'zod';
 
 /*
@@ -144,4 +149,44 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
       schemas: Object.fromEntries(Object.entries(schemas).map(([name, schema]) => [name, componentSchema(schema)])),
     },
   };
+}
+
+/** Where the document and the interactive docs are served. */
+export const docsRoutes = { ui: '/docs', json: '/openapi.json', yaml: '/openapi.yaml' } as const;
+
+const isDocsRoute = (url: string): boolean => url === docsRoutes.json || url === docsRoutes.yaml || url === docsRoutes.ui || url.startsWith(`${docsRoutes.ui}/`);
+
+/** What the docs routes are to the app's guard: a public handler (no token needed; one that is sent must be valid). */
+class DocsRoutes {
+  @Public()
+  serve(): void {}
+}
+
+/**
+ * `/openapi.json`, `/openapi.yaml` and the interactive `/docs`. Swagger registers them on Fastify directly,
+ * past Nest's guards, so each of them runs the app's global guards first, as a @Public() handler would:
+ * a client whose Bearer token expired learns it here as on /health/*, by the same code.
+ */
+export function serveOpenApiDocs(app: NestFastifyApplication, version: string): void {
+  const routes = new DocsRoutes();
+  // The handler itself, not a bound copy: the guard reads @Public() from the function's metadata.
+  const guarded = app
+    .get(ExternalContextCreator)
+    .create(routes, DocsRoutes.prototype.serve, 'serve', undefined, undefined, undefined, undefined, { guards: true, interceptors: false, filters: false });
+  const checkToken: onRequestAsyncHookHandler = async (request, reply) => {
+    await guarded(request, reply);
+  };
+  // onRoute sees the routes Swagger adds, also those of its static-asset plugin registered later.
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onRoute', (route) => {
+      if (isDocsRoute(route.url)) route.onRequest = [...[route.onRequest ?? []].flat(), checkToken];
+    });
+  const document = buildOpenApiDocument(version) as unknown as OpenAPIObject;
+  SwaggerModule.setup(docsRoutes.ui.slice(1), app, document, {
+    jsonDocumentUrl: docsRoutes.json.slice(1),
+    yamlDocumentUrl: docsRoutes.yaml.slice(1),
+    customSiteTitle: 'NPO school API',
+  });
 }
