@@ -1,4 +1,6 @@
+import { connect } from 'node:net';
 import { commandAcceptedSchema, decodeEvent, schoolPlanViewSchema, type RecordedEvent } from '@npo/contracts';
+import { TokenService } from '@npo/platform';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allocationBody, evaluationBody, interventionBody, mrDecisionBody, registration, scanBody, withdrawalBody, YEAR } from './support/bodies.js';
 import { call, clientOf, type HttpAnswer } from './support/http.js';
@@ -16,6 +18,8 @@ const designRoutes = [
   'POST /v1/schools/{brin}/allocations',
   'POST /v1/gemeenten/{code}/allocations',
 ].sort();
+/** The platform's operations routes, documented beside them. */
+const operationsRoutes = ['GET /health/live', 'GET /health/ready', 'GET /metrics'];
 
 const BRIN = '16SW';
 
@@ -147,7 +151,7 @@ describe('school API routes over real HTTP', () => {
 });
 
 describe('documentation and operations routes', () => {
-  it('/openapi.json is an OpenAPI 3.1 document of exactly the design\'s routes, each of them routed', async () => {
+  it('/openapi.json is an OpenAPI 3.1 document of exactly the design\'s and the operations routes, each of them routed', async () => {
     const answer = await http.get('/openapi.json');
     expect(answer.status).toBe(200);
     const doc = answer.body;
@@ -159,18 +163,19 @@ describe('documentation and operations routes', () => {
     const documented = Object.entries(doc.paths as Record<string, Record<string, unknown>>)
       .flatMap(([path, item]) => Object.keys(item).filter((m) => methods.includes(m)).map((m) => `${m.toUpperCase()} ${path}`))
       .sort();
-    expect(documented).toEqual(designRoutes);
+    expect(documented).toEqual([...designRoutes, ...operationsRoutes].sort());
 
-    // Every documented operation exists on the server: without a token it is refused (401), not unknown (404).
+    // Every documented operation exists on the server: without a token it is refused (401), not unknown
+    // (404); the public health routes answer.
     for (const route of documented) {
       const [method, template] = route.split(' ') as [string, string];
       const path = template.replace('{brin}', BRIN).replace('{code}', template.startsWith('/v1/gemeenten') ? 'GM0363' : 'B3');
       const probe = await call(t.url, method, path, method === 'GET' ? {} : { json: {} });
-      expect(probe.status, route).toBe(401);
+      expect(probe.status, route).toBe(template.startsWith('/health/') ? 200 : 401);
     }
-    // ... and the server has no /v1 route the document leaves out.
-    const routed = routedApiPaths(t.api.app.getHttpAdapter().getInstance().printRoutes({ commonPrefix: false }));
-    expect(routed).toEqual(designRoutes.map((r) => r.replace(/\{(\w+)\}/g, ':$1')).sort());
+    // ... and the server has no route the document leaves out, besides the documentation itself.
+    const routed = routedPaths(t.api.app.getHttpAdapter().getInstance().printRoutes({ commonPrefix: false })).filter((r) => !isDocsRoute(r));
+    expect(routed).toEqual(documented.map((r) => r.replace(/\{(\w+)\}/g, ':$1')).sort());
   });
 
   it('the document is internally consistent: path parameters declared, $refs resolve, problem responses typed', async () => {
@@ -197,8 +202,11 @@ describe('documentation and operations routes', () => {
         const declared = (op.parameters ?? []).filter((p) => p.in === 'path');
         expect(declared.map((p) => p.name).sort(), `${method} ${path}`).toEqual(templated);
         expect(declared.every((p) => p.required === true)).toBe(true);
-        for (const status of ['400', '401', '403', '404']) {
-          expect(Object.keys(op.responses[status]?.content ?? {}), `${method} ${path} ${status}`).toEqual(['application/problem+json']);
+        expect(op.responses['401'], `${method} ${path}`).toBeDefined();
+        for (const [status, response] of Object.entries(op.responses)) {
+          if (Number(status) < 400 || (path === '/health/ready' && status === '503')) continue; // readiness reports itself
+          const content = response.content ?? resolveRef<{ content?: Record<string, unknown> }>(doc, (response as { $ref?: string }).$ref)?.content;
+          expect(Object.keys(content ?? {}), `${method} ${path} ${status}`).toEqual(['application/problem+json']);
         }
         if (method !== 'get') {
           expect(op.requestBody, `${method} ${path}`).toBeDefined();
@@ -233,6 +241,67 @@ describe('documentation and operations routes', () => {
     }
   });
 
+  it('answers with the statuses, headers and problem members the document describes', async () => {
+    const doc = (await http.get('/openapi.json')).body;
+    const expired = await (await TokenService.fromDataDir(t.dataDir, () => new Date(Date.now() - 3_600_000))).issueToken({ role: 'ocw' }, { expiresIn: '10m' });
+    const firstAllocation = await http.post(`/v1/schools/${BRIN}/allocations`, { token: ocw, json: allocationBody(1_00), idempotencyKey: 'routes-openapi-replay' });
+    const cases: { what: string; answer: HttpAnswer; documented: string; replayed?: boolean }[] = [
+      { what: 'a body that fails validation', documented: 'PUT /v1/schools/{brin} 400', answer: await http.put(`/v1/schools/${BRIN}`, { token: ocw, json: { name: 1 } }) },
+      { what: 'a malformed path parameter', documented: 'GET /v1/schools/{brin} 400', answer: await http.get('/v1/schools/16sw', { token: ocw }) },
+      {
+        what: 'a malformed Idempotency-Key',
+        documented: 'POST /v1/schools/{brin}/allocations 400',
+        answer: await http.post(`/v1/schools/${BRIN}/allocations`, { token: ocw, json: allocationBody(), idempotencyKey: 'a b' }),
+      },
+      { what: 'no token', documented: 'GET /v1/schools/{brin} 401', answer: await http.get(`/v1/schools/${BRIN}`) },
+      { what: 'an expired token on a public route', documented: 'GET /health/live 401', answer: await http.get('/health/live', { token: expired }) },
+      { what: 'a school reading metrics', documented: 'GET /metrics 403', answer: await http.get('/metrics', { token: school }) },
+      { what: 'an unknown school', documented: 'GET /v1/schools/{brin} 404', answer: await http.get('/v1/schools/99ZZ', { token: ocw }) },
+      { what: 'a method the path does not take', documented: 'MethodNotAllowed 405', answer: await call(t.url, 'DELETE', `/v1/schools/${BRIN}`) },
+      { what: 'an overlong path parameter', documented: 'GET /v1/schools/{brin} 414', answer: await http.get(`/v1/schools/${'A'.repeat(150)}`, { token: ocw }) },
+      {
+        what: 'an oversized request head',
+        documented: 'GET /health/live 431',
+        answer: await rawRequest(t.url, `GET /health/live HTTP/1.1\r\nHost: x\r\nX-Padding: ${'a'.repeat(20_000)}\r\n\r\n`),
+      },
+      { what: 'an unknown method', documented: 'NotImplemented 501', answer: await rawRequest(t.url, `FOO /v1/schools/${BRIN} HTTP/1.1\r\nHost: x\r\n\r\n`) },
+      { what: 'a change to a registered school', documented: 'PUT /v1/schools/{brin} 200', answer: await http.put(`/v1/schools/${BRIN}`, { token: ocw, json: registration({ pupils: 252 }) }) },
+      { what: 'an allocation', documented: 'POST /v1/schools/{brin}/allocations 201', answer: firstAllocation },
+      {
+        what: 'its retry',
+        documented: 'POST /v1/schools/{brin}/allocations 201',
+        replayed: true,
+        answer: await http.post(`/v1/schools/${BRIN}/allocations`, { token: ocw, json: allocationBody(1_00), idempotencyKey: 'routes-openapi-replay' }),
+      },
+    ];
+    const problemMembers = Object.keys(doc.components.schemas.ProblemDetails.properties);
+    const issueMembers = Object.keys(doc.components.schemas.ProblemDetails.properties.errors.items.properties);
+    for (const { what, answer, documented, replayed } of cases) {
+      const [where, status] = [documented.slice(0, documented.lastIndexOf(' ')), documented.slice(documented.lastIndexOf(' ') + 1)];
+      expect(answer.status, `${what}: ${answer.text.slice(0, 300)}`).toBe(Number(status));
+      let response: { headers?: Record<string, unknown>; content?: Record<string, unknown> } | undefined;
+      if (where.includes(' ')) {
+        const [method, path] = where.split(' ') as [string, string];
+        const own = doc.paths[path]?.[method.toLowerCase()]?.responses?.[status];
+        response = own?.$ref === undefined ? own : resolveRef(doc, own.$ref);
+      } else {
+        response = resolveRef(doc, `#/components/responses/${where}`);
+      }
+      expect(response, `${what}: ${documented} is documented`).toBeDefined();
+      // Every documented header is sent, but Idempotent-Replayed, which only a replay carries.
+      for (const name of Object.keys(response?.headers ?? {})) {
+        const sent = answer.headers.get(name);
+        if (name === 'Idempotent-Replayed') expect(sent, `${what}: ${name}`).toBe(replayed === true ? 'true' : null);
+        else expect(sent, `${what}: ${name}`).not.toBeNull();
+      }
+      const [mediaType] = Object.keys(response?.content ?? {});
+      expect(answer.headers.get('content-type') ?? '', what).toContain(mediaType ?? 'none');
+      if (mediaType !== 'application/problem+json') continue;
+      for (const member of Object.keys(answer.body)) expect(problemMembers, `${what}: problem member ${member}`).toContain(member);
+      for (const issue of answer.body.errors ?? []) expect(Object.keys(issue).sort(), what).toEqual([...issueMembers].sort());
+    }
+  });
+
   it('/docs serves the interactive documentation', async () => {
     const answer = await http.get('/docs');
     expect(answer.status).toBe(200);
@@ -260,11 +329,24 @@ describe('documentation and operations routes', () => {
   });
 });
 
+/** The node a local `$ref` (`#/components/...`) points at. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the document is parsed JSON
+function resolveRef<T>(doc: any, ref: string | undefined): T | undefined {
+  if (ref === undefined) return undefined;
+  return ref
+    .replace(/^#\//, '')
+    .split('/')
+    .reduce((node: Record<string, unknown> | undefined, key) => node?.[key] as Record<string, unknown> | undefined, doc) as T | undefined;
+}
+
+/** The routes Swagger adds for the document and the UI. */
+const isDocsRoute = (route: string): boolean => /^GET \/(openapi\.(json|yaml)|docs(\/.*)?)$/.test(route);
+
 /**
- * `METHOD /path` of every /v1 route in Fastify's route tree (`printRoutes`), whose children print their
+ * `METHOD /path` of every route in Fastify's route tree (`printRoutes`), whose children print their
  * path relative to the parent, four columns deeper. HEAD is Fastify's automatic twin of GET.
  */
-function routedApiPaths(listing: string): string[] {
+function routedPaths(listing: string): string[] {
   const routes: string[] = [];
   const stack: string[] = [];
   for (const line of listing.split('\n')) {
@@ -274,10 +356,37 @@ function routedApiPaths(listing: string): string[] {
     stack.length = depth;
     const full = `${stack.at(-1) ?? ''}${m[2]!}`.replace(/\/+/g, '/');
     stack.push(full);
-    if (!full.startsWith('/v1/') || m[3] === undefined) continue;
+    if (m[3] === undefined) continue;
     for (const method of m[3].split(',').map((s) => s.trim())) {
       if (method !== 'HEAD') routes.push(`${method} ${full}`);
     }
   }
   return routes.sort();
+}
+
+/**
+ * One request written on a socket of its own, for what fetch will not send (an unknown method) or
+ * where the server closes the connection after answering (an oversized head).
+ */
+function rawRequest(baseUrl: string, request: string): Promise<HttpAnswer> {
+  const { hostname, port } = new URL(baseUrl);
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    const socket = connect({ host: hostname, port: Number(port) }, () => socket.end(request));
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    socket.on('error', reject);
+    socket.on('close', () => {
+      const raw = Buffer.concat(chunks).toString('utf8');
+      const [head = '', text = ''] = raw.split('\r\n\r\n', 2);
+      const [statusLine = '', ...lines] = head.split('\r\n');
+      const headers = new Headers(lines.map((line) => [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 1).trim()] as [string, string]));
+      let body: unknown;
+      try {
+        body = JSON.parse(text);
+      } catch {
+        body = undefined;
+      }
+      resolve({ status: Number(statusLine.split(' ')[1]), headers, text, body });
+    });
+  });
 }
