@@ -1,4 +1,5 @@
 import { type Cell, type CellKind, type Relation, type ReleaseInput } from './model.js';
+import { disclosureDefaults } from './parameters.js';
 import { boundsFromPartner, presencePairs } from './presence.js';
 import { allRelations } from './validate.js';
 
@@ -6,6 +7,12 @@ import { allRelations } from './validate.js';
 export interface PriorRelease {
   readonly input: ReleaseInput;
   readonly suppressed: readonly string[];
+  /**
+   * That release's threshold: its published positive amounts prove their counts at least this. Absent in
+   * releases stored before it was kept, which all used the default (parameters may only be stricter than
+   * the defaults, and none of those releases set it).
+   */
+  readonly minFrequency?: number;
 }
 
 export interface SystemVariable {
@@ -128,12 +135,12 @@ function linkedPriors(current: ReleaseInput, priors: readonly PriorRelease[]): S
  * Bounds the presence links give away in an earlier release: its pattern is fixed, so a suppressed cell
  * beside a published partner is known to be 0 (partner 0) or positive.
  */
-function priorPartnerBounds(release: ReleaseInput, suppressed: ReadonlySet<string>): Map<string, { lower: number; upper: number }> {
+function priorPartnerBounds(release: ReleaseInput, suppressed: ReadonlySet<string>, minFrequency: number): Map<string, { lower: number; upper: number }> {
   const values = new Map(release.tables.flatMap((t) => t.cells.map((c) => [c.id, c.value] as const)));
   const bounds = new Map<string, { lower: number; upper: number }>();
   for (const { count, amount } of presencePairs(release)) {
-    for (const [cell, partner] of [[count, amount], [amount, count]] as const) {
-      if (suppressed.has(cell) && !suppressed.has(partner)) bounds.set(cell, boundsFromPartner(values.get(partner) ?? 0));
+    for (const [cell, partner, partnerKind] of [[count, amount, 'amount'], [amount, count, 'count']] as const) {
+      if (suppressed.has(cell) && !suppressed.has(partner)) bounds.set(cell, boundsFromPartner(values.get(partner) ?? 0, partnerKind, minFrequency));
     }
   }
   return bounds;
@@ -149,9 +156,9 @@ export function buildLinearSystem(input: ReleaseInput, priors: readonly PriorRel
   const current = new Map<string, number>();
   const occurrences = new Map<string, Occurrence[]>();
 
-  const addRelease = (release: ReleaseInput, suppressed: ReadonlySet<string> | null): void => {
+  const addRelease = (release: ReleaseInput, suppressed: ReadonlySet<string> | null, minFrequency = disclosureDefaults.minFrequency): void => {
     const local = new Map<string, number>();
-    const known = suppressed === null ? null : priorPartnerBounds(release, suppressed);
+    const known = suppressed === null ? null : priorPartnerBounds(release, suppressed, minFrequency);
     // Sorted so the LP (and so the pattern) does not depend on the order the caller listed cells in.
     const cells = release.tables.flatMap((t) => t.cells).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     for (const cell of cells) {
@@ -190,7 +197,7 @@ export function buildLinearSystem(input: ReleaseInput, priors: readonly PriorRel
   addRelease(input, null);
   const included = linkedPriors(input, priors);
   priors.forEach((prior, i) => {
-    if (included.has(i)) addRelease(prior.input, new Set(prior.suppressed));
+    if (included.has(i)) addRelease(prior.input, new Set(prior.suppressed), prior.minFrequency);
   });
 
   // Cross-release links: one equality per consecutive pair of equal-valued occurrences of a cell id.

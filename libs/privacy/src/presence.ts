@@ -1,5 +1,5 @@
 import { type LinearSystem } from './linear-system.js';
-import { type Cell, type CountCell, type ReleaseInput } from './model.js';
+import { type Cell, type CellKind, type CountCell, type ReleaseInput } from './model.js';
 import { type DisclosureParameters } from './parameters.js';
 import { primaryReason } from './primary-rules.js';
 import { allRelations } from './validate.js';
@@ -14,6 +14,11 @@ import { allRelations } from './validate.js';
  *   1 cent), as public bounds, unless the count's protection must reach 0 (a suppressed 1-3);
  * - such a count's amount is suppressed too, and its own interval must reach 0, so nothing rules out an
  *   empty cell: no school;
+ * - the threshold rule withholds an amount of fewer than minFrequency schools, so a published positive
+ *   amount says its count is at least minFrequency: more than the LPs' floor of 1, and enough to narrow
+ *   the count (all 6 schools of a small unit, whose interval must reach 3) or, through the tables, its
+ *   neighbours. So a positive count is never suppressed beside a published amount: its amount goes with
+ *   it, as a primary count's from the start and a complement's when it is chosen (and costs both);
  * - a pair of zeros is suppressed together or not at all (a published zero gives its partner away): a
  *   zero complement brings its partner along, which is then protected in its own system. That is the one
  *   decision that crosses systems, so a count's component and its amount's go to the same thread.
@@ -50,15 +55,21 @@ export function presenceFloors(input: ReleaseInput, cells: ReadonlyMap<string, C
   return floors;
 }
 
-/** What a published partner tells about a cell: a zero partner pins it to 0, a positive one makes it at least 1. */
-export function boundsFromPartner(partnerValue: number): { readonly lower: number; readonly upper: number } {
-  return partnerValue === 0 ? { lower: 0, upper: 0 } : { lower: 1, upper: Number.POSITIVE_INFINITY };
+/**
+ * What a published partner tells about a cell: a zero partner pins it to 0; a positive amount makes its
+ * count at least minFrequency (an amount of fewer schools is withheld), a positive count its amount positive.
+ */
+export function boundsFromPartner(partnerValue: number, partnerKind: CellKind, minFrequency: number): { readonly lower: number; readonly upper: number } {
+  if (partnerValue === 0) return { lower: 0, upper: 0 };
+  return { lower: partnerKind === 'amount' ? minFrequency : 1, upper: Number.POSITIVE_INFINITY };
 }
 
 /** The presence links of the current release by variable, and the decisions that follow from them. */
 export class PresenceLinks {
   private readonly partner = new Map<number, number>();
   private readonly reachZero = new Set<number>();
+  private readonly amounts = new Set<number>();
+  private readonly minFrequency: number;
 
   /** `isSuppressed`: the pattern as it stands (a partner is in the same part, see componentParts). */
   constructor(
@@ -67,11 +78,13 @@ export class PresenceLinks {
     params: DisclosureParameters,
     private readonly isSuppressed: (variable: number) => boolean,
   ) {
+    this.minFrequency = params.minFrequency;
     for (const [n, a] of system.presence) {
       const cell = cells.get(system.variables[n]?.cellId ?? '');
       if (cell?.kind !== 'count') continue;
       this.partner.set(n, a);
       this.partner.set(a, n);
+      this.amounts.add(a);
       if (mustStayOpenAtZero(cell, params)) this.reachZero.add(a);
     }
   }
@@ -90,17 +103,26 @@ export class PresenceLinks {
     return this.partner.has(variable) && this.system.variables[variable]?.value === 0;
   }
 
+  /**
+   * A cell whose suppression brings its partner along: a zero (a published zero partner gives it away) or
+   * a positive count (a published amount proves it at least minFrequency).
+   */
+  bringsPartner(variable: number): boolean {
+    if (!this.partner.has(variable)) return false;
+    return this.inZeroPair(variable) || (!this.amounts.has(variable) && (this.system.variables[variable]?.value ?? 0) > 0);
+  }
+
   /** Whether the cell must be suppressed before any LP because of its partner (`byRule`: primary or carried over). */
   forced(variable: number, byRule: (variable: number) => boolean): boolean {
     const partner = this.partner.get(variable);
     if (partner === undefined) return false;
-    return this.reachZero.has(variable) || (this.inZeroPair(variable) && byRule(partner));
+    return this.reachZero.has(variable) || (this.bringsPartner(partner) && byRule(partner));
   }
 
   /** The bounds a published partner gives the attacker on this cell, or null when the partner is suppressed too. */
   knownFromPartner(variable: number): { readonly lower: number; readonly upper: number } | null {
     const partner = this.partner.get(variable);
     if (partner === undefined || this.isSuppressed(partner)) return null;
-    return boundsFromPartner(this.system.variables[partner]?.value ?? 0);
+    return boundsFromPartner(this.system.variables[partner]?.value ?? 0, this.amounts.has(partner) ? 'amount' : 'count', this.minFrequency);
   }
 }

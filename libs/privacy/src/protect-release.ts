@@ -97,8 +97,8 @@ export async function protectReleasePart(input: ReleaseInput, options: ProtectOp
   }
 
   const ownCost = (v: number): number => complementCost(cellOf(v), params, history.wasEverSuppressed(cellOf(v)));
-  // A zero complement brings its partner along (presence.ts): it costs both.
-  const costOf = (v: number): number => ownCost(v) + (links.inZeroPair(v) ? ownCost(links.partnerOf(v) ?? v) : 0);
+  // A zero complement, or a positive count, brings its partner along (presence.ts): it costs both.
+  const costOf = (v: number): number => ownCost(v) + (links.bringsPartner(v) ? ownCost(links.partnerOf(v) ?? v) : 0);
   const highs = options.highs ?? (await loadHighs());
   const solver = new IntervalSolver(highs, system, pattern.suppressed);
   try {
@@ -251,5 +251,5 @@ function protectedCell(cell: Cell, reason: SuppressionReason | undefined): Prote
 
 /** What a later release needs to know about this one (keep the input; it holds the true values). */
 export function priorReleaseOf(input: ReleaseInput, released: ProtectedRelease): PriorRelease {
-  return { input, suppressed: released.pattern.map((p) => p.cellId) };
+  return { input, suppressed: released.pattern.map((p) => p.cellId), minFrequency: released.parameters.minFrequency };
 }

@@ -159,8 +159,8 @@ export class SecondarySuppression {
 
   private eligible(v: number): boolean {
     if (!this.suppressible(v)) return false;
-    // A zero complement brings its partner along: that one must be suppressible too (or already suppressed).
-    const partner = this.links.inZeroPair(v) ? this.links.partnerOf(v) : undefined;
+    // A zero complement or a positive count brings its partner along: that one must be suppressible too (or already suppressed).
+    const partner = this.links.bringsPartner(v) ? this.links.partnerOf(v) : undefined;
     return partner === undefined || this.pattern.suppressed.has(partner) || this.suppressible(partner);
   }
 
@@ -205,8 +205,9 @@ export class SecondarySuppression {
     this.pattern.suppressed.add(v);
     this.solver.relax(v);
     this.queue.push(v);
-    // A published zero gives its zero partner away (presence.ts); the partner's component is in this part.
-    const partner = this.links.inZeroPair(v) ? this.links.partnerOf(v) : undefined;
+    // A published zero gives its zero partner away, a published amount proves its count at least
+    // minFrequency (presence.ts); the partner's component is in this part.
+    const partner = this.links.bringsPartner(v) ? this.links.partnerOf(v) : undefined;
     if (partner !== undefined && !this.pattern.suppressed.has(partner)) this.suppress(partner);
   }
 

@@ -74,7 +74,47 @@ describe('attack: a count and the amount of the same schools', () => {
     expect(audit.cells.find((c) => c.cellId === 'GM0002/B3/n')).toMatchObject({ lower: 0, upper: 0, ok: false });
     expect(audit.ok).toBe(false);
     const amountShown = await auditPattern(world(), patternWithoutLink.filter((id) => !id.startsWith('GM0001/')).concat('GM0001/B3/n'));
-    expect(amountShown.cells.find((c) => c.cellId === 'GM0001/B3/n')).toMatchObject({ lower: 1, ok: false });
+    // The published amount proves the count positive, at least minFrequency even (a pattern the rules never make).
+    expect(amountShown.cells.find((c) => c.cellId === 'GM0001/B3/n')).toMatchObject({ lower: 5, ok: false });
+  });
+
+  describe('a published amount proves its count at least minFrequency (the threshold withholds an amount of fewer schools)', () => {
+    // GM0005: all 6 schools chose B1 (all-or-nothing, protected down to 3). GM0008: 5 of 7 chose C2, GM0009's 2
+    // of 3 (threshold) sit beside it under the national total, where the published C2 budget of GM0008 would
+    // say "at least 5 there, so at most 2 here".
+    const thresholdWorld = (): ReleaseInput =>
+      buildRelease(
+        [
+          ...schoolsOf('GM0005', 6, { B1: 6, C2: 3 }),
+          ...schoolsOf('GM0006', 30, { B1: 12, C2: 8 }),
+          ...schoolsOf('GM0007', 25, { B1: 9, C2: 11 }),
+          ...schoolsOf('GM0008', 7, { B1: 2, C2: 5 }),
+          ...schoolsOf('GM0009', 3, { B1: 1, C2: 2 }),
+        ],
+        { releaseId: 'r', interventions: ['B1', 'C2'], amounts: true, presence: true },
+      );
+
+    it('an all-or-nothing count of all 6 schools keeps its interval down to 3: its budget is withheld too', async () => {
+      const released = await protectRelease(thresholdWorld());
+      expect(published(released, 'GM0005/B1/n')).toBeNull();
+      expect(published(released, 'GM0005/B1/eur')).toBeNull();
+      const interval = await new Attacker({ releases: [released] }).interval('r', 'GM0005/B1/n');
+      expect(interval.lower).toBeLessThanOrEqual(3);
+      expect(interval.upper).toBeGreaterThanOrEqual(6);
+    });
+
+    it('no suppressed cell falls below its protection for an attacker who reads published amounts that way', async () => {
+      const input = thresholdWorld();
+      const released = await protectRelease(input);
+      const attacker = new Attacker({ releases: [released] });
+      const truth = new Map(input.tables.flatMap((t) => t.cells.map((c) => [c.id, c.value] as const)));
+      for (const entry of released.audit.cells) {
+        const interval = await attacker.interval('r', entry.cellId);
+        const value = truth.get(entry.cellId) ?? Number.NaN;
+        expect(interval.lower, `${entry.cellId} lower`).toBeLessThanOrEqual(Math.min(value, entry.protectionRequired.lower));
+        expect(interval.upper, `${entry.cellId} upper`).toBeGreaterThanOrEqual(Math.max(value, entry.protectionRequired.upper));
+      }
+    });
   });
 
   it('refuses a presence relation the data do not obey', () => {

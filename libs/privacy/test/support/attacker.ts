@@ -70,9 +70,18 @@ export class Attacker {
           else this.bounds.set(x, { lower: 0, upper: knowledge.amountBounds?.[cell.id] ?? Number.POSITIVE_INFINITY });
         }
       }
+      const publishedValue = new Map(release.tables.flatMap((t) => t.cells.flatMap((c) => (c.suppressed ? [] : [[c.id, c.value] as const]))));
       for (const relation of release.relations) {
         this.constraints.push(...relationConstraints(relation, name));
-        if (relation.kind === 'presence') this.presence.push([name(relation.count), name(relation.amount)]);
+        if (relation.kind !== 'presence') continue;
+        this.presence.push([name(relation.count), name(relation.amount)]);
+        // The rules are public: an amount of fewer than minFrequency schools is withheld, so a published one
+        // has at least that many behind it.
+        const amount = publishedValue.get(relation.amount);
+        const count = this.bounds.get(name(relation.count));
+        if (amount !== undefined && amount > 0 && count !== undefined) {
+          this.bounds.set(name(relation.count), { lower: Math.max(count.lower, release.parameters.minFrequency), upper: count.upper });
+        }
       }
     }
     for (const [[ra, a], [rb, b]] of knowledge.assumeEqual ?? []) this.constraints.push(`${this.name(ra, a)} - ${this.name(rb, b)} = 0`);

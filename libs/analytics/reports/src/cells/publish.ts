@@ -1,4 +1,4 @@
-import { differsBySmallGroup, type PriorRelease, type ProtectOptions, protectRelease, type ProtectedRelease, publicDisclosure, type PublicDisclosure, publicValue, type PublicValue } from '@npo/privacy';
+import { differsBySmallGroup, type PriorRelease, priorReleaseOf, type ProtectOptions, protectRelease, type ProtectedRelease, publicDisclosure, type PublicDisclosure, publicValue, type PublicValue } from '@npo/privacy';
 import type { PooledEffect } from '../stats/random-effects.js';
 import type { ReportBasis, ReportInput } from './build-release-input.js';
 
@@ -58,7 +58,7 @@ export function publishReport(input: ReportInput, release: ProtectedRelease): Pr
       statistics,
       disclosure: publicDisclosure(release),
     },
-    prior: { input: input.release, suppressed: release.pattern.map((p) => p.cellId) },
+    prior: priorReleaseOf(input.release, release),
     release,
   };
 }
