@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_BODY_LIMIT_BYTES, platformEnvSchema } from './config.schema.js';
 import { ConfigError, loadConfig, loadConfigOrExit } from './load-config.js';
@@ -201,6 +203,14 @@ describe('loadConfigOrExit', () => {
     expect(outcome).toBeInstanceOf(Exited);
     expect((outcome as Exited).code).toBe(1);
     expect(written.join('')).toMatch(/^Invalid configuration:\n {2}- NPO_API_PORT must be a whole number 0-65535 \(got "eighty"\)\n {2}- EVENTSTORE_CONNECTION_STRING is required/);
+    expect(written.join('')).toMatch(/\nSee the Configuration table in libs\/platform\/README\.md for every variable and its default\.\n$/);
+  });
+
+  it('points to the README table that lists the variables', () => {
+    // The message names this file; the repository README has no configuration section.
+    const readme = readFileSync(fileURLToPath(new URL('../../README.md', import.meta.url)), 'utf8');
+    expect(readme).toMatch(/^## Configuration$/m);
+    for (const variable of ['NPO_DATA_DIR', 'NPO_API_PORT', 'NPO_HOST', 'NPO_BODY_LIMIT', 'NPO_RELEASE_THREADS', 'NPO_METRICS_TOKEN']) expect(readme).toContain(`| \`${variable}\` |`);
   });
 
   it('returns the configuration when it is valid', () => {

@@ -60,7 +60,7 @@ export function loadConfigOrExit(env: Env = process.env, options: ExitOnConfigEr
     return loadConfig(env, options);
   } catch (error) {
     if (error instanceof ConfigError) {
-      (options.writeError ?? ((text) => process.stderr.write(text)))(`${error.message}\nSee the configuration section of the README for every variable and its default.\n`);
+      (options.writeError ?? ((text) => process.stderr.write(text)))(`${error.message}\nSee the Configuration table in libs/platform/README.md for every variable and its default.\n`);
       return (options.exit ?? process.exit)(1);
     }
     throw error;
