@@ -28,3 +28,4 @@ export * from './nest/zod-validation.pipe.js';
 export * from './nest/platform.module.js';
 export * from './nest/create-nest-app.js';
 export * from './nest/idempotency-key.js';
+export * from './nest/public-docs.js';

@@ -14,11 +14,9 @@ import {
   schoolPlanViewSchema,
   withdrawalBodySchema,
 } from '@npo/contracts';
-import { ExternalContextCreator } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
-import { idempotencyKeyPattern, Public, type ReadinessReport, type ValidationIssue } from '@npo/platform';
-import type { onRequestAsyncHookHandler } from 'fastify';
+import { docsRoutes, guardDocsRoutes, idempotencyKeyPattern, type ReadinessReport, type ValidationIssue } from '@npo/platform';
 import { z } from 'zod';
 
 /*
@@ -315,38 +313,12 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
   };
 }
 
-/** Where the document and the interactive docs are served. */
-export const docsRoutes = { ui: '/docs', json: '/openapi.json', yaml: '/openapi.yaml' } as const;
-
-const isDocsRoute = (url: string): boolean => url === docsRoutes.json || url === docsRoutes.yaml || url === docsRoutes.ui || url.startsWith(`${docsRoutes.ui}/`);
-
-/** What the docs routes are to the app's guard: a public handler (no token needed; one that is sent must be valid). */
-class DocsRoutes {
-  @Public()
-  serve(): void {}
-}
-
 /**
- * `/openapi.json`, `/openapi.yaml` and the interactive `/docs`. Swagger registers them on Fastify directly,
- * past Nest's guards, so each of them runs the app's global guards first, as a @Public() handler would:
- * a client whose Bearer token expired learns it here as on /health/*, by the same code.
+ * `/openapi.json`, `/openapi.yaml` and the interactive `/docs`, public like /health/*: a Bearer token sent
+ * to them must be valid (the platform's guard runs on them although Swagger registers them past Nest).
  */
 export function serveOpenApiDocs(app: NestFastifyApplication, version: string): void {
-  const routes = new DocsRoutes();
-  // The handler itself, not a bound copy: the guard reads @Public() from the function's metadata.
-  const guarded = app
-    .get(ExternalContextCreator)
-    .create(routes, DocsRoutes.prototype.serve, 'serve', undefined, undefined, undefined, undefined, { guards: true, interceptors: false, filters: false });
-  const checkToken: onRequestAsyncHookHandler = async (request, reply) => {
-    await guarded(request, reply);
-  };
-  // onRoute sees the routes Swagger adds, also those of its static-asset plugin registered later.
-  app
-    .getHttpAdapter()
-    .getInstance()
-    .addHook('onRoute', (route) => {
-      if (isDocsRoute(route.url)) route.onRequest = [...[route.onRequest ?? []].flat(), checkToken];
-    });
+  guardDocsRoutes(app);
   const document = buildOpenApiDocument(version) as unknown as OpenAPIObject;
   SwaggerModule.setup(docsRoutes.ui.slice(1), app, document, {
     jsonDocumentUrl: docsRoutes.json.slice(1),
