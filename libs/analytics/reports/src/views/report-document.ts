@@ -94,6 +94,6 @@ export function standardNotes(report: PublishedReport): string[] {
   return [
     'Gegevens op schoolniveau worden nooit gepubliceerd. Een getal dat tot een school herleidbaar zou zijn, is weggelaten (waarde null, status geheim).',
     `Weggelaten wordt: een aantal van minder dan ${minFrequency} scholen; 0 of alle scholen van een eenheid met minder dan ${allOrNothing.belowPopulation} scholen; een bedrag dat door één of twee scholen wordt bepaald; en elk getal waaruit een weggelaten getal terug te rekenen zou zijn. Per getal staat niet welke regel gold: ook dat zou iets over de scholen verraden.`,
-    'Aandelen zijn fracties (0-1); bedragen in eurocent.',
+    'Aandelen zijn fracties (0-1), van de scholen die de kolom noemt (alle scholen, de scholen met programma, de scholen met scan); bedragen in eurocent.',
   ];
 }

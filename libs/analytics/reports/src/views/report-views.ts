@@ -34,19 +34,30 @@ function yearOf(report: PublishedReport, schoolYear: string): YearBasis {
 
 const col = (id: string, label: string, unit: ReportColumn['unit']): ReportColumn => ({ id, label, unit });
 
-/** Overview rows of one unit: counts with their share, amounts. */
-function overviewValues(v: Values, year: string, unit: UnitInfo, gemeenteFunds: number | null): Record<string, { value: ReportValue; share: ReportValue | null }> {
+interface OverviewValue {
+  readonly value: ReportValue;
+  /** Of all the unit's schools. */
+  readonly share: ReportValue | null;
+  /** Of the unit's schools with a plan: consent is asked of those only. */
+  readonly planShare: ReportValue | null;
+}
+
+/** Overview rows of one unit: counts with their shares, amounts. */
+function overviewValues(v: Values, year: string, unit: UnitInfo, gemeenteFunds: number | null): Record<string, OverviewValue> {
   const id = (m: string): string => cellId(year, unit.id, m);
+  const none = { share: null, planShare: null };
+  const ofAll = (m: string): OverviewValue => ({ value: v.cell(id(m)), share: v.share(id(m), unit.population), planShare: null });
+  const ofAllAndPlans = (m: string): OverviewValue => ({ ...ofAll(m), planShare: v.share(id(m), id(measure.plan)) });
   return {
-    schools: { value: v.figure(unit.population), share: null },
-    submitted: { value: v.cell(id(measure.submitted)), share: v.share(id(measure.submitted), unit.population) },
-    plan: { value: v.cell(id(measure.plan)), share: v.share(id(measure.plan), unit.population) },
-    approved: { value: v.cell(id(measure.approved)), share: v.share(id(measure.approved), id(measure.plan)) },
-    approvedInTime: { value: v.cell(id(measure.approvedInTime)), share: v.share(id(measure.approvedInTime), id(measure.plan)) },
-    scanned: { value: v.cell(id(measure.scanned)), share: v.share(id(measure.scanned), unit.population) },
-    budget: { value: v.cell(id(measure.budget)), share: null },
-    funds: { value: v.cell(id(measure.funds)), share: null },
-    gemeenteFunds: { value: v.figure(gemeenteFunds), share: null },
+    schools: { value: v.figure(unit.population), ...none },
+    submitted: ofAll(measure.submitted),
+    plan: ofAll(measure.plan),
+    approved: ofAllAndPlans(measure.approved),
+    approvedInTime: ofAllAndPlans(measure.approvedInTime),
+    scanned: ofAll(measure.scanned),
+    budget: { value: v.cell(id(measure.budget)), ...none },
+    funds: { value: v.cell(id(measure.funds)), ...none },
+    gemeenteFunds: { value: v.figure(gemeenteFunds), ...none },
   };
 }
 
@@ -55,12 +66,18 @@ const overviewKeys = ['schools', 'submitted', 'plan', 'approved', 'approvedInTim
 // `eenheid` count for an amount.
 const overviewAmounts: ReadonlySet<string> = new Set(['budget', 'funds', 'gemeenteFunds']);
 
+/*
+ * Each denominator has a column of its own, named in its label: with one `aandeel` column a gemeente read
+ * consent of 93% (of the schools with a plan) beside plans of 38% (of all schools), and the CSV line of a
+ * share carries its column's label only, not the row's.
+ */
 function overviewTable(v: Values, y: YearBasis, units: readonly { prefix: string; label: string; unit: UnitInfo; gemeenteFunds: number | null }[]): ReportTable {
   const values = units.map((u) => ({ ...u, o: overviewValues(v, y.schoolYear, u.unit, u.gemeenteFunds) }));
   const columns = units.flatMap((u) => [
     col(`${u.prefix}waarde`, `${u.label}: aantal`, 'count'),
     col(`${u.prefix}bedrag`, `${u.label}: bedrag`, 'cents'),
-    col(`${u.prefix}aandeel`, `${u.label}: aandeel`, 'share'),
+    col(`${u.prefix}aandeel`, `${u.label}: aandeel van alle scholen`, 'share'),
+    col(`${u.prefix}aandeel-programma`, `${u.label}: aandeel van de scholen met programma`, 'share'),
   ]);
   const rows: ReportRow[] = overviewKeys.map((key) => {
     const isAmount = overviewAmounts.has(key);
@@ -72,6 +89,7 @@ function overviewTable(v: Values, y: YearBasis, units: readonly { prefix: string
           [`${u.prefix}waarde`, isAmount ? null : (u.o[key]?.value ?? null)],
           [`${u.prefix}bedrag`, isAmount ? (u.o[key]?.value ?? null) : null],
           [`${u.prefix}aandeel`, u.o[key]?.share ?? null],
+          [`${u.prefix}aandeel-programma`, u.o[key]?.planShare ?? null],
         ]),
       ),
     };
@@ -113,7 +131,7 @@ function interventionTable(v: Values, y: YearBasis, units: readonly { prefix: st
 function scanTable(v: Values, y: YearBasis, units: readonly { prefix: string; label: string; unit: UnitInfo }[]): ReportTable {
   const columns = units.flatMap((u) => [
     col(`${u.prefix}gescand`, `${u.label}: scholen met scan`, 'count'),
-    ...severityLevels.flatMap((level) => [col(`${u.prefix}${level}`, `${u.label}: ${severityLabels[level]}`, 'count'), col(`${u.prefix}${level}-aandeel`, `${u.label}: ${severityLabels[level]} (aandeel)`, 'share')]),
+    ...severityLevels.flatMap((level) => [col(`${u.prefix}${level}`, `${u.label}: ${severityLabels[level]}`, 'count'), col(`${u.prefix}${level}-aandeel`, `${u.label}: ${severityLabels[level]} (aandeel van de scholen met scan)`, 'share')]),
   ]);
   const rows: ReportRow[] = scanDomains.map((domain) => ({
     key: domain,
@@ -144,7 +162,7 @@ function breakdownColumns(): ReportColumn[] {
     col('instemming-aandeel', 'Aandeel instemming (van scholen met programma)', 'share'),
     col('budget', measureLabels.budget, 'cents'),
     col('middelen', measureLabels.funds, 'cents'),
-    ...menukaartCategoryCodes.flatMap((c) => [col(`${c}`, `${c}. ${menukaartCategories[c].name}: scholen`, 'count'), col(`${c}-aandeel`, `${c}: aandeel`, 'share')]),
+    ...menukaartCategoryCodes.flatMap((c) => [col(`${c}`, `${c}. ${menukaartCategories[c].name}: scholen`, 'count'), col(`${c}-aandeel`, `${c}: aandeel van de scholen`, 'share')]),
   ];
 }
 
