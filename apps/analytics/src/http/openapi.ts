@@ -34,7 +34,8 @@ const json = (description: string) => ({ description, content: { 'application/js
 
 const reportDocument = json(
   'The report (`ReportDocument` of @npo/analytics-reports, no schema of its own yet): title, as-of date, school year, the release it ' +
-    'comes from (`null` ad hoc), notes and tables. A suppressed cell is `null` with reason `suppressed`, never 0.',
+    'comes from (`null` ad hoc), notes and tables. A withheld number is `{ value: null, suppressed: true, reason: "suppressed" }`, never 0; a number that does not apply or does not exist ' +
+    '(no EEF figure, no pooled effect, a share of no schools) is `null`.',
 );
 const reportCsv = {
   description: 'The same report as CSV: semicolons, decimal comma, UTF-8.',

@@ -423,6 +423,38 @@ describe('reports on a fixture with independently computed numbers', () => {
     expect(doc.notes.join(' ')).toContain('+1 maand = g 0,06-0,09 tot +8 maanden = g 0,62-0,69');
   });
 
+  it('gives a value object without a number only to a withheld number; one that does not exist is null', () => {
+    const evidence = evidenceReport(protectedLate.published, null);
+    const docs = [
+      nationalReport(protectedLate.published, Y, null),
+      gemeenteReport(protectedLate.published, 'GM0363', Y, null),
+      gemeenteReport(protectedLate.published, 'GM0060', Y, null),
+      evidence,
+      // Nothing withheld: every empty value there is a number that does not exist.
+      evidenceReport({ ...protectedLate.published, cells: Object.fromEntries(late.release.tables.flatMap((t) => t.cells.map((c) => [c.id, { value: c.value }]))) }, null),
+    ];
+    let withheld = 0;
+    for (const doc of docs) {
+      for (const table of doc.tables) {
+        for (const row of table.rows) {
+          for (const [column, v] of Object.entries(row.values)) {
+            if (v === null || typeof v === 'string' || typeof v.value === 'number') continue;
+            expect(v, `${doc.report} ${table.id} ${row.key} ${column}`).toEqual({ value: null, suppressed: true, reason: 'suppressed' });
+            withheld++;
+          }
+        }
+      }
+    }
+    expect(withheld).toBeGreaterThan(0);
+    // The EEF toolkit gives B4 no figures and B2 no cost: nothing is withheld there, there is no number.
+    const row = (code: string) => evidence.tables[0]?.rows.find((r) => r.key === code)?.values ?? {};
+    expect(row('B4')['maanden']).toBeNull();
+    expect(row('B4')['bewijskracht']).toBeNull();
+    expect(row('B2')['kosten']).toBeNull();
+    expect(row('B2')['maanden']).toEqual({ value: 4 });
+    expect(evidence.notes.join(' ')).toContain('zonder de status geheim');
+  });
+
   it('renders CSV for a Dutch spreadsheet: BOM, semicolons, decimal comma, suppressed cells empty with a reason', () => {
     const doc = gemeenteReport(protectedLate.published, 'GM0060', Y, { id: 'r', number: 7 });
     const csv = reportToCsv(doc);

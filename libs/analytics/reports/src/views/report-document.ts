@@ -88,12 +88,24 @@ export class Values {
   }
 }
 
+/**
+ * A value object whose `value` is null is always a withheld number (`suppressed`, `reason`). A number that
+ * does not exist (no EEF figure, no pooled effect, a share of no schools) is `null`, as one that does not
+ * apply: a client tells "withheld" from "none" by the shape alone, and the CSV leaves both empty, `geheim`
+ * beside the withheld one only.
+ */
+export function withoutEmptyValues(table: ReportTable): ReportTable {
+  const present = (v: ReportValue | string | null): ReportValue | string | null => (v !== null && typeof v === 'object' && v.value === null && v.suppressed !== true ? null : v);
+  return { ...table, rows: table.rows.map((row) => ({ ...row, values: Object.fromEntries(Object.entries(row.values).map(([key, v]) => [key, present(v)])) })) };
+}
+
 /** The notes every report carries; the thresholds are the ones its release was protected with. */
 export function standardNotes(report: PublishedReport): string[] {
   const { minFrequency, allOrNothing } = report.disclosure.parameters;
   return [
     'Gegevens op schoolniveau worden nooit gepubliceerd. Een getal dat tot een school herleidbaar zou zijn, is weggelaten (waarde null, status geheim).',
     `Weggelaten wordt: een aantal van minder dan ${minFrequency} scholen; 0 of alle scholen van een eenheid met minder dan ${allOrNothing.belowPopulation} scholen; een bedrag dat door één of twee scholen wordt bepaald; en elk getal waaruit een weggelaten getal terug te rekenen zou zijn. Per getal staat niet welke regel gold: ook dat zou iets over de scholen verraden.`,
+    'Een lege cel zonder de status geheim heeft geen getal: het is daar niet van toepassing of bestaat niet (zoals een aandeel van nul scholen).',
     'Aandelen zijn fracties (0-1), van de scholen die de kolom noemt (alle scholen, de scholen met programma, de scholen met scan); bedragen in eurocent.',
   ];
 }

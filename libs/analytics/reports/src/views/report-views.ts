@@ -14,7 +14,7 @@ import { cellId, EVIDENCE_SCOPE, measure, NATIONAL } from '../cells/cell-ids.js'
 import type { UnitInfo, YearBasis } from '../cells/build-release-input.js';
 import type { PublishedReport } from '../cells/publish.js';
 import { bandLabel, implementedLabels, measureLabels, provinceLabel, scanDomainLabels, sectorLabel, severityLabels } from '../labels.js';
-import { type ReleaseReference, type ReportColumn, type ReportDocument, type ReportRow, type ReportTable, type ReportValue, standardNotes, Values } from './report-document.js';
+import { type ReleaseReference, type ReportColumn, type ReportDocument, type ReportRow, type ReportTable, type ReportValue, standardNotes, Values, withoutEmptyValues } from './report-document.js';
 
 export class ReportNotFoundError extends Error {
   readonly code = 'analytics-report-not-found' as const;
@@ -247,7 +247,7 @@ export function nationalReport(report: PublishedReport, schoolYear: string, rele
       breakdownTable(v, y, 'band'),
       breakdownTable(v, y, 'province'),
       trendTable(v, report),
-    ],
+    ].map(withoutEmptyValues),
   };
 }
 
@@ -270,7 +270,7 @@ export function gemeenteReport(report: PublishedReport, gemeente: string, school
     gemeente: { code: gemeente, name: unit.name ?? gemeente, province: provinceLabel(unit.province ?? '') },
     release,
     notes: standardNotes(report),
-    tables: [overviewTable(v, y, units), interventionTable(v, y, units), scanTable(v, y, units)],
+    tables: [overviewTable(v, y, units), interventionTable(v, y, units), scanTable(v, y, units)].map(withoutEmptyValues),
   };
 }
 
@@ -359,8 +359,9 @@ export function evidenceReport(report: PublishedReport, release: ReleaseReferenc
       'Internationale cijfers: EEF Teaching and Learning Toolkit (Nederlandse editie NRO); maanden extra voortgang, bewijskracht en kosten op een schaal van 1-5.',
       'Gepoold effect: DerSimonian-Laird random-effects over de gemeten effecten van scholen (variantie 4/n + g²/2n, twee even grote groepen aangenomen); alleen getoond als het aantal scholen met een meting gepubliceerd mag worden.',
       monthsNote(),
+      'Leeg zonder de status geheim: de EEF-toolkit geeft dat cijfer niet, de interventie stond dat schooljaar niet op de menukaart, of er zijn geen evaluaties of metingen om het op te baseren.',
     ],
-    tables: [{ id: 'evidentie', title: 'Evidentie per interventie', rowHeader: 'Interventie', columns, rows }],
+    tables: [withoutEmptyValues({ id: 'evidentie', title: 'Evidentie per interventie', rowHeader: 'Interventie', columns, rows })],
   };
 }
 
