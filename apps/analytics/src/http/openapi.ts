@@ -38,7 +38,8 @@ const reportDocument = json(
     '(no EEF figure, no pooled effect, a share of no schools) is `null`.',
 );
 const reportCsv = {
-  description: 'The same report as CSV: semicolons, decimal comma, UTF-8.',
+  description:
+    'The same report as CSV, one line per number: semicolons, decimal comma, UTF-8 with BOM; header and values in Dutch (`rapport` `landelijk`, `eenheid` `aantal`, `eurocent`, `fractie`, …; a withheld number is empty with `status` `geheim`).',
   headers: { 'Content-Disposition': { description: 'attachment; the file name names the report, school year and release or as-of date.', schema: { type: 'string' } } },
   content: { 'text/csv': { schema: { type: 'string' } } },
 };

@@ -462,10 +462,19 @@ describe('reports on a fixture with independently computed numbers', () => {
     const lines = csv.trim().split('\r\n');
     const cells = lines.slice(1).map((l) => l.split(';'));
     expect(cells.every((c) => c.length === 13)).toBe(true);
-    const ameland = cells.filter((c) => c[4] === 'interventies' && c[8]?.startsWith('gemeente-') && c[10] === 'count');
+    const ameland = cells.filter((c) => c[4] === 'interventies' && c[8]?.startsWith('gemeente-') && c[10] === 'aantal');
     expect(ameland.length).toBeGreaterThan(0);
     expect(ameland.every((c) => c[11] === '' && c[12] === 'geheim')).toBe(true);
     const share = cells.find((c) => c[8] === 'nederland-aandeel' && c[11] !== '' && c[11] !== '0' && c[11] !== '1');
     expect(share?.[11]).toMatch(/^0,\d+$/);
+    // Report and unit in Dutch, like the header and the labels (the JSON keeps its identifiers).
+    expect(new Set(cells.map((c) => c[0]))).toEqual(new Set(['gemeente']));
+    expect(new Set(cells.map((c) => c[10]))).toEqual(new Set(['aantal', 'eurocent', 'fractie']));
+    expect(cells.find((c) => c[4] === 'overzicht' && c[8] === 'gemeente-bedrag' && c[6] === 'funds')?.[10]).toBe('eurocent');
+    const national = reportToCsv(nationalReport(protectedLate.published, Y, null)).trim().split('\r\n').slice(1).map((l) => l.split(';'));
+    expect(new Set(national.map((c) => c[0]))).toEqual(new Set(['landelijk']));
+    const evidence = reportToCsv(evidenceReport(protectedLate.published, null)).trim().split('\r\n').slice(1).map((l) => l.split(';'));
+    expect(new Set(evidence.map((c) => c[0]))).toEqual(new Set(['evidentie']));
+    expect(new Set(evidence.map((c) => c[10]))).toEqual(new Set(['tekst', 'maanden', 'score', 'aantal', 'fractie', 'effectgrootte']));
   });
 });

@@ -1,4 +1,4 @@
-import type { ReportDocument, ReportValue } from '../views/report-document.js';
+import type { ColumnUnit, ReportDocument, ReportValue } from '../views/report-document.js';
 
 /*
  * CSV for spreadsheets with a Dutch locale: semicolon-separated, decimal comma, UTF-8 with a BOM (so
@@ -9,6 +9,22 @@ const header = ['rapport', 'schooljaar', 'peildatum', 'release', 'tabel', 'tabel
 
 // One label for every withheld number: naming the rule that withheld it would narrow the value.
 const SUPPRESSED_LABEL = 'geheim';
+
+/*
+ * The values a spreadsheet reader sees are Dutch, like the labels and the header; the JSON keeps its
+ * identifiers (`report`, `unit`), which clients match on. Typed by the JSON values, so a new unit or
+ * report cannot reach the CSV untranslated.
+ */
+const reportNames: Readonly<Record<ReportDocument['report'], string>> = { national: 'landelijk', gemeente: 'gemeente', evidence: 'evidentie' };
+const unitNames: Readonly<Record<ColumnUnit, string>> = {
+  count: 'aantal',
+  share: 'fractie',
+  cents: 'eurocent',
+  'effect-size': 'effectgrootte',
+  months: 'maanden',
+  score: 'score',
+  text: 'tekst',
+};
 
 function field(value: string): string {
   return /[;"\n\r]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
@@ -33,7 +49,7 @@ export function reportToCsv(doc: ReportDocument): string {
       for (const column of table.columns) {
         const [value, status] = valueAndStatus(row.values[column.id]);
         lines.push(
-          [doc.report, doc.schoolYear ?? '', doc.asOf, release, table.id, table.title, row.key, row.label, column.id, column.label, column.unit, value, status]
+          [reportNames[doc.report], doc.schoolYear ?? '', doc.asOf, release, table.id, table.title, row.key, row.label, column.id, column.label, unitNames[column.unit], value, status]
             .map(field)
             .join(';'),
         );
