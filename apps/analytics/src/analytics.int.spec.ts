@@ -165,7 +165,7 @@ describe('analytics service over HTTP', () => {
     const busy = answers.find((a) => a.status === 503);
     expect(busy?.headers.get('retry-after')).toBe('30');
     expect(busy?.headers.get('content-type')).toContain('application/problem+json');
-    expect(await busy?.json()).toMatchObject({ status: 503, pending: 3 });
+    expect(await busy?.json()).toMatchObject({ status: 503, code: 'ad-hoc-queue-full', pending: 3 });
     // Once they are done, the next one is computed.
     expect((await get('/v1/reports/gemeenten/GM0363?asOf=2021-07-09', admin)).status).toBe(200);
   }, 120_000);
@@ -252,7 +252,7 @@ describe('analytics service with NPO_AD_HOC_MAX_PENDING', () => {
       expect(statuses.filter((s) => s === 200).length).toBeGreaterThanOrEqual(1);
       expect(statuses.filter((s) => s === 503).length).toBeGreaterThanOrEqual(1);
       expect(statuses.every((s) => s === 200 || s === 503)).toBe(true);
-      expect(await answers.find((a) => a.status === 503)?.json()).toMatchObject({ status: 503, pending: 1 });
+      expect(await answers.find((a) => a.status === 503)?.json()).toMatchObject({ status: 503, code: 'ad-hoc-queue-full', pending: 1 });
     } finally {
       await app.close();
       await store.close();

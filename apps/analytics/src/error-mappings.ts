@@ -25,7 +25,7 @@ export const analyticsErrorMappings: readonly AnyErrorMapping[] = [
   mapError(AnalyticsClosedError, () => problems.unavailable('The analytics store is closing.')),
   mapError(ReleaseServiceClosedError, (e) => problems.unavailable(e.message)),
   // Ad-hoc reports take seconds (demo) to minutes (national) each; the bounded queue is full.
-  mapError(ReleaseServiceBusyError, (e) => ({ ...problems.unavailable(e.message), extensions: { pending: e.pending }, headers: { 'Retry-After': '30' } })),
+  mapError(ReleaseServiceBusyError, (e) => ({ ...problems.unavailable(e.message), extensions: { code: e.code, pending: e.pending }, headers: { 'Retry-After': '30' } })),
   // Releases are made one at a time; the bounded queue of release requests is full.
   mapError(ReleaseQueueFullError, (e) => ({
     ...problems.unavailable(e.message),

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { RequestMethod, type Type } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/common/constants.js';
 import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum.js';
+import { ReleaseQueueFullError, ReleaseServiceBusyError } from '@npo/analytics-releases';
 import { ALLOWED_ROLES, createLogger, createNestApp, idempotencyKeyPattern, loadConfig, PUBLIC_ROUTE, roles, TokenService, ZodValidationPipe } from '@npo/platform';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
@@ -230,6 +231,16 @@ describe('OpenAPI responses', () => {
       const adHoc = validatedWith(handler, RouteParamtypes.QUERY) !== undefined;
       expect(op.responses['403'] !== undefined, route).toBe(!handler.isPublic || adHoc);
     }
+  });
+
+  it('name the stable code of each full queue on the routes that can answer it', () => {
+    const described = (route: string): string => (operations.find((o) => o.route === route)?.op.responses['503'] as { description?: string } | undefined)?.description ?? '';
+    const adHoc = new ReleaseServiceBusyError(3).code;
+    for (const { route, op } of operations) {
+      if (route.startsWith('GET /v1/reports/')) expect(described(route), route).toContain(`\`${adHoc}\``);
+      else expect(JSON.stringify(op.responses), route).not.toContain(adHoc);
+    }
+    expect(described('POST /v1/releases')).toContain(`\`${new ReleaseQueueFullError(4).code}\``);
   });
 
   it('resolve every $ref and serialise as JSON', () => {

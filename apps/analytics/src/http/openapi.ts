@@ -71,7 +71,7 @@ function reportErrors(view: ReportView) {
     '404': problem(notFound),
     '422': problem('Ad hoc only: the disclosure audit cannot protect the view (`release-refused`, `cells` names them); nothing is shown.'),
     '503': problem(
-      'Ad hoc only: as many ad-hoc reports as the service computes or queues (`NPO_AD_HOC_MAX_PENDING`) are pending (`pending`; `Retry-After: 30`), or the service is closing.',
+      'Ad hoc only: as many ad-hoc reports as the service computes or queues (`NPO_AD_HOC_MAX_PENDING`, default 3) are pending (`code` `ad-hoc-queue-full`, `pending`; `Retry-After: 30`), or the service is closing.',
       retryAfterHeader,
     ),
   };

@@ -91,7 +91,7 @@ export class ReleaseKeyReusedError extends Error {
  * service's memory and time. Nothing is lost: ask again later.
  */
 export class ReleaseServiceBusyError extends Error {
-  readonly code = 'release-service-busy' as const;
+  readonly code = 'ad-hoc-queue-full' as const;
   constructor(readonly pending: number) {
     super(`${pending} ad-hoc report(s) are being computed or waiting; retry later`);
     this.name = 'ReleaseServiceBusyError';
