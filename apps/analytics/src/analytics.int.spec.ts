@@ -103,6 +103,12 @@ describe('analytics service over HTTP', () => {
       expect(refused.headers.get('content-type'), path).toContain('application/problem+json');
     }
     expect((await get('/v1/reports/national?release=1')).status).toBe(200);
+    // A release has no CSV form (its reports have): no such resource, not a misspelt number.
+    for (const path of ['/v1/releases/1.csv', '/v1/releases/1.CSV', '/v1/releases/99.json']) {
+      const missing = await get(path);
+      expect(missing.status, path).toBe(404);
+      expect(missing.headers.get('content-type'), path).toContain('application/problem+json');
+    }
   });
 
   it('serves its OpenAPI 3.1 document and the interactive docs without a token', async () => {

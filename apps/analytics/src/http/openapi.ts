@@ -159,7 +159,7 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
               '200': json('The release metadata, `schoolYears` and `disclosure` (`parameters`, `audit`; `suppressed` for ocw/admin).'),
               '400': problem('A release number that is not decimal digits (`errors`).'),
               '401': problem('A bearer token that is sent but invalid or expired (another scheme counts as no token).'),
-              '404': problem('No release with that number (`code` `RELEASE_NOT_FOUND`).'),
+              '404': problem('No release with that number (`code` `RELEASE_NOT_FOUND`), or a form of it the service does not have (`/v1/releases/1.csv`: only the reports are CSV).'),
             },
           },
         ),

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, Req, Res } from '@nestjs/common';
+import { type ArgumentMetadata, Body, Controller, Get, HttpCode, Inject, Param, Post, Req, Res } from '@nestjs/common';
 import { lastEndedDay, type ReleaseMetadata } from '@npo/analytics-releases';
 import { canonicalJson, idempotencyKeyOf, NotFoundError, Public, Roles, TokenService, ZodBody, ZodValidationPipe } from '@npo/platform';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -7,7 +7,22 @@ import { ANALYTICS_RUNTIME } from '../tokens.js';
 import { type CreateReleaseBody, createReleaseBodySchema, releaseNumberSchema } from './query.js';
 import { isTrustedRole, optionalPrincipal } from './request-principal.js';
 
-const numberPipe = new ZodValidationPipe(releaseNumberSchema);
+/**
+ * `1.csv` asks for release 1 in a form the service does not have (only the reports have a CSV form): a
+ * resource that does not exist, 404 as any unknown path, not a misspelt number. `1.0`, `1e0` and `0x1` stay
+ * 400: they spell the number, and nothing is guessed.
+ */
+class ReleaseNumberPipe extends ZodValidationPipe<typeof releaseNumberSchema> {
+  override transform(value: unknown, metadata: ArgumentMetadata): number {
+    const form = typeof value === 'string' ? /^([1-9][0-9]*)\.([A-Za-z]+)$/.exec(value) : null;
+    if (form !== null) {
+      throw new NotFoundError(`A release has no .${form[2]} form: /v1/releases/${form[1]} is JSON; the reports of a release are CSV as well (/v1/reports/national.csv?release=${form[1]}).`);
+    }
+    return super.transform(value, metadata);
+  }
+}
+
+const numberPipe = new ReleaseNumberPipe(releaseNumberSchema);
 
 @Controller('v1/releases')
 export class ReleasesController {
