@@ -1,11 +1,16 @@
 import { createKafkaMessaging, decodeEnvelope, type Messaging, type ReceivedMessage } from '@npo/messaging';
 import type { RecordedEvent } from '@npo/contracts';
-import { kafkaUnderTest, unique, waitFor } from '@npo/kafka-local/vitest';
+import { kafkaUnderTest, unique as uniqueName, waitFor } from '@npo/kafka-local/vitest';
 
 export const kafka = kafkaUnderTest();
 /** For `describe.skipIf(...)`. */
 export const skipReason = kafka.skipReason;
-export { unique, waitFor };
+export { waitFor };
+
+// A shared broker holds other people's topics too: NPO_TEST_TOPIC_PREFIX marks this run's own.
+const namePrefix = process.env['NPO_TEST_TOPIC_PREFIX'] ?? '';
+/** A fresh topic or group name. */
+export const unique = (name: string): string => uniqueName(`${namePrefix}${name}`);
 
 export function messaging(clientId = 'event-relay-int'): Messaging {
   return createKafkaMessaging({ brokers: kafka.brokers, clientId });
