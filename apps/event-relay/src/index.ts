@@ -1,4 +1,5 @@
 export { CheckpointFile, CheckpointFileError, LOG_START } from './checkpoint/checkpoint-file.js';
+export { CheckpointLock, RelayLockedError, type LockHolder } from './checkpoint/checkpoint-lock.js';
 export { DEFAULT_EVENTS_TOPIC, DEFAULT_KAFKA_BROKERS, DEFAULT_RELAY_PORT, loadRelayConfig, relayEnvSchema, type RelayConfig } from './config/relay-config.js';
 export { startStatusServer, type StatusServer, type StatusSource } from './http/status-server.js';
 export { RelayMetrics, type RelayMetricsOptions } from './metrics/relay-metrics.js';
