@@ -15,8 +15,9 @@ let running;
 try {
   running = await startRelay(config);
 } catch (error) {
-  // A broker that cannot be reached, a topic of another shape, a store that cannot be opened: say
-  // which, and exit non-zero so a supervisor retries, instead of an unhandled rejection's stack trace.
+  // Another relay on this checkpoint, a port in use, a broker that cannot be reached, a topic of another
+  // shape, a store that cannot be opened: say which, and exit non-zero so a supervisor retries, instead
+  // of an unhandled rejection's stack trace.
   process.stderr.write(`event relay could not start: ${error instanceof Error ? error.message : String(error)}\n`);
   process.exit(1);
 }

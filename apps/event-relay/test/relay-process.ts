@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 export const builtRelay = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 
 export interface RelayRun {
+  readonly pid: number;
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** The last 16,000 characters of stdout and stderr. */
   readonly output: () => string;
@@ -43,7 +44,7 @@ export function runBuiltRelay(dataDir: string, brokers: readonly string[], topic
   });
   child.stderr.on('data', (c: Buffer) => (output = (output + c.toString()).slice(-16_000)));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
-  return { exited, output: () => output, lines: () => lines, kill: (signal) => child.kill(signal) };
+  return { pid: child.pid!, exited, output: () => output, lines: () => lines, kill: (signal) => child.kill(signal) };
 }
 
 /** The global position in the relay's checkpoint file for `topic`, or -1 before it wrote one. */

@@ -1,5 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openSqliteEventStore, type EventStore } from '@npo/event-store';
@@ -21,13 +23,13 @@ describe.skipIf(skipReason !== null)('event relay against a real broker', () => 
   let running: RunningRelay | undefined;
   let tokens: TokenService;
 
-  const configFor = (topic: string, batch = 500) =>
+  const configFor = (topic: string, batch = 500, port = 0) =>
     loadRelayConfig({
       NPO_DATA_DIR: dataDir,
       KAFKA_BROKERS: kafka.brokers.join(','),
       NPO_KAFKA_TOPIC: topic,
       NPO_KAFKA_PARTITIONS: '3',
-      NPO_RELAY_PORT: '0',
+      NPO_RELAY_PORT: String(port),
       NPO_RELAY_BATCH: String(batch),
       NPO_LOG_LEVEL: 'silent',
       NPO_METRICS_TOKEN: SCRAPE_TOKEN,
@@ -153,6 +155,38 @@ describe.skipIf(skipReason !== null)('event relay against a real broker', () => 
     const after = await (await fetch(`${fresh.url}/metrics`, scrape)).text();
     expect(Number(/^npo_relay_lag_positions (\S+)$/m.exec(after)?.[1])).toBe(0);
     expect(Number(/^npo_relay_published_events_total (\S+)$/m.exec(after)?.[1])).toBe(50);
+  });
+
+  it('binds its status port before anything reaches Kafka: a port in use ends the start before the topic is made, and frees the checkpoint', async () => {
+    const topic = unique('relay-port');
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    try {
+      await expect(startRelay(configFor(topic, 500, (taken.address() as AddressInfo).port), { store, messaging: m })).rejects.toMatchObject({ code: 'EADDRINUSE' });
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
+    }
+    const admin = m.admin();
+    await admin.connect();
+    try {
+      expect(await admin.describeTopic(topic)).toBeUndefined();
+    } finally {
+      await admin.disconnect();
+    }
+    expect(existsSync(join(dataDir, 'event-relay', `${topic}.checkpoint.json`))).toBe(false);
+    running = await startRelay(configFor(topic), { store, messaging: m });
+    expect(running.topicCreated).toBe(true);
+  });
+
+  it('refuses a second relay on the same checkpoint, and runs one for another topic beside it', async () => {
+    const topic = unique('relay-twice');
+    running = await startRelay(configFor(topic), { store, messaging: m });
+    await expect(startRelay(configFor(topic), { store, messaging: m })).rejects.toMatchObject({ code: 'RELAY_LOCKED', holder: { pid: process.pid } });
+    const beside = await startRelay(configFor(unique('relay-beside')), { store, messaging: m });
+    await beside.relay.reached(await store.headPosition());
+    expect(await beside.close()).toBe('drained');
+    await running.relay.reached(await store.headPosition());
+    expect(running.relay.state).toBe('publishing');
   });
 
   it('refuses a topic that exists with another partition count', async () => {
