@@ -5,7 +5,7 @@ import { AnalyticsDatabase, runProjector, storeEventFeed } from '@npo/analytics-
 import { appendSteps, generateHistory, tempDir } from '@npo/analytics-model/testing';
 import { openSqliteEventStore } from '@npo/event-store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InvalidParametersError } from '@npo/privacy';
+import { InvalidParametersError, ReleaseRefusedError } from '@npo/privacy';
 import { ReleaseSchedule } from './release-schedule.js';
 import {
   NothingToReleaseError,
@@ -206,6 +206,22 @@ describe('releases', () => {
     // The key is not readable from the files: only hashes are kept.
     const files = ['release.json', 'metadata.json', 'request.json'].map((f) => readFileSync(join(keyedStore.dir, '000001', f), 'utf8'));
     for (const text of files) expect(text).not.toContain('release-2022-08');
+  });
+
+  it('names the day of a refused release, not the number it would have had: the next release takes that number', { timeout: 180_000 }, async () => {
+    const refusingStore = new ReleaseStore(join(dir.path, 'refused-releases'));
+    const refusing = new ReleaseService({ db, store: refusingStore, codeVersion: 'test-1.0', clock: () => new Date('2022-09-01T12:00:00Z') });
+    await refusing.create({ asOf: '2022-07-31', createdBy: 'ocw:r' });
+    // A stricter threshold would withhold a count of 5 that release 1 published for the same day: history
+    // pins it, so the audit cannot protect the release.
+    const refused = await refusing.create({ asOf: '2022-07-31', createdBy: 'ocw:r', parameters: { minFrequency: 6 } }).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(ReleaseRefusedError);
+    const { message, cells } = refused as ReleaseRefusedError;
+    expect(message).toMatch(/^release as of 2022-07-31 refused: \d+ suppressed cell\(s\) cannot be protected: /);
+    expect(message).not.toMatch(/R0+2\b|\b2 refused/);
+    expect(cells.length).toBeGreaterThan(0);
+    expect(await refusingStore.numbers()).toEqual([1]);
+    await expect(refusing.create({ asOf: '2022-08-31', createdBy: 'ocw:r' })).resolves.toMatchObject({ metadata: { number: 2, id: 'R000002' } });
   });
 
   it('answers a request it cannot make at once, not after the release being computed', { timeout: 180_000 }, async () => {

@@ -10,7 +10,7 @@ import {
   statisticGroups,
   withholdTrackedStatistics,
 } from '@npo/analytics-reports';
-import { type DisclosureOverrides, layerOverrides, loosenedSettings, resolveParameters } from '@npo/privacy';
+import { type DisclosureOverrides, layerOverrides, loosenedSettings, ReleaseRefusedError, resolveParameters } from '@npo/privacy';
 import { protectOffThread } from './protect-off-thread.js';
 import { WarmProtector } from './warm-protector.js';
 import { releaseIdOf, type ReleaseMetadata, type ReleaseRequestRecord, type ReleaseStore, type StoredRelease } from './release-store.js';
@@ -267,6 +267,10 @@ export class ReleaseService {
       options: parameters,
       priorFiles: await this.options.store.priorFiles(),
       ...this.#threads(),
+    }).catch((error: unknown) => {
+      // The number was only the next free one: a refused release stores nothing and the next release takes
+      // it, so the message names the day asked for, not a release that will exist with other figures.
+      throw error instanceof ReleaseRefusedError ? new ReleaseRefusedError(`as of ${request.asOf}`, error.cells) : error;
     });
     const { release } = protectedReport;
     const published = withholdTrackedStatistics(protectedReport.published, groups, await this.#earlierStatistics());
