@@ -1,9 +1,11 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { SingleBar } from 'cli-progress';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { REBUILD_MEMORY_LIMIT, rebuildAnalytics } from '@npo/analytics-model';
-import { ConfigError, type Env, loadConfig } from '@npo/platform/config';
+import { ConfigError, type Env, loadConfig, type PlatformConfig } from '@npo/platform/config';
 import { analyticsDir, schemaOptions } from './analytics-paths.js';
-import { openConfiguredEventStore } from '@npo/event-store';
+import { openConfiguredEventStore, SQLITE_EVENT_STORE_FILE } from '@npo/event-store';
 import { configuredFeed } from './feed.factory.js';
 
 export interface CliIo {
@@ -19,6 +21,18 @@ const positiveInt = (value: string): number => {
   return n;
 };
 
+/**
+ * The part of DuckDB's size syntax a memory limit needs: a positive number and a unit (DuckDB has no
+ * default unit). Checked here because DuckDB's own answer, "Failed to set config", names neither the
+ * flag nor the value.
+ */
+const DUCKDB_SIZE = /^(\d+(?:\.\d+)?)\s*(b|bytes?|k|kb|kilobytes?|m|mb|megabytes?|g|gb|gigabytes?|t|tb|terabytes?|kib|mib|gib|tib)$/i;
+const memorySize = (value: string): string => {
+  const m = DUCKDB_SIZE.exec(value.trim());
+  if (m === null || Number(m[1]) <= 0) throw new InvalidArgumentError('must be a size with a unit, such as 32MB, 1GB or 512MiB (KB, MB, GB, TB count 1000s; KiB, MiB, GiB, TiB 1024s)');
+  return `${m[1]}${m[2]}`;
+};
+
 const fmt = (n: number): string => n.toLocaleString('en-US');
 
 interface RebuildOptions {
@@ -27,8 +41,20 @@ interface RebuildOptions {
   memoryLimit?: string;
 }
 
+/**
+ * A rebuild replays the history the services wrote. Opening a mistyped NPO_DATA_DIR would create an
+ * empty store there and "rebuild" it from 0 events, which a running service never reads.
+ */
+function requireExistingDataDir(config: PlatformConfig): void {
+  const hint = 'set NPO_DATA_DIR to the data dir the services run on; nothing was written';
+  if (!existsSync(config.dataDir)) throw new Error(`the data dir ${config.dataDir} does not exist: ${hint}`);
+  const file = join(config.dataDir, SQLITE_EVENT_STORE_FILE);
+  if (config.eventStore.kind === 'sqlite' && !existsSync(file)) throw new Error(`there is no event store at ${file}: ${hint}`);
+}
+
 async function rebuild(env: Env, options: RebuildOptions, io: CliIo): Promise<void> {
   const config = loadConfig(env);
+  requireExistingDataDir(config);
   const store = await openConfiguredEventStore(config);
   try {
     const feed = configuredFeed(config, store, 'rebuild');
@@ -86,6 +112,7 @@ export async function runAnalyticsCli(argv: readonly string[], env: Env, io: Cli
     .option(
       '--memory-limit <size>',
       `DuckDB's memory limit for the rebuild (DuckDB syntax: 64MB, 1GB); default ${REBUILD_MEMORY_LIMIT}`,
+      memorySize,
     )
     .action((opts: RebuildOptions) => {
       task = rebuild(env, opts, io);
