@@ -70,6 +70,7 @@ export class AnalyticsRuntime {
         ...(config.releaseMaxPending === undefined ? {} : { maxPendingReleases: config.releaseMaxPending }),
         ...(options.clock ? { clock: options.clock } : {}),
         onViewWorkerError: (error) => options.logger?.error({ err: error }, 'the ad-hoc views worker failed; the next view starts another'),
+        caughtUp: async () => projection.caughtUp(await feed.head()),
       });
       db.watch(options.watchIntervalMs ?? 1000, (error) => options.logger?.error({ err: error }, 'could not switch to the rebuilt analytics generation'));
       db.onSwitch((generation) => options.logger?.info({ generation }, 'switched to a rebuilt analytics generation'));

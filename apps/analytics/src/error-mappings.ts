@@ -1,6 +1,6 @@
 import { AnalyticsClosedError } from '@npo/analytics-model';
 import { ReportNotFoundError } from '@npo/analytics-reports';
-import { NothingToReleaseError, ReleaseBeforeLatestError, ReleaseKeyReusedError, ReleaseQueueFullError, ReleaseRequestError, ReleaseServiceBusyError, ReleaseServiceClosedError, ReleaseStoreError } from '@npo/analytics-releases';
+import { AnalyticsBehindError, NothingToReleaseError, ReleaseBeforeLatestError, ReleaseKeyReusedError, ReleaseQueueFullError, ReleaseRequestError, ReleaseServiceBusyError, ReleaseServiceClosedError, ReleaseStoreError } from '@npo/analytics-releases';
 import { mapError, problems, type AnyErrorMapping } from '@npo/platform';
 import { InvalidParametersError, InvalidReleaseInputError, ReleaseRefusedError } from '@npo/privacy';
 
@@ -24,6 +24,8 @@ export const analyticsErrorMappings: readonly AnyErrorMapping[] = [
   mapError(InvalidReleaseInputError, (e) => ({ status: 500, kind: 'internal-error', detail: `the report tables are inconsistent: ${e.message}` })),
   mapError(AnalyticsClosedError, () => problems.unavailable('The analytics store is closing.')),
   mapError(ReleaseServiceClosedError, (e) => problems.unavailable(e.message)),
+  // The projector is behind the feed (or the feed is down): a release now would miss recorded events.
+  mapError(AnalyticsBehindError, (e) => ({ ...problems.unavailable(e.message), extensions: { code: e.code }, headers: { 'Retry-After': '60' } })),
   // Ad-hoc reports take seconds (demo) to minutes (national) each; the bounded queue is full.
   mapError(ReleaseServiceBusyError, (e) => ({ ...problems.unavailable(e.message), extensions: { code: e.code, pending: e.pending }, headers: { 'Retry-After': '30' } })),
   // Releases are made one at a time; the bounded queue of release requests is full.

@@ -141,7 +141,7 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
                   'protect the release (`release-refused`, `cells`).',
               ),
               '503': problem(
-                'As many release requests as the service queues (`NPO_RELEASE_MAX_PENDING`, default 4) are being computed or waiting already (`code` `release-queue-full`, `pending`; `Retry-After: 60`), or the service is closing.',
+                'As many release requests as the service queues (`NPO_RELEASE_MAX_PENDING`, default 4) are being computed or waiting already (`code` `release-queue-full`, `pending`; `Retry-After: 60`), the analytics store did not catch up with the event feed within 60 s (`code` `analytics-behind`; `Retry-After: 60`; a release reads only a caught-up model), or the service is closing.',
                 retryAfterHeader,
               ),
             },

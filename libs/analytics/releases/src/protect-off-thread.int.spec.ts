@@ -39,21 +39,23 @@ interface BuildAnswer {
 }
 
 /** Runs the build's protectOffThread in its own Node process; answers its result (or error) as JSON. */
-async function protectInBuild(inputFile: string, threads: number, parameters: object = {}, priorFiles: readonly string[] = []): Promise<BuildAnswer> {
+async function protectInBuild(inputFile: string, threads: number, parameters: object = {}, priorFiles: readonly string[] = [], abortAfterMs?: number): Promise<BuildAnswer> {
   const script = `
     import { readFileSync } from 'node:fs';
     ${sampleBackgroundThreads}
     const { protectOffThread } = await import(${JSON.stringify(compiledModule)});
     const input = JSON.parse(readFileSync(${JSON.stringify(inputFile)}, 'utf8'));
     try {
-      const report = await protectOffThread({ input, options: { parameters: ${JSON.stringify(parameters)} }, priorFiles: ${JSON.stringify(priorFiles)}, threads: ${threads} });
+      const stop = new AbortController();
+      ${abortAfterMs === undefined ? '' : `setTimeout(() => stop.abort(), ${abortAfterMs});`}
+      const report = await protectOffThread({ input, options: { parameters: ${JSON.stringify(parameters)} }, priorFiles: ${JSON.stringify(priorFiles)}, threads: ${threads}, signal: stop.signal });
       process.stdout.write(JSON.stringify({ published: report.published, prior: report.prior, background }));
     } catch (error) {
       process.stdout.write(JSON.stringify({ error: { name: error.constructor.name, message: error.message }, background }));
     }
     clearInterval(sampler);`;
   // A script file, not `-e`: worker threads inherit the process's execArgv.
-  const scriptFile = join(dirname(inputFile), `protect-${threads}-${priorFiles.length}.mjs`);
+  const scriptFile = join(dirname(inputFile), `protect-${threads}-${priorFiles.length}-${abortAfterMs ?? 'run'}.mjs`);
   writeFileSync(scriptFile, script);
   const { stdout } = await promisify(execFile)(process.execPath, [scriptFile], { maxBuffer: 256 * 1024 * 1024 });
   return JSON.parse(stdout) as BuildAnswer;
@@ -118,6 +120,13 @@ describe('protection in worker threads (compiled build)', () => {
     await events.close();
   }, 60_000);
   afterAll(() => dir.remove());
+
+  it('ends its workers when the signal aborts (a stopping service): no report, and the process is free to exit', { timeout: 120_000 }, async () => {
+    // The child process prints and exits on its own: a worker left running would keep it alive past the test's time-out.
+    const answer = await protectInBuild(inputFile, 2, {}, [], 20);
+    expect(answer.published).toBeUndefined();
+    expect(answer.error?.name).toBe('ProtectionWorkerError');
+  });
 
   it('makes, over 1, 2 or 3 threads, the same report the library makes in-process', { timeout: 120_000 }, async () => {
     const inProcess = await protectReport(input);

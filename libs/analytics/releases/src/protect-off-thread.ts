@@ -21,6 +21,8 @@ export interface ProtectionRequest {
   readonly priorFiles?: readonly string[];
   /** Worker threads sharing the work (the release's connected components); 1 when omitted. */
   readonly threads?: number;
+  /** Ends the workers at once (the service is stopping): the promise rejects, nothing is kept. */
+  readonly signal?: AbortSignal;
 }
 
 export type PartResponse = { readonly ok: true; readonly part: ReleasePart } | { readonly ok: false; readonly error: CarriedError };
@@ -51,7 +53,12 @@ export async function protectOffThread(request: ProtectionRequest): Promise<Prot
   const count = Math.max(1, Math.floor(request.threads ?? 1));
   const shared = await sharePayload({ input: request.input.release, options: request.options, priorFiles });
   const workers: Worker[] = [];
+  // Minutes of LP work at national scale: a stopping service must not wait for it (its answer would be
+  // thrown away anyway). A terminated worker rejects its part ("exited before answering").
+  const stop = (): void => void Promise.all(workers.map((w) => w.terminate()));
+  request.signal?.addEventListener('abort', stop, { once: true });
   try {
+    request.signal?.throwIfAborted();
     const parts = await Promise.all(
       Array.from({ length: count }, (_, index) => {
         const worker = new Worker(workerEntry, { workerData: { priority: RELEASE_WORKER_PRIORITY } });
@@ -61,6 +68,7 @@ export async function protectOffThread(request: ProtectionRequest): Promise<Prot
     );
     return publishReport(request.input, combineReleaseParts(request.input.release, request.options, parts));
   } finally {
+    request.signal?.removeEventListener('abort', stop);
     // After the answer, or after the first failure: the other parts' work is no longer wanted.
     await Promise.all(workers.map((w) => w.terminate()));
   }

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvalidParametersError, ReleaseRefusedError } from '@npo/privacy';
 import { ReleaseSchedule } from './release-schedule.js';
 import {
+  AnalyticsBehindError,
   NothingToReleaseError,
   ReleaseBeforeLatestError,
   ReleaseKeyReusedError,
@@ -258,5 +259,31 @@ describe('releases', () => {
     const failing = new ReleaseService({ db, store, codeVersion: 'test-1.0', clock: () => new Date('2022-09-01T12:00:00Z'), maxPendingAdHoc: 1, parameters: { minFrequency: 0 } });
     await expect(failing.adHoc('2022-03-01', { view: 'evidence' })).rejects.toBeInstanceOf(InvalidParametersError);
     await expect(failing.adHoc('2022-03-02', { view: 'gemeente', gemeente: 'GM0363' })).rejects.toBeInstanceOf(InvalidParametersError);
+  });
+
+  it('waits for the projector to catch up before it reads the model; refuses when it does not in time, or when the service closes meanwhile', { timeout: 180_000 }, async () => {
+    const clock = () => new Date('2022-09-01T12:00:00Z');
+    let release: () => void = () => undefined;
+    const behind = new Promise<void>((resolve) => (release = resolve));
+    const waitingStore = new ReleaseStore(join(dir.path, 'caught-up-releases'));
+    const waiting = new ReleaseService({ db, store: waitingStore, codeVersion: 'test-1.0', clock, caughtUp: () => behind });
+    const made = waiting.create({ asOf: '2022-08-31', createdBy: 'ocw:test' });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(await waitingStore.list()).toEqual([]);
+    release();
+    await expect(made).resolves.toMatchObject({ metadata: { number: 1 } });
+
+    const stuckStore = new ReleaseStore(join(dir.path, 'stuck-releases'));
+    const stuck = new ReleaseService({ db, store: stuckStore, codeVersion: 'test-1.0', clock, caughtUp: () => new Promise(() => undefined), caughtUpTimeoutMs: 100 });
+    await expect(stuck.create({ asOf: '2022-08-31', createdBy: 'ocw:test' })).rejects.toBeInstanceOf(AnalyticsBehindError);
+    // A feed that cannot name its head is behind too.
+    const broken = new ReleaseService({ db, store: stuckStore, codeVersion: 'test-1.0', clock, caughtUp: () => Promise.reject(new Error('broker down')) });
+    await expect(broken.create({ asOf: '2022-08-31', createdBy: 'ocw:test' })).rejects.toBeInstanceOf(AnalyticsBehindError);
+    const closing = new ReleaseService({ db, store: stuckStore, codeVersion: 'test-1.0', clock, caughtUp: () => new Promise(() => undefined) });
+    const closed = closing.create({ asOf: '2022-08-31', createdBy: 'ocw:test' });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await closing.close();
+    await expect(closed).rejects.toBeInstanceOf(ReleaseServiceClosedError);
+    expect(await stuckStore.list()).toEqual([]);
   });
 });

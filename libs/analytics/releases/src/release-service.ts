@@ -40,6 +40,14 @@ export interface ReleaseServiceOptions {
   readonly maxPendingReleases?: number;
   /** Told when the ad-hoc views' worker thread fails (the next view starts another). */
   readonly onViewWorkerError?: (error: Error) => void;
+  /**
+   * Resolves once the analytics model holds every event the feed had when it was called. A release waits
+   * for it before it reads the model: made while the projector lags, it would lack events of its as-of day
+   * that a later release holds (then protected against it, but a release should say what was known).
+   */
+  readonly caughtUp?: () => Promise<void>;
+  /** How long a release waits for caughtUp before it is refused with AnalyticsBehindError. Default 60 s. */
+  readonly caughtUpTimeoutMs?: number;
 }
 
 export const DEFAULT_MAX_PENDING_AD_HOC = 3;
@@ -112,6 +120,15 @@ export class ReleaseQueueFullError extends Error {
   }
 }
 
+/** The projector did not catch up with the feed in time (the feed is down, or far behind): no release was made. */
+export class AnalyticsBehindError extends Error {
+  readonly code = 'analytics-behind' as const;
+  constructor(readonly waitedMs: number, options?: ErrorOptions) {
+    super(`the analytics store did not catch up with the event feed within ${Math.round(waitedMs / 1000)} s; no release was made, retry later`, options);
+    this.name = 'AnalyticsBehindError';
+  }
+}
+
 /** The service closed while a release was being made; nothing of it was stored. Ask again once it runs. */
 export class ReleaseServiceClosedError extends Error {
   readonly code = 'release-service-closed' as const;
@@ -147,6 +164,8 @@ export class ReleaseService {
    */
   readonly #earlier = new Map<number, EarlierStatistics>();
   #closing = false;
+  /** Aborted on close: a release being computed stops its worker threads instead of finishing minutes later. */
+  readonly #stop = new AbortController();
   #writing: Promise<StoredRelease> | undefined;
   /** keyHash -> the release made for it, from the request records of the releases in #keysRead. */
   readonly #keys = new Map<string, { readonly number: number; readonly fingerprint: string }>();
@@ -231,9 +250,33 @@ export class ReleaseService {
   /** Ends the views' worker thread (a release's workers end with their release). */
   async close(): Promise<void> {
     this.#closing = true;
+    this.#stop.abort();
     // A release being written is finished (its files, then its line in the log): the process exits after this.
     await this.#writing?.catch(() => undefined);
     await this.#views.close();
+  }
+
+  async #caughtUp(): Promise<void> {
+    if (this.options.caughtUp === undefined) return;
+    const timeoutMs = this.options.caughtUpTimeoutMs ?? 60_000;
+    let timer: NodeJS.Timeout | undefined;
+    let onStop: (() => void) | undefined;
+    const interrupted = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new AnalyticsBehindError(timeoutMs)), timeoutMs);
+      onStop = () => reject(new ReleaseServiceClosedError());
+      this.#stop.signal.addEventListener('abort', onStop, { once: true });
+    });
+    try {
+      await Promise.race([
+        // A feed that cannot say where its head is (Kafka down) is behind too.
+        this.options.caughtUp().catch((error: unknown) => Promise.reject(new AnalyticsBehindError(0, { cause: error }))),
+        interrupted,
+      ]);
+    } finally {
+      clearTimeout(timer);
+      if (onStop !== undefined) this.#stop.signal.removeEventListener('abort', onStop);
+    }
+    if (this.#closing) throw new ReleaseServiceClosedError();
   }
 
   #checkRequest(request: CreateReleaseRequest): void {
@@ -257,6 +300,7 @@ export class ReleaseService {
     const parameters = this.#releaseParameters(request.parameters);
     const latest = (await this.options.store.list()).at(-1);
     if (latest !== undefined && request.asOf < latest.asOf) throw new ReleaseBeforeLatestError(request.asOf, latest);
+    await this.#caughtUp();
     const number = await this.options.store.nextNumber();
     // Releases are made one at a time (the queue): each one already uses every core it is given.
     const input = await reportInputAsOf(this.options.db, request.asOf, releaseIdOf(number));
@@ -267,7 +311,9 @@ export class ReleaseService {
       options: parameters,
       priorFiles: await this.options.store.priorFiles(),
       ...this.#threads(),
+      signal: this.#stop.signal,
     }).catch((error: unknown) => {
+      if (this.#closing) throw new ReleaseServiceClosedError();
       // The number was only the next free one: a refused release stores nothing and the next release takes
       // it, so the message names the day asked for, not a release that will exist with other figures.
       throw error instanceof ReleaseRefusedError ? new ReleaseRefusedError(`as of ${request.asOf}`, error.cells) : error;
