@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { auditPattern, protectRelease, type ReleaseInput, validateRelease } from '../src/index.js';
+import { auditPattern, protectRelease, type ProtectedRelease, type ReleaseInput, validateRelease } from '../src/index.js';
 import { Attacker, published } from './support/attacker.js';
 import { buildRelease, type School } from './support/npo-release.js';
 
@@ -43,20 +43,25 @@ const patternWithoutLink = [
   ...['B/eur', 'B1/eur', 'B3/eur', 'B3/n', 'C/eur', 'C/n', 'C1/eur', 'C1/n', 'C2/eur', 'C2/n'].map((m) => `GM0004/${m}`),
 ];
 
+/** Every suppressed cell's attacker interval reaches its required protection and pins nothing. */
+async function expectEveryAuditedCellProtected(attacker: Attacker, input: ReleaseInput, released: ProtectedRelease): Promise<void> {
+  const truth = new Map(input.tables.flatMap((t) => t.cells.map((c) => [c.id, c.value] as const)));
+  for (const entry of released.audit.cells) {
+    const interval = await attacker.interval('r', entry.cellId);
+    const value = truth.get(entry.cellId) ?? Number.NaN;
+    expect(interval.lower, `${entry.cellId} lower`).toBeLessThanOrEqual(Math.min(value, entry.protectionRequired.lower));
+    expect(interval.upper, `${entry.cellId} upper`).toBeGreaterThanOrEqual(Math.max(value, entry.protectionRequired.upper));
+    expect(interval.upper - interval.lower, `${entry.cellId} pinned`).toBeGreaterThanOrEqual(1);
+  }
+}
+
 describe('attack: a count and the amount of the same schools', () => {
   it('leaves no suppressed count provably non-empty where it must stay open at 0, and pins no suppressed amount', async () => {
     const input = world();
     const released = await protectRelease(input);
     expect(published(released, 'GM0001/B3/n')).toBeNull();
     const attacker = new Attacker({ releases: [released] });
-    const truth = new Map(input.tables.flatMap((t) => t.cells.map((c) => [c.id, c.value] as const)));
-    for (const entry of released.audit.cells) {
-      const interval = await attacker.interval('r', entry.cellId);
-      const value = truth.get(entry.cellId) ?? Number.NaN;
-      expect(interval.lower, `${entry.cellId} lower`).toBeLessThanOrEqual(Math.min(value, entry.protectionRequired.lower));
-      expect(interval.upper, `${entry.cellId} upper`).toBeGreaterThanOrEqual(Math.max(value, entry.protectionRequired.upper));
-      expect(interval.upper - interval.lower, `${entry.cellId} pinned`).toBeGreaterThanOrEqual(1);
-    }
+    await expectEveryAuditedCellProtected(attacker, input, released);
     // The threshold count must reach 0: its amount must not tell that some school planned B3 money.
     expect((await attacker.interval('r', 'GM0001/B3/n')).lower).toBe(0);
     expect((await attacker.interval('r', 'GM0001/B3/eur')).lower).toBe(0);
@@ -106,14 +111,7 @@ describe('attack: a count and the amount of the same schools', () => {
     it('no suppressed cell falls below its protection for an attacker who reads published amounts that way', async () => {
       const input = thresholdWorld();
       const released = await protectRelease(input);
-      const attacker = new Attacker({ releases: [released] });
-      const truth = new Map(input.tables.flatMap((t) => t.cells.map((c) => [c.id, c.value] as const)));
-      for (const entry of released.audit.cells) {
-        const interval = await attacker.interval('r', entry.cellId);
-        const value = truth.get(entry.cellId) ?? Number.NaN;
-        expect(interval.lower, `${entry.cellId} lower`).toBeLessThanOrEqual(Math.min(value, entry.protectionRequired.lower));
-        expect(interval.upper, `${entry.cellId} upper`).toBeGreaterThanOrEqual(Math.max(value, entry.protectionRequired.upper));
-      }
+      await expectEveryAuditedCellProtected(new Attacker({ releases: [released] }), input, released);
     });
   });
 

@@ -21,25 +21,20 @@ export const newEvents = (n: number, data?: (i: number) => unknown): NewEvent[] 
 /** Stream ids unique per test, so the suite also runs against a shared server. */
 export const uniqueStream = (label: string): string => `contract-${label}-${randomUUID()}`;
 
-export interface Collected {
-  readonly events: RecordedEvent[];
-  readonly batches: (readonly RecordedEvent[])[];
+export interface Collected<T = RecordedEvent> {
+  readonly events: T[];
+  readonly batches: (readonly T[])[];
   readonly timedOut: boolean;
 }
 
 /** Iterates a subscription until `enough` holds for what arrived (or the timeout aborts it). */
-export async function collectUntil(
-  store: EventStore,
-  options: Omit<SubscribeOptions, 'signal'>,
-  enough: (events: readonly RecordedEvent[]) => boolean,
-  timeoutMs = 15_000,
-): Promise<Collected> {
+async function collectFrom<T>(subscribe: (signal: AbortSignal) => AsyncIterable<readonly T[]>, enough: (events: readonly T[]) => boolean, timeoutMs: number): Promise<Collected<T>> {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), timeoutMs);
-  const events: RecordedEvent[] = [];
-  const batches: (readonly RecordedEvent[])[] = [];
+  const events: T[] = [];
+  const batches: (readonly T[])[] = [];
   try {
-    for await (const batch of store.subscribeToAll({ ...options, signal: controller.signal })) {
+    for await (const batch of subscribe(controller.signal)) {
       batches.push(batch);
       events.push(...batch);
       if (enough(events)) break;
@@ -50,28 +45,19 @@ export async function collectUntil(
   return { events, batches, timedOut: controller.signal.aborted };
 }
 
-/** collectUntil for subscribeToAllSerialized. */
-export async function collectSerializedUntil(
+export const collectUntil = (
+  store: EventStore,
+  options: Omit<SubscribeOptions, 'signal'>,
+  enough: (events: readonly RecordedEvent[]) => boolean,
+  timeoutMs = 15_000,
+): Promise<Collected> => collectFrom((signal) => store.subscribeToAll({ ...options, signal }), enough, timeoutMs);
+
+export const collectSerializedUntil = (
   store: EventStore,
   options: Omit<SubscribeOptions, 'signal'>,
   enough: (events: readonly SerializedEvent[]) => boolean,
   timeoutMs = 15_000,
-): Promise<{ readonly events: SerializedEvent[]; readonly batches: (readonly SerializedEvent[])[]; readonly timedOut: boolean }> {
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), timeoutMs);
-  const events: SerializedEvent[] = [];
-  const batches: (readonly SerializedEvent[])[] = [];
-  try {
-    for await (const batch of store.subscribeToAllSerialized({ ...options, signal: controller.signal })) {
-      batches.push(batch);
-      events.push(...batch);
-      if (enough(events)) break;
-    }
-  } finally {
-    clearTimeout(timer);
-  }
-  return { events, batches, timedOut: controller.signal.aborted };
-}
+): Promise<Collected<SerializedEvent>> => collectFrom((signal) => store.subscribeToAllSerialized({ ...options, signal }), enough, timeoutMs);
 
 export const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
