@@ -92,6 +92,27 @@ describe('Stack with a stand-in app', () => {
     rmSync(stackDir, { recursive: true, force: true });
   });
 
+  it('stops nothing, without an error, on a stack directory that was never made', async () => {
+    rmSync(stackDir, { recursive: true, force: true });
+    expect(await stack().stop('school-api')).toBe('not-running');
+    rmSync(stackDir, { recursive: true, force: true });
+  });
+
+  it("refuses a Kafka port another process holds, naming the stack's variables (not kafka-local's)", async () => {
+    const blocker: Server = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as { port: number }).port;
+    try {
+      const error = await failure(stack({ NPO_STACK_KAFKA_PORT: String(port) }).start('kafka'));
+      expect(error.code).toBe('PORT_IN_USE');
+      expect(error.message).toContain('NPO_STACK_KAFKA_PORT');
+      expect(error.message).not.toMatch(/(^|[^_])KAFKA_PORT/);
+    } finally {
+      await new Promise<void>((resolve) => blocker.close(() => resolve()));
+      rmSync(stackDir, { recursive: true, force: true });
+    }
+  });
+
   it('refuses a port another process holds, naming the variable to change', async () => {
     writeFileSync(entry, serving(200));
     const blocker: Server = createServer();

@@ -139,7 +139,17 @@ export class Stack {
     mkdirSync(this.paths.logDir, { recursive: true });
     if (name === 'kafka') {
       const started = Date.now();
-      const broker = await kafkaLocal.start(this.#kafkaOptions());
+      const broker = await kafkaLocal.start(this.#kafkaOptions()).catch((error: unknown) => {
+        // kafka-local's advice names its own variables; the stack sets the ports from its own.
+        if (error instanceof kafkaLocal.KafkaLocalError && error.code === 'PORT_IN_USE') {
+          const { kafka, kafkaController } = this.settings.ports;
+          throw new StackError(
+            'PORT_IN_USE',
+            `kafka: port ${kafka} or ${kafkaController} on 127.0.0.1 is taken by another process (choose others with NPO_STACK_KAFKA_PORT / NPO_STACK_KAFKA_CONTROLLER_PORT)`,
+          );
+        }
+        throw error;
+      });
       this.#log(`kafka: ${broker.startedHere ? 'started' : 'already running'} on ${broker.bootstrap} (pid ${broker.pid})`);
       return { name, pid: broker.pid, alreadyRunning: !broker.startedHere, ms: Date.now() - started };
     }

@@ -1,4 +1,5 @@
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { AppServiceName, StackSettings } from './stack-settings.js';
 
 export interface ServiceRecord {
@@ -26,6 +27,8 @@ export function readState(path: string): StackState | undefined {
 /** Written whole to a temporary file and renamed, so a reader never sees half a file. */
 export function writeState(path: string, state: StackState): void {
   const temporary = `${path}.${process.pid}.tmp`;
+  // `down` or `stop` on a stack that never ran records "stopped" too: its directory may not exist yet.
+  mkdirSync(dirname(path), { recursive: true });
   writeFileSync(temporary, `${JSON.stringify(state, null, 2)}\n`);
   renameSync(temporary, path);
 }
