@@ -32,9 +32,20 @@ function refuse(response: ServerResponse, verdict: Exclude<MetricsVerdict, 'allo
   send(response, problem.status, 'application/problem+json', JSON.stringify({ ...problem, instance: '/metrics' }), verdict === 'unauthorized' ? { 'www-authenticate': 'Bearer realm="npo"' } : {});
 }
 
+const PATHS = ['/health/live', '/health/ready', '/metrics'];
+
+function problem(response: ServerResponse, status: 404 | 405 | 500, instance: string, detail: string, headers: Record<string, string> = {}): void {
+  const kinds = { 404: ['not-found', 'Not Found'], 405: ['method-not-allowed', 'Method Not Allowed'], 500: ['internal-error', 'Internal Server Error'] } as const;
+  const [kind, title] = kinds[status];
+  send(response, status, 'application/problem+json', JSON.stringify({ type: `urn:npo:problem:${kind}`, title, status, detail, instance }), headers);
+}
+
 async function answer(request: IncomingMessage, response: ServerResponse, source: StatusSource): Promise<void> {
-  const path = (request.url ?? '/').split('?')[0];
-  if (request.method !== 'GET' && request.method !== 'HEAD') return send(response, 405, 'application/json', JSON.stringify({ status: 405, title: 'Method Not Allowed' }));
+  const path = (request.url ?? '/').split('?')[0] ?? '/';
+  if (request.method !== 'GET' && request.method !== 'HEAD') {
+    if (!PATHS.includes(path)) return problem(response, 404, path, `The relay serves only ${PATHS.join(', ')}.`);
+    return problem(response, 405, path, `The method ${request.method ?? ''} is not allowed on ${path}.`, { allow: 'GET, HEAD' });
+  }
   switch (path) {
     case '/health/live':
       return send(response, 200, 'application/json', JSON.stringify({ status: 'up' }));
@@ -59,7 +70,7 @@ async function answer(request: IncomingMessage, response: ServerResponse, source
       return send(response, 200, 'text/plain; version=0.0.4; charset=utf-8', await source.metrics());
     }
     default:
-      return send(response, 404, 'application/json', JSON.stringify({ status: 404, title: 'Not Found' }));
+      return problem(response, 404, path, `The relay serves only ${PATHS.join(', ')}.`);
   }
 }
 
@@ -70,7 +81,7 @@ async function answer(request: IncomingMessage, response: ServerResponse, source
 export async function startStatusServer(source: StatusSource, host: string, port: number): Promise<StatusServer> {
   const server: Server = createServer((request, response) => {
     answer(request, response, source).catch((error: unknown) => {
-      if (!response.headersSent) send(response, 500, 'application/json', JSON.stringify({ status: 500, detail: error instanceof Error ? error.message : String(error) }));
+      if (!response.headersSent) problem(response, 500, (request.url ?? '/').split('?')[0] ?? '/', error instanceof Error ? error.message : String(error));
       else response.destroy();
     });
   });
