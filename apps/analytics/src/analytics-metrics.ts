@@ -1,25 +1,26 @@
-import { Gauge, type Registry } from 'prom-client';
+import { Counter, Gauge, type Registry } from 'prom-client';
 import type { AnalyticsRuntime } from './analytics-runtime.js';
 
-/** Projection and release gauges, read from the runtime when Prometheus scrapes. */
+/** A counter that reads its total from the runtime when Prometheus scrapes (rate() needs the counter type). */
+function countedTotal(registry: Registry, name: string, help: string, total: () => number): void {
+  new Counter({
+    name,
+    help,
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc(total());
+    },
+  });
+}
+
+/** Projection and release metrics, read from the runtime when Prometheus scrapes. */
 export function registerAnalyticsMetrics(registry: Registry, runtime: AnalyticsRuntime): void {
-  new Gauge({
-    name: 'npo_analytics_projected_events',
-    help: 'Events the live projector applied since the process started (including quarantined ones).',
-    registers: [registry],
-    collect() {
-      const s = runtime.projection.status;
-      this.set(s.applied + s.quarantined);
-    },
+  countedTotal(registry, 'npo_analytics_projected_events_total', 'Events the live projector applied since the process started (including quarantined ones).', () => {
+    const s = runtime.projection.status;
+    return s.applied + s.quarantined;
   });
-  new Gauge({
-    name: 'npo_analytics_quarantined_events',
-    help: 'Events the live projector quarantined since the process started.',
-    registers: [registry],
-    collect() {
-      this.set(runtime.projection.status.quarantined);
-    },
-  });
+  countedTotal(registry, 'npo_analytics_quarantined_events_total', 'Events the live projector quarantined since the process started.', () => runtime.projection.status.quarantined);
   new Gauge({
     name: 'npo_analytics_projection_lag_events',
     help: 'Feed positions between the projector checkpoint and the head of the feed.',
@@ -36,14 +37,7 @@ export function registerAnalyticsMetrics(registry: Registry, runtime: AnalyticsR
       this.set(runtime.db.generation);
     },
   });
-  new Gauge({
-    name: 'npo_analytics_projector_restarts',
-    help: 'Times the projector restarted after a failed batch.',
-    registers: [registry],
-    collect() {
-      this.set(runtime.projection.status.restarts);
-    },
-  });
+  countedTotal(registry, 'npo_analytics_projector_restarts_total', 'Times the projector restarted after a failed batch.', () => runtime.projection.status.restarts);
   new Gauge({
     name: 'npo_analytics_releases',
     help: 'Number of releases published.',

@@ -190,6 +190,8 @@ describe('analytics service over HTTP', () => {
     expect((await get('/metrics')).status).toBe(401);
     const metrics = await (await get('/metrics', await token({ role: 'admin' }))).text();
     expect(metrics).toMatch(/npo_analytics_generation\{[^}]*\} 2/);
+    // Totals that only grow are counters (rate() refuses gauges), named _total.
+    for (const total of ['projected_events', 'quarantined_events', 'projector_restarts']) expect(metrics).toContain(`# TYPE npo_analytics_${total}_total counter`);
     expect((await get('/v1/reports/national')).status).toBe(200);
   }, 120_000);
 

@@ -64,10 +64,10 @@ describe.skipIf(skipReason !== null)('pipeline: commands -> store -> relay -> Ka
     children.push(analytics);
     const all = await store.readAll();
     const metric = async (name: string): Promise<number> => Number(new RegExp(`^${name}\\{[^}]*\\} (\\S+)$`, 'm').exec(await (await fetch(`${url}/metrics`, scrape)).text())?.[1]);
-    await waitFor(`the service to project ${all.length} events`, async () => (await metric('npo_analytics_projected_events')) >= all.length, 90_000);
-    expect(await metric('npo_analytics_projected_events')).toBe(all.length);
+    await waitFor(`the service to project ${all.length} events`, async () => (await metric('npo_analytics_projected_events_total')) >= all.length, 90_000);
+    expect(await metric('npo_analytics_projected_events_total')).toBe(all.length);
     expect(await metric('npo_analytics_projection_lag_events')).toBe(0);
-    expect(await metric('npo_analytics_quarantined_events')).toBe(0);
+    expect(await metric('npo_analytics_quarantined_events_total')).toBe(0);
     expect(await analytics.kill('SIGTERM')).toEqual({ code: 0, signal: null }); // closes runtime and consumer, then exits 0
     expect(await relay.kill('SIGTERM')).toEqual({ code: 0, signal: null });
   });
@@ -90,8 +90,8 @@ describe.skipIf(skipReason !== null)('pipeline: commands -> store -> relay -> Ka
     children.push(first.analytics);
     const gauge = async (url: string, name: string): Promise<number> =>
       Number(new RegExp(`^${name}\\{[^}]*\\} (\\S+)$`, 'm').exec(await (await fetch(`${url}/metrics`, scrape)).text())?.[1] ?? Number.NaN);
-    await waitFor('the service to be projecting', async () => (await gauge(first.url, 'npo_analytics_projected_events')) >= 500, 90_000, 5);
-    const before = await gauge(first.url, 'npo_analytics_projected_events');
+    await waitFor('the service to be projecting', async () => (await gauge(first.url, 'npo_analytics_projected_events_total')) >= 500, 90_000, 5);
+    const before = await gauge(first.url, 'npo_analytics_projected_events_total');
     expect(await first.analytics.kill('SIGKILL')).toMatchObject({ signal: 'SIGKILL' });
 
     const second = await startAnalyticsProcess({ dataDir: serviceDir, brokers: kafka.brokers, topic, groupId });
