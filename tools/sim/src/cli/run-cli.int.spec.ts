@@ -64,9 +64,11 @@ describe('sim CLI', () => {
     expect(await runCli(argv('--target', 'http', '--api', `http://127.0.0.1:${port}`, '--data-dir', join(dir, 'http'), '--quiet'))).toBe(1);
   });
 
-  it('rejects unknown options and values with a usage error', async () => {
-    expect(await runCli(argv('--scale', 'galactic', '--quiet'))).not.toBe(0);
-    expect(await runCli(argv('--events', '-3', '--quiet'))).not.toBe(0);
+  it('rejects unknown options and values with a usage error (exit 2, as the other CLIs), and --help exits 0', async () => {
+    expect(await runCli(argv('--scale', 'galactic', '--quiet'))).toBe(2);
+    expect(await runCli(argv('--events', '-3', '--quiet'))).toBe(2);
+    expect(await runCli(argv('--no-such-option'))).toBe(2);
+    expect(await runCli(argv('--help'))).toBe(0);
     expect(existsSync(join(dir, 'galactic'))).toBe(false);
   });
 });

@@ -83,8 +83,9 @@ export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv = p
   try {
     program.parse([...argv]);
   } catch (error) {
+    // Usage errors exit 2, as in the other CLIs (commander's own code is 1); --help and --version 0.
     const code = (error as { exitCode?: number }).exitCode;
-    return typeof code === 'number' ? code : 2;
+    return code === 0 ? 0 : 2;
   }
   const o = program.opts<CliOptions>();
   const toStdout = o.target === 'ndjson' && o.out === undefined;
