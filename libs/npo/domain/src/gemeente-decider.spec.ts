@@ -20,6 +20,12 @@ describe('gemeente decider', () => {
   it.each([0, -1, 0.25])('refuses %d cents [amount-not-positive-cents]', (amount) => {
     givenGemeente().when(cmd.allocateGemeente('GM0363', '2021-2022', amount)).thenThrows('amount-not-positive-cents');
   });
+  it("refuses a tranche that takes the year's total past 2^53 - 1 cents [total-beyond-exact-cents]", () => {
+    const nearlyAll = Number.MAX_SAFE_INTEGER - 10;
+    givenGemeente(allocated('GM0363', '2021-2022', nearlyAll)).when(cmd.allocateGemeente('GM0363', '2021-2022', 11)).thenThrows('total-beyond-exact-cents');
+    givenGemeente(allocated('GM0363', '2021-2022', nearlyAll)).when(cmd.allocateGemeente('GM0363', '2021-2022', 10)).then([allocated('GM0363', '2021-2022', 10)]);
+    givenGemeente(allocated('GM0363', '2021-2022', nearlyAll)).when(cmd.allocateGemeente('GM0363', '2022-2023', 11)).then([allocated('GM0363', '2022-2023', 11)]);
+  });
   it('refuses a year outside the programme [school-year-outside-programme]', () => {
     givenGemeente().when(cmd.allocateGemeente('GM0363', '2025-2026', 100)).thenThrows('school-year-outside-programme');
   });

@@ -39,6 +39,11 @@ export function decideGemeente(command: GemeenteCommand, state: GemeenteState): 
       if (!Number.isSafeInteger(amountCents) || amountCents <= 0) {
         throw new DomainRuleViolation('amount-not-positive-cents', `amountCents must be positive whole cents, got ${String(amountCents)}.`);
       }
+      // The reports add the year's allocations up: past 2^53 - 1 cents the total is no longer exact.
+      const total = (state.allocations.get(schoolYear) ?? []).reduce((sum, a) => sum + a.amountCents, amountCents);
+      if (total > Number.MAX_SAFE_INTEGER) {
+        throw new DomainRuleViolation('total-beyond-exact-cents', `The allocations to ${gemeente} for ${schoolYear} would exceed ${Number.MAX_SAFE_INTEGER} cents.`);
+      }
       const result = validateEventData('npo.GemeenteFundsAllocated', command.data);
       if (!result.ok) throw new DomainRuleViolation('invalid-command', result.reason);
       return [result.event];

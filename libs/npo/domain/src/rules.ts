@@ -14,6 +14,8 @@ export const domainRules = {
   'mr-needs-scan': 'The MR can only decide on a plan for a year in which the scan is completed.',
   'mr-needs-active-choice': 'The MR can only decide on a plan with at least one active intervention.',
   'amount-not-positive-cents': 'Amounts are positive whole euro-cents within the safe integer range.',
+  'total-beyond-exact-cents':
+    "A school year's planned budget and its allocations must each add up to at most 2^53 - 1 cents, the largest total a report can state exactly.",
   'allocation-requires-ocw': 'Only the funder (role ocw) allocates NPO funds.',
   'evaluation-needs-chosen-intervention': 'Only an intervention chosen in that year (active or withdrawn since) can be evaluated.',
   'scan-after-school-year': 'A scan for a school year must be completed before that school year ends (31 July).',

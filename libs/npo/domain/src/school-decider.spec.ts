@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { NpoEventData } from '@npo/contracts';
 import { BRIN, cmd, details, ev, findings, given, ocwActor, schoolActor } from './decider.test-support.js';
 import { decideSchool } from './school-decider.js';
 import { consentStatusOf, foldSchool, yearOf } from './school-state.js';
@@ -302,6 +303,24 @@ describe('allocations', () => {
   );
   it.each([0, -100, 12.5, Number.MAX_SAFE_INTEGER + 2, Number.NaN])('refuses %d cents [amount-not-positive-cents]', (amount) => {
     given(ev.registered()).when(cmd.allocate(Y1, amount, ocwActor)).thenThrows('amount-not-positive-cents');
+  });
+  describe('[total-beyond-exact-cents]', () => {
+    const allocated = (schoolYear: string, amountCents: number): NpoEventData => ({
+      type: 'npo.FundsAllocated',
+      data: { brin: BRIN, schoolYear, amountCents, basis: 'NPO per leerling' },
+    });
+    const nearlyAll = Number.MAX_SAFE_INTEGER - 100;
+    it("refuses an allocation that takes the year's total past 2^53 - 1 cents, and takes one that reaches it", () => {
+      given(ev.registered(), allocated(Y1, nearlyAll)).when(cmd.allocate(Y1, 101)).thenThrows('total-beyond-exact-cents');
+      given(ev.registered(), allocated(Y1, nearlyAll)).when(cmd.allocate(Y1, 100)).then([{ type: 'npo.FundsAllocated', data: { brin: BRIN, schoolYear: Y1, amountCents: 100, basis: 'NPO per leerling' } }]);
+    });
+    it('counts each year on its own', () => {
+      given(ev.registered(), allocated('2022-2023', nearlyAll)).when(cmd.allocate(Y1, 1_000)).then([{ type: 'npo.FundsAllocated', data: { brin: BRIN, schoolYear: Y1, amountCents: 1_000, basis: 'NPO per leerling' } }]);
+    });
+    it("refuses a choice that takes the year's planned budget past it; a withdrawn choice no longer counts", () => {
+      given(ev.registered(), ev.chosen(Y1, 'B3', nearlyAll)).when(cmd.choose(Y1, 'B4', 101)).thenThrows('total-beyond-exact-cents');
+      given(ev.registered(), ev.chosen(Y1, 'B3', nearlyAll), ev.withdrawn(Y1, 'B3')).when(cmd.choose(Y1, 'B4', nearlyAll)).then([ev.chosen(Y1, 'B4', nearlyAll)]);
+    });
   });
 });
 

@@ -59,6 +59,18 @@ function requirePositiveCents(n: number, what: string): void {
   }
 }
 
+/**
+ * Each amount fits the wire contract on its own, but the plan view and the reports add them up: past
+ * 2^53 - 1 cents a double can no longer hold the total exactly (and the view broke its own schema).
+ */
+function requireExactTotal(amounts: Iterable<number>, adding: number, what: string, schoolYear: string): void {
+  let total = adding;
+  for (const a of amounts) total += a;
+  if (total > Number.MAX_SAFE_INTEGER) {
+    throw new DomainRuleViolation('total-beyond-exact-cents', `${what} for ${schoolYear} would exceed ${Number.MAX_SAFE_INTEGER} cents, more than a report can state exactly.`);
+  }
+}
+
 /** The final guard: whatever the rules let through must still satisfy the wire contract. */
 function checked(events: readonly NpoSchoolEventData[]): NpoSchoolEventData[] {
   return events.map((e) => {
@@ -135,6 +147,7 @@ export function decideSchool(command: SchoolCommand, state: SchoolState, context
         throw new DomainRuleViolation('category-f-needs-a-to-e', `${code} (category F) needs an active A-E choice in ${schoolYear}.`);
       }
       requirePositiveCents(plannedBudgetCents, 'plannedBudgetCents');
+      requireExactTotal([...year.activeChoices.values()].map((c) => c.plannedBudgetCents), plannedBudgetCents, 'The planned budget', schoolYear);
       requireWithinSchool(pupilsReached, 'pupilsReached', state, brin);
       return checked([{ type: 'npo.InterventionChosen', data: command.data }]);
     }
@@ -187,6 +200,7 @@ export function decideSchool(command: SchoolCommand, state: SchoolState, context
         throw new DomainRuleViolation('allocation-requires-ocw', `Role ${command.actor.role} cannot allocate funds.`);
       }
       requirePositiveCents(amountCents, 'amountCents');
+      requireExactTotal(yearOf(state, schoolYear).allocations.map((a) => a.amountCents), amountCents, 'The allocations', schoolYear);
       return checked([{ type: 'npo.FundsAllocated', data: command.data }]);
     }
 
