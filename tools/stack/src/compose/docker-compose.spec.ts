@@ -275,7 +275,7 @@ describe('docker-compose.yml and .env.example', () => {
       const known: Record<string, readonly string[]> = {
         '@npo/school-api': platformEnvVariables,
         '@npo/event-relay': [...platformEnvVariables, ...Object.keys(relay.relayEnvSchema.shape)],
-        '@npo/analytics': [...platformEnvVariables, 'NPO_KAFKA_TOPIC', 'NPO_KAFKA_GROUP'],
+        '@npo/analytics': [...platformEnvVariables, 'NPO_KAFKA_TOPIC', 'NPO_KAFKA_GROUP', 'NPO_CODE_VERSION'],
       };
       for (const image of appImages) {
         const unknown = Object.keys(image.env).filter((k) => /^(NPO_|KAFKA_|EVENTSTORE_)/.test(k) && !known[image.packageName]!.includes(k));
