@@ -112,23 +112,20 @@ class SqliteEventStore implements EventStore {
   }
 
   subscribeToAll(options?: SubscribeOptions): AsyncIterable<readonly RecordedEvent[]> {
-    return subscribeToAll(
-      {
-        notifier: this.#notifier,
-        isClosed: () => this.#closed,
-        readPage: (after, max) => this.#durable(this.#guard(() => this.#page(after, max))),
-        pollIntervalMs: this.#pollIntervalMs,
-      },
-      options,
-    );
+    return this.#follow((after, max) => this.#page(after, max), options);
   }
 
   subscribeToAllSerialized(options?: SubscribeOptions): AsyncIterable<readonly SerializedEvent[]> {
+    return this.#follow((after, max) => this.#sql.readAllSerialized.all(after, toLimit(max)).map(toSerialized), options);
+  }
+
+  /** Both subscriptions: pages of one read, each returned once it is durable. */
+  #follow<T extends { readonly globalPosition: number }>(read: (after: number, max: number) => T[], options?: SubscribeOptions): AsyncIterable<readonly T[]> {
     return subscribeToAll(
       {
         notifier: this.#notifier,
         isClosed: () => this.#closed,
-        readPage: (after, max) => this.#durable(this.#guard(() => this.#sql.readAllSerialized.all(after, toLimit(max)).map(toSerialized))),
+        readPage: (after, max) => this.#durable(this.#guard(() => read(after, max))),
         pollIntervalMs: this.#pollIntervalMs,
       },
       options,
